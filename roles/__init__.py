@@ -1,0 +1,29 @@
+"""Permissions: `roles.policy` answers "may this user do this to that?"."""
+
+from roles.policy import (
+    ACTION_ROLES,
+    PERMISSION_ROLES,
+    PERMISSION_STATES,
+    ROLE_LABELS,
+    acting_role,
+    can,
+    can_create_evaluation,
+    can_view,
+    is_admin,
+    roles_in,
+    visible_evaluations,
+)
+
+__all__ = [
+    "ACTION_ROLES",
+    "PERMISSION_ROLES",
+    "PERMISSION_STATES",
+    "ROLE_LABELS",
+    "acting_role",
+    "can",
+    "can_create_evaluation",
+    "can_view",
+    "is_admin",
+    "roles_in",
+    "visible_evaluations",
+]

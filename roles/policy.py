@@ -1,0 +1,121 @@
+"""Who may see what and do what: the one place permissions are decided.
+
+Two kinds of role meet here: the system role of a user (管理员 admin, 单位用户 unit_user,
+财政局审核人 finance_reviewer) and the roles a user holds in one evaluation (组长 leader,
+副组长 deputy, 成员 member, 领导小组审批人 approver, 提交人 submitter, 创建人 creator).
+The tables below are the specification; README.md shows them to people.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, select, true
+
+from workflow.models import Evaluation, Unit, User
+
+ROLE_LABELS = {
+    "admin": "管理员",
+    "unit_user": "单位用户",
+    "finance_reviewer": "财政局审核人",
+    "leader": "组长",
+    "deputy": "副组长",
+    "member": "成员",
+    "approver": "领导小组审批人",
+    "submitter": "提交人",
+    "creator": "创建人",
+}
+
+# Workflow actions: (action, state or "*") → roles that may take it there.
+ACTION_ROLES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("advance", "*"): ("leader",),
+    ("approve", "group_review"): ("approver",),
+    ("approve", "finance_review"): ("finance_reviewer",),
+    ("return", "group_review"): ("approver",),
+    ("return", "finance_review"): ("finance_reviewer",),
+    ("withdraw", "group_review"): ("submitter",),
+    ("cancel", "*"): ("admin",),
+}
+
+# Other things done to an evaluation → roles that may do them, and in which states.
+WORKING_STATES = ("preparation", "implementation", "analysis", "reporting")
+OPEN_STATES = (*WORKING_STATES, "group_review", "finance_review")
+PERMISSION_ROLES: dict[str, tuple[str, ...]] = {
+    "edit_project": ("leader", "creator", "admin"),
+    "edit_group": ("leader", "creator", "admin"),
+    "upload_document": ("leader", "deputy", "member", "creator", "admin"),
+}
+PERMISSION_STATES: dict[str, tuple[str, ...]] = {
+    "edit_project": WORKING_STATES,
+    "edit_group": WORKING_STATES,
+    "upload_document": OPEN_STATES,
+}
+
+
+def covers(user: User, evaluation: Evaluation) -> bool:
+    """A finance reviewer covers the units of their own bureau (财政局)."""
+    return (
+        user.role == "finance_reviewer"
+        and user.bureau_id is not None
+        and evaluation.unit.bureau_id == user.bureau_id
+    )
+
+
+def can_view(user: User, evaluation: Evaluation) -> bool:
+    """Unit users see their unit's evaluations, reviewers their bureau's units', admins all."""
+    if user.role == "admin":
+        return True
+    if user.role == "unit_user":
+        return user.unit_id == evaluation.unit_id
+    return covers(user, evaluation)
+
+
+def visible_evaluations(user: User) -> ColumnElement[bool]:
+    """The same rule as `can_view`, as a WHERE clause for lists."""
+    if user.role == "admin":
+        return true()
+    if user.role == "unit_user":
+        return Evaluation.unit_id == user.unit_id
+    if user.role == "finance_reviewer" and user.bureau_id is not None:
+        return Evaluation.unit_id.in_(select(Unit.id).where(Unit.bureau_id == user.bureau_id))
+    return false()
+
+
+def roles_in(user: User, evaluation: Evaluation) -> set[str]:
+    """Every role `user` holds for `evaluation` (system roles that apply to it included)."""
+    if not can_view(user, evaluation):
+        return set()
+    roles = {m.role for m in evaluation.members if m.user_id == user.id}
+    if any(a.id == user.id for a in evaluation.approvers):
+        roles.add("approver")
+    if evaluation.submitted_by_id == user.id:
+        roles.add("submitter")
+    if evaluation.created_by_id == user.id:
+        roles.add("creator")
+    if user.role == "admin":
+        roles.add("admin")
+    if covers(user, evaluation):
+        roles.add("finance_reviewer")
+    return roles
+
+
+def acting_role(user: User, action: str, evaluation: Evaluation) -> str | None:
+    """The role under which `user` may take `action` in the evaluation's current state."""
+    allowed = ACTION_ROLES.get((action, evaluation.state)) or ACTION_ROLES.get((action, "*"))
+    if not allowed:
+        return None
+    held = roles_in(user, evaluation)
+    return next((role for role in allowed if role in held), None)
+
+
+def can(user: User, permission: str, evaluation: Evaluation) -> bool:
+    """May `user` do `permission` (see PERMISSION_ROLES/STATES) to the evaluation now?"""
+    if evaluation.state not in PERMISSION_STATES[permission]:
+        return False
+    return bool(roles_in(user, evaluation) & set(PERMISSION_ROLES[permission]))
+
+
+def can_create_evaluation(user: User, unit_id: int) -> bool:
+    return user.role == "admin" or (user.role == "unit_user" and user.unit_id == unit_id)
+
+
+def is_admin(user: User) -> bool:
+    return user.role == "admin"

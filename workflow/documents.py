@@ -1,0 +1,175 @@
+"""Uploaded documents (依据文件、工作方案、佐证材料): checked, hashed and stored by generated key."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+import zipfile
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow import clock
+from workflow.db import unit_of_work
+from workflow.errors import InvalidInput, NotFound
+from workflow.evaluations import audit, get_visible, require
+from workflow.models import DOCUMENT_CATEGORIES, Document, User
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+ALLOWED = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "txt": "text/plain; charset=utf-8",
+}
+ALLOWED_LABEL = "pdf、doc、docx、xls、xlsx、jpg、png、txt"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class DocumentStore:
+    """Files on disk under `root`, named by a random key: no user-supplied path is ever used."""
+
+    def __init__(self, root: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.root = Path(root)
+        self.max_bytes = max_bytes
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / key
+
+    def save(self, data: bytes) -> str:
+        key = uuid.uuid4().hex
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        return key
+
+    def read(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
+
+
+def display_name(filename: str) -> str:
+    """The file's own name without any directory part the browser may have sent."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip().lstrip(".")
+    return name[-200:]
+
+
+def _content_matches(ext: str, data: bytes) -> bool:
+    """Check the bytes really are what the extension claims (a renamed .exe is refused)."""
+    if ext == "pdf":
+        return data.startswith(b"%PDF-")
+    if ext in ("doc", "xls"):
+        return data.startswith(_OLE)
+    if ext in ("docx", "xlsx"):
+        return _is_office_zip(data, "word/" if ext == "docx" else "xl/")
+    if ext in ("jpg", "jpeg"):
+        return data.startswith(b"\xff\xd8\xff")
+    if ext == "png":
+        return data.startswith(b"\x89PNG\r\n\x1a\n")
+    return _is_text(data)
+
+
+def _is_office_zip(data: bytes, folder: str) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(n.startswith(folder) for n in archive.namelist())
+    except zipfile.BadZipFile:
+        return False
+
+
+def _is_text(data: bytes) -> bool:
+    if b"\x00" in data:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            data.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+def _read_limited(stream: BinaryIO, max_bytes: int) -> bytes:
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InvalidInput(
+            f"文件超过大小上限（{max_bytes // (1024 * 1024)} MB）", code="file_too_large"
+        )
+    return data
+
+
+@unit_of_work
+def add_document(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    category: str,
+    filename: str,
+    stream: BinaryIO,
+    store: DocumentStore,
+    client_addr: str | None = None,
+) -> Document:
+    """上传文件: validate type, size and content, store it, and record its SHA-256."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    require(actor, "upload_document", evaluation)
+    if category not in DOCUMENT_CATEGORIES:
+        raise InvalidInput("文件类别应为 work_plan、basis、evidence 或 other", details=["category"])
+    name = display_name(filename)
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if not name or ext not in ALLOWED:
+        raise InvalidInput(f"不支持的文件类型，仅允许 {ALLOWED_LABEL}", code="file_type")
+    data = _read_limited(stream, store.max_bytes)
+    if not data:
+        raise InvalidInput("文件为空", code="file_empty")
+    if not _content_matches(ext, data):
+        raise InvalidInput(f"文件内容与扩展名 .{ext} 不符", code="file_type")
+    document = Document(
+        evaluation_id=evaluation.id,
+        category=category,
+        filename=name,
+        content_type=ALLOWED[ext],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=store.save(data),
+        uploaded_by_id=actor.id,
+        uploaded_at=clock.now(),
+    )
+    session.add(document)
+    session.flush()
+    audit(
+        session,
+        evaluation,
+        actor,
+        "document_uploaded",
+        client_addr=client_addr,
+        comment=f"{DOCUMENT_CATEGORIES[category]}：{name}",
+        details={"document_id": document.id, "sha256": document.sha256},
+    )
+    return document
+
+
+def list_documents(session: Session, actor: User, evaluation_id: int) -> list[Document]:
+    evaluation = get_visible(session, actor, evaluation_id)
+    return list(
+        session.scalars(
+            select(Document).where(Document.evaluation_id == evaluation.id).order_by(Document.id)
+        )
+    )
+
+
+def get_document(session: Session, actor: User, evaluation_id: int, document_id: int) -> Document:
+    """A document of an evaluation the actor may see (404 otherwise)."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    document = session.get(Document, document_id)
+    if document is None or document.evaluation_id != evaluation.id:
+        raise NotFound("文件不存在")
+    return document

@@ -1,0 +1,444 @@
+"""Evaluation services (评价业务): create, edit, form the group, and take workflow actions.
+
+Each public function takes the Session and the acting user, checks permission through
+`roles`, changes state only through the machine, writes the audit event, and runs as one
+unit of work (see `workflow.db.unit_of_work`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+import roles
+from workflow import clock
+from workflow.approvals import approvals_this_round, parse_policy
+from workflow.db import CONFLICT_MESSAGE, unit_of_work
+from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound
+from workflow.machine import (
+    ACTIONS,
+    ACTIONS_NEEDING_REASON,
+    MACHINE_VERSION,
+    STATES,
+    ActionContext,
+    actions_from,
+    attached,
+    return_targets,
+)
+from workflow.models import (
+    EVALUATION_KINDS,
+    Approval,
+    AuditEvent,
+    Evaluation,
+    GroupMember,
+    Unit,
+    User,
+)
+
+
+@dataclass
+class ProjectFields:
+    """The editable project facts of an evaluation (项目与资金情况); amounts in 万元."""
+
+    project_name: str
+    year: int
+    kind: str
+    budget: Decimal | None = None
+    funds_received: Decimal | None = None
+    funds_spent: Decimal | None = None
+    due_date: date | None = None
+    targets: str = ""
+
+
+def _check_project(fields: ProjectFields) -> None:
+    problems = []
+    if not fields.project_name.strip():
+        problems.append("项目名称不能为空")
+    if not 2000 <= fields.year <= 2100:
+        problems.append("年度应在 2000 至 2100 之间")
+    if fields.kind not in EVALUATION_KINDS:
+        problems.append("评价类型应为 unit_self（单位自评）、department（部门评价）或 finance（财政评价）")
+    for label, value in (
+        ("预算金额", fields.budget),
+        ("到位资金", fields.funds_received),
+        ("实际支出", fields.funds_spent),
+    ):
+        if value is not None and value < 0:
+            problems.append(f"{label}不能为负数")
+    if problems:
+        raise InvalidInput("；".join(problems), details=problems)
+
+
+def _copy_project(evaluation: Evaluation, fields: ProjectFields) -> None:
+    evaluation.project_name = fields.project_name.strip()
+    evaluation.year = fields.year
+    evaluation.kind = fields.kind
+    evaluation.budget = fields.budget
+    evaluation.funds_received = fields.funds_received
+    evaluation.funds_spent = fields.funds_spent
+    evaluation.due_date = fields.due_date
+    evaluation.targets = fields.targets
+
+
+def audit(
+    session: Session,
+    evaluation: Evaluation,
+    actor: User | None,
+    action: str,
+    *,
+    role: str = "",
+    from_state: str | None = None,
+    to_state: str | None = None,
+    comment: str = "",
+    client_addr: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event (审计记录) to the evaluation's timeline, in the caller's transaction."""
+    event = AuditEvent(
+        evaluation_id=evaluation.id,
+        action=action,
+        from_state=from_state or evaluation.state,
+        to_state=to_state or evaluation.state,
+        actor_id=actor.id if actor else None,
+        actor_role=role,
+        at=clock.now(),
+        comment=comment,
+        round=evaluation.round,
+        client_addr=client_addr,
+        details=details,
+    )
+    session.add(event)
+    return event
+
+
+def _load(session: Session, evaluation_id: int, *, for_update: bool = False) -> Evaluation | None:
+    stmt = (
+        select(Evaluation)
+        .where(Evaluation.id == evaluation_id)
+        .options(selectinload(Evaluation.members), selectinload(Evaluation.unit))
+    )
+    if for_update:
+        stmt = stmt.execution_options(populate_existing=True)
+    return session.scalar(stmt)
+
+
+def get_visible(session: Session, user: User, evaluation_id: int) -> Evaluation:
+    """The evaluation if `user` may see it; otherwise NotFound, never a hint that it exists."""
+    evaluation = _load(session, evaluation_id)
+    if evaluation is None or not roles.can_view(user, evaluation):
+        raise NotFound("评价不存在或无权查看")
+    return evaluation
+
+
+def require(user: User, permission: str, evaluation: Evaluation) -> None:
+    if not roles.can(user, permission, evaluation):
+        raise NotAllowed("您无权进行此操作，或当前阶段不允许")
+
+
+def list_visible(
+    session: Session,
+    user: User,
+    *,
+    state: str | None = None,
+    unit_id: int | None = None,
+    year: int | None = None,
+) -> list[Evaluation]:
+    """评价列表: the evaluations `user` may see, newest first, optionally filtered."""
+    stmt: Select = select(Evaluation).where(roles.visible_evaluations(user))
+    if state:
+        stmt = stmt.where(Evaluation.state == state)
+    if unit_id:
+        stmt = stmt.where(Evaluation.unit_id == unit_id)
+    if year:
+        stmt = stmt.where(Evaluation.year == year)
+    stmt = stmt.options(selectinload(Evaluation.members), selectinload(Evaluation.unit))
+    return list(session.scalars(stmt.order_by(Evaluation.id.desc())))
+
+
+def available_actions(session: Session, user: User, evaluation: Evaluation) -> list[str]:
+    """The actions `user` may take now: offered by the machine and allowed by `roles`."""
+    result = []
+    for action in actions_from(evaluation.state, evaluation.machine_version):
+        if roles.acting_role(user, action, evaluation) is None:
+            continue
+        if action == "approve" and evaluation.state == "group_review":
+            done = approvals_this_round(session, evaluation, "group_review")
+            if any(a.user_id == user.id for a in done):
+                continue
+        if action == "withdraw" and approvals_this_round(session, evaluation, "group_review"):
+            continue
+        result.append(action)
+    return result
+
+
+def todo(session: Session, user: User) -> list[tuple[Evaluation, list[str]]]:
+    """我的待办: visible open evaluations where `user` can take an action now."""
+    items = []
+    for evaluation in list_visible(session, user):
+        if evaluation.state in ("archived", "cancelled"):
+            continue
+        actions = [a for a in available_actions(session, user, evaluation) if a != "cancel"]
+        if actions:
+            items.append((evaluation, actions))
+    return items
+
+
+@unit_of_work
+def create_evaluation(
+    session: Session, actor: User, unit_id: int, fields: ProjectFields, client_addr: str | None = None
+) -> Evaluation:
+    """开展评价: open an evaluation for a project and year in `preparation`."""
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise InvalidInput("预算单位不存在", details=["unit_id"])
+    if not roles.can_create_evaluation(actor, unit_id):
+        raise NotAllowed("只能为本单位创建评价")
+    _check_project(fields)
+    evaluation = Evaluation(
+        unit=unit,
+        state="preparation",
+        machine_version=MACHINE_VERSION,
+        round=1,
+        approval_policy="all",
+        created_by_id=actor.id,
+        created_at=clock.now(),
+        updated_at=clock.now(),
+    )
+    _copy_project(evaluation, fields)
+    session.add(evaluation)
+    session.flush()
+    audit(session, evaluation, actor, "create", role=actor.role, client_addr=client_addr)
+    return evaluation
+
+
+@unit_of_work
+def update_project(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    fields: ProjectFields,
+    expected_version: int | None = None,
+    client_addr: str | None = None,
+) -> Evaluation:
+    """Edit the project and fund figures (项目与资金情况)."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    require(actor, "edit_project", evaluation)
+    _check_version(evaluation, expected_version)
+    _check_project(fields)
+    _copy_project(evaluation, fields)
+    evaluation.updated_at = clock.now()
+    audit(session, evaluation, actor, "project_updated", client_addr=client_addr)
+    return evaluation
+
+
+def _check_version(evaluation: Evaluation, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != evaluation.version:
+        raise Conflict(CONFLICT_MESSAGE)
+
+
+@dataclass
+class GroupSpec:
+    """评价工作组: user ids per role, and the 领导小组 approval policy."""
+
+    leader: int | None
+    deputies: list[int]
+    members: list[int]
+    approvers: list[int]
+    approval_policy: str = "all"
+
+
+def _check_group(session: Session, evaluation: Evaluation, spec: GroupSpec) -> dict[int, User]:
+    problems: list[str] = []
+    ids = {*spec.deputies, *spec.members, *spec.approvers}
+    if spec.leader is not None:
+        ids.add(spec.leader)
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+    for uid in sorted(ids):
+        user = users.get(uid)
+        if user is None or not user.active:
+            problems.append(f"用户 {uid} 不存在或已停用")
+        elif user.role != "unit_user" or user.unit_id != evaluation.unit_id:
+            problems.append(f"{user.display_name} 不是本单位用户，不能加入工作组")
+    if spec.leader is not None and spec.leader in spec.deputies + spec.members:
+        problems.append("组长不能同时担任副组长或成员")
+    if set(spec.deputies) & set(spec.members):
+        problems.append("同一人不能同时担任副组长和成员")
+    kind, n = parse_policy(spec.approval_policy)
+    approvers = set(spec.approvers) or {*spec.deputies, *([spec.leader] if spec.leader else [])}
+    if kind == "quorum" and n and n > len(approvers):
+        problems.append(f"审批规则要求 {n} 人同意，但审批人只有 {len(approvers)} 人")
+    if problems:
+        raise InvalidInput("；".join(problems), details=problems)
+    return users
+
+
+@unit_of_work
+def set_group(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    spec: GroupSpec,
+    expected_version: int | None = None,
+    client_addr: str | None = None,
+) -> Evaluation:
+    """组建评价工作组: replace the group (组长、副组长、成员、审批人) and the approval policy."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    require(actor, "edit_group", evaluation)
+    _check_version(evaluation, expected_version)
+    _check_group(session, evaluation, spec)
+    wanted = [("leader", spec.leader)] if spec.leader is not None else []
+    wanted += [("deputy", u) for u in dict.fromkeys(spec.deputies)]
+    wanted += [("member", u) for u in dict.fromkeys(spec.members)]
+    wanted += [("approver", u) for u in dict.fromkeys(spec.approvers)]
+    evaluation.members.clear()
+    session.flush()
+    evaluation.members.extend(GroupMember(user_id=uid, role=role) for role, uid in wanted)
+    evaluation.approval_policy = spec.approval_policy
+    evaluation.updated_at = clock.now()
+    session.flush()
+    session.refresh(evaluation, ["members"])
+    audit(
+        session,
+        evaluation,
+        actor,
+        "group_changed",
+        client_addr=client_addr,
+        details={"leader": spec.leader, "deputies": spec.deputies, "members": spec.members,
+                 "approvers": spec.approvers, "approval_policy": spec.approval_policy},
+    )
+    return evaluation
+
+
+@unit_of_work
+def perform(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    action: str,
+    *,
+    comment: str = "",
+    to: str | None = None,
+    expected_version: int | None = None,
+    client_addr: str | None = None,
+) -> Evaluation:
+    """Take a workflow action (推进/审核通过/退回/撤回/终止) as one transaction.
+
+    State and audit event are written together; the evaluation's version column makes a
+    concurrent second action fail with Conflict ("已被他人处理，请刷新") instead of half-writing.
+    """
+    evaluation = get_visible(session, actor, evaluation_id)
+    if action not in ACTIONS:
+        raise NotFound(f"未知操作：{action}")
+    _check_version(evaluation, expected_version)
+    comment = (comment or "").strip()
+    if action not in actions_from(evaluation.state, evaluation.machine_version):
+        raise GuardFailed(
+            f"当前阶段（{STATES[evaluation.state]}）不能{ACTIONS[action]}",
+            code="invalid_state",
+            details=[],
+        )
+    role = roles.acting_role(actor, action, evaluation)
+    if role is None:
+        raise NotAllowed(f"您无权{ACTIONS[action]}此评价")
+    if action in ACTIONS_NEEDING_REASON and not comment:
+        raise InvalidInput(f"{ACTIONS[action]}必须填写理由", details=["comment"])
+    if action == "return" and to not in return_targets(evaluation.state):
+        raise InvalidInput("请选择退回到的阶段（前期准备、组织实施、分析评价或报告撰写）",
+                           details=["to"])
+    if action == "approve":
+        _record_approval(session, evaluation, actor, comment)
+
+    source = evaluation.state
+    ctx = ActionContext(session=session, actor=actor, role=role, comment=comment, to=to)
+    with attached(evaluation):
+        moved = evaluation.trigger(action, ctx=ctx)
+    if not moved:
+        raise _refusal(action, ctx)
+
+    event = audit(
+        session,
+        evaluation,
+        actor,
+        action,
+        role=role,
+        from_state=source,
+        to_state=evaluation.state,
+        comment=comment,
+        client_addr=client_addr,
+    )
+    _after_action(evaluation, actor, action, source)
+    session.info.setdefault("audit_events", []).append(event)
+    return evaluation
+
+
+def _record_approval(session: Session, evaluation: Evaluation, actor: User, comment: str) -> None:
+    done = approvals_this_round(session, evaluation, evaluation.state)
+    if any(a.user_id == actor.id for a in done):
+        raise Conflict("您已在本轮审核通过", code="already_approved")
+    session.add(
+        Approval(
+            evaluation_id=evaluation.id,
+            round=evaluation.round,
+            stage=evaluation.state,
+            user_id=actor.id,
+            comment=comment,
+            at=clock.now(),
+        )
+    )
+    session.flush()
+
+
+def _refusal(action: str, ctx: ActionContext) -> Exception:
+    if action == "advance":
+        return GuardFailed("尚不满足推进条件：" + "；".join(ctx.unmet), details=ctx.unmet)
+    if action == "withdraw":
+        return GuardFailed("审批人已开始审核，不能撤回", details=["审批人已开始审核"])
+    return GuardFailed(f"不能{ACTIONS[action]}", details=[])
+
+
+def _after_action(evaluation: Evaluation, actor: User, action: str, source: str) -> None:
+    """Round bookkeeping: a submission records its submitter; a return opens a new round."""
+    if action == "advance" and evaluation.state == "group_review":
+        evaluation.submitted_by_id = actor.id
+    elif action == "withdraw":
+        evaluation.submitted_by_id = None
+    elif action == "return":
+        evaluation.round += 1  # approvals of the old round no longer count
+        evaluation.submitted_by_id = None
+    # Touch the row even when the state did not change (an approval short of the policy),
+    # so the version check orders every action on this evaluation.
+    evaluation.updated_at = clock.now()
+
+
+def audit_log(session: Session, user: User, evaluation_id: int) -> list[AuditEvent]:
+    """审计时间线: the evaluation's events, oldest first."""
+    evaluation = get_visible(session, user, evaluation_id)
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.evaluation_id == evaluation.id)
+            .options(selectinload(AuditEvent.actor))
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def approvals(session: Session, evaluation: Evaluation) -> list[Approval]:
+    """Every approval ever recorded, by round (for the approval page of the report)."""
+    return list(
+        session.scalars(
+            select(Approval)
+            .where(Approval.evaluation_id == evaluation.id)
+            .options(selectinload(Approval.user))
+            .order_by(Approval.round, Approval.id)
+        )
+    )
+
+
+def kind_label(kind: str) -> str:
+    return EVALUATION_KINDS.get(kind, kind)

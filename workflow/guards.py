@@ -1,0 +1,66 @@
+"""Guards for `advance` (推进条件), by the stage being left.
+
+Each guard returns the list of what is missing, in Chinese, so the page and the API can show
+everything at once. Later stages register theirs with `register`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from workflow.models import Document, Evaluation
+
+Guard = Callable[[Session, Evaluation], list[str]]
+GUARDS: dict[str, list[Guard]] = {}
+
+
+def register(stage: str) -> Callable[[Guard], Guard]:
+    """Decorator: `guard` must pass before an evaluation may leave `stage`."""
+
+    def decorate(guard: Guard) -> Guard:
+        GUARDS.setdefault(stage, []).append(guard)
+        return guard
+
+    return decorate
+
+
+def unmet_guards(session: Session, evaluation: Evaluation) -> list[str]:
+    """Every unmet condition for leaving the evaluation's current stage."""
+    return [msg for guard in GUARDS.get(evaluation.state, []) for msg in guard(session, evaluation)]
+
+
+@register("preparation")
+def group_is_formed(_session: Session, evaluation: Evaluation) -> list[str]:
+    missing = []
+    if not evaluation.users_in("leader"):
+        missing.append("尚未指定组长")
+    if not evaluation.users_in("member"):
+        missing.append("工作组至少需要一名成员")
+    return missing
+
+
+@register("preparation")
+def work_plan_uploaded(session: Session, evaluation: Evaluation) -> list[str]:
+    has_plan = session.scalar(
+        select(
+            exists().where(
+                Document.evaluation_id == evaluation.id, Document.category == "work_plan"
+            )
+        )
+    )
+    return [] if has_plan else ["缺少评价工作方案"]
+
+
+@register("preparation")
+def budget_figures_given(_session: Session, evaluation: Evaluation) -> list[str]:
+    missing = []
+    if not evaluation.budget or evaluation.budget <= 0:
+        missing.append("缺少项目预算金额")
+    if evaluation.funds_received is None:
+        missing.append("缺少到位资金金额")
+    if evaluation.funds_spent is None:
+        missing.append("缺少实际支出金额")
+    return missing

@@ -1,0 +1,708 @@
+"""评价指标体系: validation of the three-level tree and the templates, as pure data.
+
+A tree is a list of level-1 nodes in the API shape: a branch is `{"code","name","children"}`
+(optionally with "weight"), a leaf `{"code","name","weight","target","unit","standard","rule",
+"scorer","direction"}`. Validation returns every problem at once, in Chinese, so the page can
+list them all; an empty list means the tree is usable.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from workflow.errors import InvalidInput, NotFound
+from workflow.scoring import (
+    BANDS,
+    DEFAULT_SURVEY_OPTIONS,
+    NEGATIVE,
+    POSITIVE,
+    parse_points,
+    validate_rule,
+)
+
+TOTAL_WEIGHT = Decimal(100)
+LEVELS = 3
+LEVEL_TITLES = {1: "一级", 2: "二级", 3: "三级"}
+
+# 单位自评: level-1 weights the rules set "in principle".
+SELF_EVALUATION_WEIGHTS: dict[str, Decimal] = {
+    "产出": Decimal(50),
+    "效益": Decimal(30),
+    "服务对象满意度": Decimal(10),
+    "预算执行率": Decimal(10),
+}
+_LEVEL1_ALIASES = {"满意度": "服务对象满意度", "预算执行": "预算执行率"}
+
+Node = Mapping[str, Any]
+
+
+# --- walking the tree -----------------------------------------------------------------------
+
+
+def is_branch(node: Node) -> bool:
+    return "children" in node
+
+
+def iter_leaves(nodes: Sequence[Node]) -> Iterator[Node]:
+    """Every leaf (三级指标), depth first, in display order."""
+    for node in nodes:
+        if is_branch(node):
+            yield from iter_leaves(node.get("children") or [])
+        else:
+            yield node
+
+
+def find_node(nodes: Sequence[Node], code: str) -> Node | None:
+    """The node with this code anywhere in the tree, or None."""
+    for node in nodes:
+        if node.get("code") == code:
+            return node
+        if is_branch(node):
+            found = find_node(node.get("children") or [], code)
+            if found is not None:
+                return found
+    return None
+
+
+def node_weight(node: Node) -> Decimal | None:
+    """A node's weight: the leaf's own, a branch's sum of children; None if any is unusable."""
+    if not is_branch(node):
+        return _weight_or_none(node.get("weight"))
+    weights = [node_weight(child) for child in node.get("children") or []]
+    if not weights or None in weights:
+        return None
+    return sum(weights, Decimal(0))
+
+
+def _weight_or_none(value: Any) -> Decimal | None:
+    try:
+        weight = parse_points(value, "分值")
+    except InvalidInput:
+        return None
+    return weight if weight > 0 else None
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def validate_tree(nodes: Any) -> list[str]:
+    """All problems of the tree at once (Chinese messages); empty when the tree is valid.
+
+    Checks: exactly three levels, no empty branches, codes present and unique, leaf weights
+    positive with at most two decimals adding up to exactly 100, a branch's weight (if given)
+    equal to its children's sum, every leaf with a known rule whose parameters fit.
+    """
+    if not isinstance(nodes, Sequence) or isinstance(nodes, str) or not nodes:
+        return ["指标体系为空，请至少设置一个一级指标"]
+    errors: list[str] = []
+    codes: list[str] = []
+    for node in nodes:
+        _check_node(node, 1, errors, codes)
+    duplicates = [code for code, count in Counter(codes).items() if count > 1]
+    errors.extend(f"指标代码“{code}”重复，代码须唯一" for code in duplicates)
+    total = _leaf_total(nodes)
+    if total is not None and total != TOTAL_WEIGHT:
+        errors.append(f"三级指标分值合计为{_num(total)}分，应为100分")
+    return errors
+
+
+def _check_node(node: Any, level: int, errors: list[str], codes: list[str]) -> None:
+    if not isinstance(node, Mapping):
+        errors.append(f"{LEVEL_TITLES.get(level, '')}指标格式有误，应为对象")
+        return
+    label = _label(node, level)
+    code = node.get("code")
+    if not isinstance(code, str) or not code.strip():
+        errors.append(f"{label}缺少指标代码")
+    else:
+        codes.append(code)
+    if not str(node.get("name") or "").strip():
+        errors.append(f"{label}缺少指标名称")
+    if is_branch(node):
+        _check_branch(node, level, label, errors, codes)
+    else:
+        _check_leaf(node, level, label, errors)
+
+
+def _check_branch(node: Node, level: int, label: str, errors: list[str], codes: list[str]) -> None:
+    if level >= LEVELS:
+        errors.append(f"{label}不能再设下级指标，指标体系只有三级")
+        return
+    children = node["children"]
+    if not isinstance(children, list) or not children:
+        errors.append(f"{label}没有下级指标")
+        return
+    for child in children:
+        _check_node(child, level + 1, errors, codes)
+    if node.get("weight") in (None, ""):
+        return
+    given = _weight_or_none(node["weight"])
+    computed = node_weight(node)
+    if given is None:
+        errors.append(f"{label}的分值须为大于0且最多两位小数的数字")
+    elif computed is not None and given != computed:
+        errors.append(f"{label}的分值为{_num(given)}分，但下级指标分值合计为{_num(computed)}分")
+
+
+def _check_leaf(node: Node, level: int, label: str, errors: list[str]) -> None:
+    if level < LEVELS:
+        errors.append(f"{label}位于{LEVEL_TITLES[level]}，须包含下级指标（指标体系须为三级）")
+        return
+    try:
+        weight = parse_points(node.get("weight"), "分值")
+        if weight <= 0:
+            errors.append(f"{label}的分值须大于0")
+    except InvalidInput as exc:
+        errors.append(f"{label}：{exc.message}")
+    errors.extend(f"{label}：{message}" for message in validate_rule(node))
+
+
+def _leaf_total(nodes: Sequence[Node]) -> Decimal | None:
+    """Sum of the usable leaf weights (bad weights are reported on their own)."""
+    weights = [_weight_or_none(leaf.get("weight")) for leaf in iter_leaves(_mappings(nodes))]
+    usable = [weight for weight in weights if weight is not None]
+    return sum(usable, Decimal(0)) if usable else None
+
+
+def _mappings(nodes: Sequence[Any]) -> list[Node]:
+    """Only well-formed nodes, so totals can be computed on a tree that has other problems."""
+    result: list[Node] = []
+    for node in nodes:
+        if not isinstance(node, Mapping):
+            continue
+        if is_branch(node):
+            children = node["children"] if isinstance(node["children"], list) else []
+            result.append({**node, "children": _mappings(children)})
+        else:
+            result.append(node)
+    return result
+
+
+def _label(node: Node, level: int) -> str:
+    name = str(node.get("name") or "").strip() or "（未命名）"
+    code = node.get("code")
+    suffix = f"（{code}）" if isinstance(code, str) and code.strip() else ""
+    return f"{LEVEL_TITLES.get(level, '')}指标“{name}”{suffix}"
+
+
+def _num(value: Decimal) -> str:
+    """50 → "50", 4.50 → "4.5": how people write weights in messages."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+# --- 单位自评 warning -----------------------------------------------------------------------------
+
+
+def self_evaluation_weight_warnings(nodes: Sequence[Node]) -> list[str]:
+    """Warnings (not errors) when 单位自评 level-1 weights leave the national defaults.
+
+    The rules weight 产出 50, 效益 30, 服务对象满意度 10, 预算执行率 10 "in principle": a group
+    may differ, but the page should say so.
+    """
+    defaults = "、".join(f"{name}{_num(w)}分" for name, w in SELF_EVALUATION_WEIGHTS.items())
+    found: dict[str, Decimal | None] = {}
+    warnings: list[str] = []
+    for node in _mappings(nodes):
+        name = str(node.get("name") or "")
+        key = _level1_key(name)
+        if key in SELF_EVALUATION_WEIGHTS:
+            found[key] = node_weight(node)
+        else:
+            warnings.append(f"一级指标“{name}”不在单位自评的默认框架内（{defaults}）")
+    for key, expected in SELF_EVALUATION_WEIGHTS.items():
+        if key not in found:
+            warnings.append(f"缺少一级指标“{key}”，单位自评原则上为{_num(expected)}分")
+        elif found[key] is not None and found[key] != expected:
+            warnings.append(
+                f"一级指标“{key}”分值为{_num(found[key])}分，单位自评原则上为{_num(expected)}分"
+            )
+    return warnings
+
+
+def _level1_key(name: str) -> str:
+    """"产出指标" → "产出", "满意度指标" → "服务对象满意度"."""
+    key = name.strip().removesuffix("指标")
+    return _LEVEL1_ALIASES.get(key, key)
+
+
+# --- templates ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Template:
+    """A template kept by administrators and copied into an evaluation (`indicators()`)."""
+
+    key: str
+    title: str
+    kinds: tuple[str, ...]  # evaluation kinds it suits: unit_self, department, finance
+    description: str
+    tree: tuple[dict[str, Any], ...]
+
+    def indicators(self) -> list[dict[str, Any]]:
+        """A fresh deep copy of the tree, safe to edit."""
+        return copy.deepcopy(list(self.tree))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "kinds": list(self.kinds),
+            "description": self.description,
+            "indicators": self.indicators(),
+        }
+
+
+def _branch(code: str, name: str, *children: dict[str, Any]) -> dict[str, Any]:
+    node = {"code": code, "name": name, "children": list(children)}
+    node["weight"] = str(node_weight(node))
+    return node
+
+
+def _leaf(
+    code: str,
+    name: str,
+    weight: int,
+    rule: dict[str, Any],
+    standard: str,
+    target: str = "",
+    unit: str = "",
+    direction: str = POSITIVE,
+) -> dict[str, Any]:
+    return {
+        "code": code,
+        "name": name,
+        "weight": str(weight),
+        "target": target,
+        "unit": unit,
+        "standard": standard,
+        "rule": rule,
+        "scorer": None,
+        "direction": direction,
+    }
+
+
+def _tiered(code: str, name: str, weight: int, criteria: str, target: str) -> dict[str, Any]:
+    """A qualitative leaf; the band points are spelled out from the weight."""
+    bands = "；".join(
+        f"{title}得{_num(weight * low)}～{_num(weight * high)}分"
+        for low, high, title in BANDS.values()
+    )
+    standard = f"{criteria}。{bands.replace('部分达成', '部分达成并有一定效果')}。"
+    return _leaf(code, name, weight, {"type": "tiered"}, standard.replace("未达成", "未达成且效果较差"), target)
+
+
+def _rate(code: str, weight: int, measure: str) -> dict[str, Any]:
+    name, formula = {
+        "budget_execution": ("预算执行率", "实际支出资金/预算资金"),
+        "funds_received": ("资金到位率", "实际到位资金/预算资金"),
+    }[measure]
+    standard = (
+        f"{name}={formula}×100%，按项目金额自动计算。"
+        f"得分={name}/指标值×分值，最高不超过分值。"
+    )
+    rule = {"type": "rate", "measure": measure}
+    return _leaf(code, name, weight, rule, standard, "100", "%")
+
+
+def _completion(
+    code: str,
+    name: str,
+    weight: int,
+    criteria: str,
+    target: str = "100",
+    unit: str = "%",
+    direction: str = POSITIVE,
+) -> dict[str, Any]:
+    if direction == NEGATIVE:
+        formula = "达到或优于指标值得满分；超出的，得分=指标值/完成值×分值"
+    else:
+        formula = "达到或超过指标值得满分；未达到的，得分=完成值/指标值×分值"
+    standard = f"{criteria}。{formula}。"
+    return _leaf(code, name, weight, {"type": "completion"}, standard, target, unit, direction)
+
+
+def _deduction(code: str, name: str, weight: int, criteria: str, target: str) -> dict[str, Any]:
+    return _leaf(code, name, weight, {"type": "deduction"}, f"{criteria}，扣完为止。", target)
+
+
+def _survey(code: str, name: str, weight: int, who: str) -> dict[str, Any]:
+    options = "、".join(f"{option}{value}" for option, value in DEFAULT_SURVEY_OPTIONS.items())
+    standard = (
+        f"通过问卷调查{who}满意度，满意度=各选项分值按份数加权平均（{options}）。"
+        "满意度≥90%得满分；低于90%的，得分=满意度/90%×分值。"
+    )
+    rule = {"type": "survey", "target_rate": "90", "options": dict(DEFAULT_SURVEY_OPTIONS)}
+    return _leaf(code, name, weight, rule, standard, "90", "%")
+
+
+# Leaves shared by the national and the self-evaluation templates, with their own weights.
+
+
+def _actual_completion(code: str, weight: int) -> dict[str, Any]:
+    return _completion(code, "实际完成率", weight, "实际完成率=实际产出数/计划产出数×100%")
+
+
+def _quality_rate(code: str, weight: int) -> dict[str, Any]:
+    return _completion(code, "质量达标率", weight, "质量达标率=质量达标产出数/实际产出数×100%")
+
+
+def _timeliness(code: str, weight: int) -> dict[str, Any]:
+    criteria = "项目是否按计划时间完成：按期完成为达成，延期但完成主要任务为部分达成，严重延期为未达成"
+    return _tiered(code, "完成及时性", weight, criteria, "按期完成")
+
+
+def _cost_saving(code: str, weight: int) -> dict[str, Any]:
+    criteria = (
+        "成本节约率=（计划成本−实际成本）/计划成本×100%。实际成本未超出计划成本的得满分；"
+        "每超支1%扣1分"
+    )
+    return _deduction(code, "成本节约率", weight, criteria, "≥0%")
+
+
+def _social_benefit(code: str, weight: int) -> dict[str, Any]:
+    criteria = "项目实施是否产生了预期的社会效益，如公共服务水平、社会治理能力的提升"
+    return _tiered(code, "社会效益实现程度", weight, criteria, "达到预期")
+
+
+def _sustainability(code: str, weight: int) -> dict[str, Any]:
+    criteria = "项目完成后是否建立长效管理机制，后续运行维护的人员、经费、制度是否有保障"
+    return _tiered(code, "可持续影响", weight, criteria, "长效机制健全")
+
+
+NATIONAL_COMMON = (
+    _branch(
+        "1",
+        "决策",
+        _branch(
+            "1.1",
+            "项目立项",
+            _tiered(
+                "1.1.1",
+                "立项依据充分性",
+                3,
+                "项目立项是否符合法律法规、相关政策、发展规划以及部门职责，"
+                "是否属于公共财政支持范围，是否与相关部门同类项目或部门内部相关项目重复",
+                "依据充分",
+            ),
+            _tiered(
+                "1.1.2",
+                "立项程序规范性",
+                2,
+                "项目是否按照规定的程序申请设立，审批文件、材料是否符合相关要求，"
+                "事前是否经过必要的可行性研究、专家论证、风险评估、绩效评估、集体决策",
+                "程序规范",
+            ),
+        ),
+        _branch(
+            "1.2",
+            "绩效目标",
+            _tiered(
+                "1.2.1",
+                "绩效目标合理性",
+                3,
+                "项目是否有绩效目标，绩效目标与实际工作内容是否具有相关性，预期产出效益和效果"
+                "是否符合正常的业绩水平，是否与预算确定的资金量相匹配",
+                "目标合理",
+            ),
+            _tiered(
+                "1.2.2",
+                "绩效指标明确性",
+                2,
+                "是否将绩效目标细化分解为具体的绩效指标，是否通过清晰、可衡量的指标值予以体现，"
+                "是否与项目目标任务数或计划数相对应",
+                "指标明确",
+            ),
+        ),
+        _branch(
+            "1.3",
+            "资金投入",
+            _tiered(
+                "1.3.1",
+                "预算编制科学性",
+                3,
+                "预算编制是否经过科学论证，预算内容与项目内容是否匹配，"
+                "预算额度测算依据是否充分，是否按照标准编制",
+                "编制科学",
+            ),
+            _tiered(
+                "1.3.2",
+                "资金分配合理性",
+                2,
+                "资金分配是否有测算依据，与补助单位或地方实际是否相适应",
+                "分配合理",
+            ),
+        ),
+    ),
+    _branch(
+        "2",
+        "过程",
+        _branch(
+            "2.1",
+            "资金管理",
+            _rate("2.1.1", 4, "funds_received"),
+            _rate("2.1.2", 4, "budget_execution"),
+            _deduction(
+                "2.1.3",
+                "资金使用合规性",
+                4,
+                "资金使用是否符合财经法规、财务管理制度和专项资金管理办法，拨付是否有完整的审批"
+                "程序和手续，是否符合预算批复或合同规定的用途，是否存在截留、挤占、挪用、虚列支出"
+                "等情况。每发现一处问题扣1分",
+                "使用合规",
+            ),
+        ),
+        _branch(
+            "2.2",
+            "组织实施",
+            _tiered(
+                "2.2.1",
+                "管理制度健全性",
+                4,
+                "是否已制定或具有相应的财务和业务管理制度，制度是否合法、合规、完整",
+                "制度健全",
+            ),
+            _tiered(
+                "2.2.2",
+                "制度执行有效性",
+                4,
+                "是否遵守相关法律法规和管理规定，项目调整及支出调整手续是否完备，合同书、"
+                "验收报告等资料是否齐全并及时归档，实施的人员、场地设备、信息支撑是否落实到位",
+                "执行有效",
+            ),
+        ),
+    ),
+    _branch(
+        "3",
+        "产出",
+        _branch("3.1", "产出数量", _actual_completion("3.1.1", 10)),
+        _branch("3.2", "产出质量", _quality_rate("3.2.1", 10)),
+        _branch("3.3", "产出时效", _timeliness("3.3.1", 8)),
+        _branch("3.4", "产出成本", _cost_saving("3.4.1", 7)),
+    ),
+    _branch(
+        "4",
+        "效益",
+        _branch("4.1", "社会效益", _social_benefit("4.1.1", 10)),
+        _branch("4.2", "可持续影响", _sustainability("4.2.1", 10)),
+        _branch("4.3", "满意度", _survey("4.3.1", "服务对象满意度", 10, "服务对象")),
+    ),
+)
+
+UNIT_SELF = (
+    _branch(
+        "1",
+        "产出指标",
+        _branch("1.1", "数量指标", _actual_completion("1.1.1", 20)),
+        _branch("1.2", "质量指标", _quality_rate("1.2.1", 15)),
+        _branch("1.3", "时效指标", _timeliness("1.3.1", 10)),
+        _branch("1.4", "成本指标", _cost_saving("1.4.1", 5)),
+    ),
+    _branch(
+        "2",
+        "效益指标",
+        _branch(
+            "2.1",
+            "经济效益指标",
+            _tiered(
+                "2.1.1",
+                "经济效益实现程度",
+                5,
+                "项目实施是否产生了预期的直接或间接经济效益",
+                "达到预期",
+            ),
+        ),
+        _branch("2.2", "社会效益指标", _social_benefit("2.2.1", 15)),
+        _branch("2.3", "可持续影响指标", _sustainability("2.3.1", 10)),
+    ),
+    _branch(
+        "3",
+        "服务对象满意度",
+        _branch("3.1", "满意度指标", _survey("3.1.1", "服务对象满意度", 10, "服务对象")),
+    ),
+    _branch("4", "预算执行率", _branch("4.1", "预算执行", _rate("4.1.1", 10, "budget_execution"))),
+)
+
+# Shaped like seed 002 (陇南市监控视频共享云平台): 项目过程 20 / 项目产出 40 / 项目效果 40.
+XUELIANG = (
+    _branch(
+        "1",
+        "项目过程",
+        _branch("1.1", "项目投入", _rate("1.1.1", 5, "budget_execution")),
+        _branch(
+            "1.2",
+            "财务管理",
+            _tiered(
+                "1.2.1",
+                "财务管理制度健全性",
+                3,
+                "是否制定了项目资金管理办法和财务管理制度，重大支出是否经集体决策（“三重一大”）",
+                "制度健全",
+            ),
+            _deduction(
+                "1.2.2",
+                "资金使用规范性",
+                4,
+                "资金是否按合同约定和审批程序通过财政直接支付，是否存在超范围、超标准支出，"
+                "支付是否及时。每发现一处问题扣1分",
+                "使用规范",
+            ),
+        ),
+        _branch(
+            "1.3",
+            "项目实施管理",
+            _tiered(
+                "1.3.1",
+                "项目管理制度执行有效性",
+                4,
+                "是否按规定完成招投标、监理和竣工验收，项目资料是否齐全并及时归档",
+                "执行有效",
+            ),
+            _tiered(
+                "1.3.2",
+                "项目质量可控性",
+                4,
+                "是否有质量检查、监理和验收等质量控制措施，发现的问题是否及时整改",
+                "质量可控",
+            ),
+        ),
+    ),
+    _branch(
+        "2",
+        "项目产出",
+        _branch(
+            "2.1",
+            "产出数量",
+            _completion(
+                "2.1.1",
+                "前端点位建设数量",
+                10,
+                "新建行政村等前端高清视频监控点位数量，以竣工验收资料和现场核验为准",
+                "2100",
+                "路",
+            ),
+            _completion(
+                "2.1.2",
+                "视频资源接入数量",
+                5,
+                "已建成社会治安视频监控点位接入共享平台的数量",
+                "9988",
+                "路",
+            ),
+        ),
+        _branch(
+            "2.2",
+            "产出质量",
+            _deduction(
+                "2.2.1",
+                "摄像机在线率",
+                10,
+                "前端摄像机在线率以平台统计为准，合同约定不低于90%。达到的得满分；"
+                "每低于1个百分点扣1分",
+                "≥90%",
+            ),
+        ),
+        _branch(
+            "2.3",
+            "产出时效",
+            _tiered(
+                "2.3.1",
+                "项目完成及时性",
+                8,
+                "项目是否在合同约定的建设期（12个月）内完成建设并通过竣工验收",
+                "按期完成",
+            ),
+        ),
+        _branch(
+            "2.4",
+            "产出成本",
+            _completion(
+                "2.4.1",
+                "项目建设成本",
+                7,
+                "项目实际建设成本控制在批复预算以内",
+                "300",
+                "万元",
+                NEGATIVE,
+            ),
+        ),
+    ),
+    _branch(
+        "3",
+        "项目效果",
+        _branch(
+            "3.1",
+            "社会效益",
+            _tiered(
+                "3.1.1",
+                "视频资源共享应用",
+                8,
+                "是否为综治、公安等授权用户提供视频资源共享服务，在治安防控、案件侦破中发挥作用",
+                "共享应用",
+            ),
+            _tiered(
+                "3.1.2",
+                "社会治安防控水平提升",
+                7,
+                "重点区域和行政村的视频监控覆盖是否提高，群众安全感是否提升",
+                "明显提升",
+            ),
+        ),
+        _branch(
+            "3.2",
+            "可持续影响",
+            _tiered(
+                "3.2.1",
+                "运行维护长效机制",
+                10,
+                "是否建立平台运行维护和管理制度，运维经费、人员是否落实，系统能否持续稳定运行",
+                "长效机制健全",
+            ),
+        ),
+        _branch("3.3", "满意度", _survey("3.3.1", "群众满意度", 15, "辖区群众")),
+    ),
+)
+
+TEMPLATES: dict[str, Template] = {
+    template.key: template
+    for template in (
+        Template(
+            "national_common",
+            "共性指标框架（部门评价、财政评价）",
+            ("department", "finance"),
+            "财预〔2020〕10号共性指标框架：决策15、过程20、产出35、效益30。",
+            NATIONAL_COMMON,
+        ),
+        Template(
+            "unit_self",
+            "单位自评",
+            ("unit_self",),
+            "单位自评：产出50、效益30、服务对象满意度10、预算执行率10。",
+            UNIT_SELF,
+        ),
+        Template(
+            "xueliang",
+            "雪亮工程（公共安全视频监控建设）",
+            ("department", "finance"),
+            "视频监控建设项目：项目过程20、项目产出40、项目效果40。",
+            XUELIANG,
+        ),
+    )
+}
+
+
+def list_templates() -> list[Template]:
+    return list(TEMPLATES.values())
+
+
+def get_template(key: str) -> Template:
+    """The template with this key; `NotFound` otherwise."""
+    try:
+        return TEMPLATES[key]
+    except KeyError:
+        raise NotFound(f"指标模板“{key}”不存在") from None

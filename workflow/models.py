@@ -1,0 +1,272 @@
+"""The database model. Schema changes go through Alembic (`migrations/`), never `create_all`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from workflow import clock
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Money = Numeric(14, 2)  # 万元, two decimals; never binary floats
+
+SYSTEM_ROLES = ("admin", "unit_user", "finance_reviewer")
+EVALUATION_KINDS = {"unit_self": "单位自评", "department": "部门评价", "finance": "财政评价"}
+GROUP_ROLES = {"leader": "组长", "deputy": "副组长", "member": "成员", "approver": "领导小组审批人"}
+DOCUMENT_CATEGORIES = {
+    "work_plan": "评价工作方案",
+    "basis": "依据文件",
+    "evidence": "佐证材料",
+    "other": "其他",
+}
+
+
+def _in(values) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Bureau(Base):
+    """财政局: covers the budget units of its area."""
+
+    __tablename__ = "bureaus"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    region: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    units: Mapped[list[Unit]] = relationship(back_populates="bureau")
+
+
+class Unit(Base):
+    """预算单位 (e.g. 某县公安局): owns projects and their evaluations."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    bureau: Mapped[Bureau] = relationship(back_populates="units")
+
+
+class User(Base):
+    """A person: administrator, unit user (单位用户) or finance reviewer (财政局审核人)."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(f"role IN ({_in(SYSTEM_ROLES)})", name="role"),
+        CheckConstraint(
+            "(role != 'unit_user' OR unit_id IS NOT NULL)"
+            " AND (role != 'finance_reviewer' OR bureau_id IS NOT NULL)",
+            name="affiliation",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    title: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str | None] = mapped_column(String(200))
+    email_enabled: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    unit: Mapped[Unit | None] = relationship()
+    bureau: Mapped[Bureau | None] = relationship()
+
+    # Flask-Login protocol, kept here so the core needs no web import.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class ApiToken(Base):
+    """A bearer token for `/api/v1`; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class Evaluation(Base):
+    """绩效评价: one evaluation of one project for one year, moving through the stages."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_in(EVALUATION_KINDS)})", name="kind"),
+        CheckConstraint(
+            "state IN ('preparation', 'implementation', 'analysis', 'reporting',"
+            " 'group_review', 'finance_review', 'archived', 'cancelled')",
+            name="state",
+        ),
+        CheckConstraint("round >= 1", name="round"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    project_name: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    budget: Mapped[Decimal | None] = mapped_column(Money)
+    funds_received: Mapped[Decimal | None] = mapped_column(Money)
+    funds_spent: Mapped[Decimal | None] = mapped_column(Money)
+    targets: Mapped[str] = mapped_column(Text, default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20), default="preparation", index=True)
+    machine_version: Mapped[str] = mapped_column(String(20))
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    approval_policy: Mapped[str] = mapped_column(String(20), default="all")
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    unit: Mapped[Unit] = relationship()
+    members: Mapped[list[GroupMember]] = relationship(
+        back_populates="evaluation", cascade="all, delete-orphan", order_by="GroupMember.id"
+    )
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+
+    def users_in(self, role: str) -> list[User]:
+        return [m.user for m in self.members if m.role == role]
+
+    @property
+    def leader(self) -> User | None:
+        leaders = self.users_in("leader")
+        return leaders[0] if leaders else None
+
+    @property
+    def approvers(self) -> list[User]:
+        """领导小组审批人: the named approvers, by default the 组长 and 副组长."""
+        named = self.users_in("approver")
+        if named:
+            return named
+        return self.users_in("leader") + self.users_in("deputy")
+
+
+class GroupMember(Base):
+    """评价工作组成员: a user's role (组长/副组长/成员/审批人) in one evaluation."""
+
+    __tablename__ = "group_members"
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "user_id", "role", name="member"),
+        CheckConstraint(f"role IN ({_in(GROUP_ROLES)})", name="role"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    evaluation: Mapped[Evaluation] = relationship(back_populates="members")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Document(Base):
+    """An uploaded file (依据文件, 工作方案, 佐证材料); stored under a generated key, never a user path."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint(f"category IN ({_in(DOCUMENT_CATEGORIES)})", name="category"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    uploaded_by: Mapped[User] = relationship()
+
+
+class Approval(Base):
+    """One approver's approval in one review round (会签/或签 are counted from these)."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (UniqueConstraint("evaluation_id", "round", "stage", "user_id", name="once"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    round: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    user: Mapped[User] = relationship()
+
+
+class AuditEvent(Base):
+    """审计记录: append-only (the migration adds triggers that refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_role: Mapped[str] = mapped_column(String(40), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    round: Mapped[int] = mapped_column(Integer)
+    client_addr: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict | None] = mapped_column(JSON)
+
+    actor: Mapped[User | None] = relationship()
