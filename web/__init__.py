@@ -1,0 +1,57 @@
+"""jixiao's web application: pages (Chinese UI) and the JSON API under /api/v1."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: defaults, then environment, then `test_config`."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("JIXIAO_INSTANCE", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "web" / "static"),
+    )
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-change-me"),
+        DATABASE_URL=os.environ.get("DATABASE_URL")
+        or f"sqlite:///{Path(app.instance_path) / 'jixiao.db'}",
+        UPLOAD_DIR=str(Path(app.instance_path) / "uploads"),
+        MAX_UPLOAD_BYTES=int(os.environ.get("JIXIAO_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        API_TITLE="jixiao 绩效评价 API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    if test_config:
+        app.config.update(test_config)
+    # Requests may carry a little more than one file (the form fields); the exact file limit
+    # is checked by the document service with a clear message.
+    app.config.setdefault("MAX_CONTENT_LENGTH", app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from web import auth, database, errors, filters
+    from web.api import register_api
+    from web.extensions import csrf, login_manager
+    from web.pages import register_pages
+
+    database.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    filters.init_app(app)
+    register_api(app)
+    register_pages(app)
+    return app

@@ -36,7 +36,7 @@ SELF_EVALUATION_WEIGHTS: dict[str, Decimal] = {
     "服务对象满意度": Decimal(10),
     "预算执行率": Decimal(10),
 }
-_LEVEL1_ALIASES = {"满意度": "服务对象满意度", "预算执行": "预算执行率"}
+_LEVEL1_ALIASES = {"效果": "效益", "满意度": "服务对象满意度", "预算执行": "预算执行率"}
 
 Node = Mapping[str, Any]
 
@@ -192,8 +192,7 @@ def _label(node: Node, level: int) -> str:
 
 def _num(value: Decimal) -> str:
     """50 → "50", 4.50 → "4.5": how people write weights in messages."""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 # --- 单位自评 warning -----------------------------------------------------------------------------
@@ -226,8 +225,8 @@ def self_evaluation_weight_warnings(nodes: Sequence[Node]) -> list[str]:
 
 
 def _level1_key(name: str) -> str:
-    """"产出指标" → "产出", "满意度指标" → "服务对象满意度"."""
-    key = name.strip().removesuffix("指标")
+    """ "产出指标" → "产出", "满意度指标" → "服务对象满意度"."""
+    key = name.strip().removeprefix("项目").removesuffix("指标")
     return _LEVEL1_ALIASES.get(key, key)
 
 
@@ -259,9 +258,8 @@ class Template:
 
 
 def _branch(code: str, name: str, *children: dict[str, Any]) -> dict[str, Any]:
-    node = {"code": code, "name": name, "children": list(children)}
-    node["weight"] = str(node_weight(node))
-    return node
+    weight = node_weight({"children": list(children)})
+    return {"code": code, "name": name, "weight": str(weight), "children": list(children)}
 
 
 def _leaf(
@@ -287,14 +285,16 @@ def _leaf(
     }
 
 
+_BAND_WORDING = {"met": "达成", "partial": "部分达成并有一定效果", "unmet": "未达成且效果较差"}
+
+
 def _tiered(code: str, name: str, weight: int, criteria: str, target: str) -> dict[str, Any]:
     """A qualitative leaf; the band points are spelled out from the weight."""
     bands = "；".join(
-        f"{title}得{_num(weight * low)}～{_num(weight * high)}分"
-        for low, high, title in BANDS.values()
+        f"{_BAND_WORDING[band]}得{_num(weight * high)}～{_num(weight * low)}分"
+        for band, (low, high, _) in BANDS.items()
     )
-    standard = f"{criteria}。{bands.replace('部分达成', '部分达成并有一定效果')}。"
-    return _leaf(code, name, weight, {"type": "tiered"}, standard.replace("未达成", "未达成且效果较差"), target)
+    return _leaf(code, name, weight, {"type": "tiered"}, f"{criteria}。{bands}。", target)
 
 
 def _rate(code: str, weight: int, measure: str) -> dict[str, Any]:
@@ -303,8 +303,7 @@ def _rate(code: str, weight: int, measure: str) -> dict[str, Any]:
         "funds_received": ("资金到位率", "实际到位资金/预算资金"),
     }[measure]
     standard = (
-        f"{name}={formula}×100%，按项目金额自动计算。"
-        f"得分={name}/指标值×分值，最高不超过分值。"
+        f"{name}={formula}×100%，按项目金额自动计算。得分={name}/指标值×分值，最高不超过分值。"
     )
     rule = {"type": "rate", "measure": measure}
     return _leaf(code, name, weight, rule, standard, "100", "%")
@@ -353,7 +352,9 @@ def _quality_rate(code: str, weight: int) -> dict[str, Any]:
 
 
 def _timeliness(code: str, weight: int) -> dict[str, Any]:
-    criteria = "项目是否按计划时间完成：按期完成为达成，延期但完成主要任务为部分达成，严重延期为未达成"
+    criteria = (
+        "项目是否按计划时间完成：按期完成为达成，延期但完成主要任务为部分达成，严重延期为未达成"
+    )
     return _tiered(code, "完成及时性", weight, criteria, "按期完成")
 
 

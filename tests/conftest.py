@@ -1,0 +1,270 @@
+"""Fixtures: a real database (SQLite by default, PostgreSQL when DATABASE_URL is set),
+the app, an HTTP client, an API client with bearer tokens, and factories."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from web import create_app
+from web.database import db as request_db
+from workflow import accounts, evaluations, migrate
+from workflow.db import make_engine, normalize_url
+from workflow.models import Base
+
+PASSWORD = "secret-pass-1"
+
+
+# --- the database ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """A migrated database for this test run; on PostgreSQL, a database of its own."""
+    server = os.environ.get("DATABASE_URL")
+    if not server:
+        template = tmp_path_factory.mktemp("db") / "template.db"
+        migrate.upgrade(f"sqlite:///{template}")
+        yield f"sqlite:///{template}"
+        return
+    name = f"jixiao_test_{uuid.uuid4().hex[:10]}"
+    admin_url = make_url(normalize_url(server))
+    admin = make_engine(admin_url.render_as_string(hide_password=False),
+                        isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    migrate.upgrade(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+        ), {"n": name})
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture
+def db_url(database_url, tmp_path) -> str:
+    """A clean database for one test: a copy of the migrated SQLite file, or truncated tables."""
+    if database_url.startswith("sqlite"):
+        copy = tmp_path / "test.db"
+        shutil.copy(make_url(database_url).database, copy)
+        return f"sqlite:///{copy}"
+    engine = make_engine(database_url)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def is_postgres(db_url) -> bool:
+    return db_url.startswith("postgresql")
+
+
+# --- the app ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app(db_url, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": db_url,
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "MAX_UPLOAD_BYTES": 1024 * 1024,
+            "SECRET_KEY": "test",
+        }
+    )
+    yield app
+    app.extensions["jixiao.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app):
+    """The app's session, for factories and for checking what was written."""
+    with app.app_context():
+        yield request_db()
+
+
+# --- factories --------------------------------------------------------------------------------
+
+
+class Factory:
+    """Build what a test needs with only what it cares about (create_user(role=…) …)."""
+
+    def __init__(self, session) -> None:
+        self.session = session
+        self.seq = itertools.count(1)
+        self.admin = accounts.create_admin(session, "admin", PASSWORD)
+        self.bureau = self.make_bureau("和平县财政局")
+        self.unit = self.make_unit("和平县公安局", self.bureau)
+
+    def make_bureau(self, name: str | None = None):
+        return accounts.save_bureau(self.session, self.admin, name or f"财政局{next(self.seq)}")
+
+    def make_unit(self, name: str | None = None, bureau=None):
+        bureau = bureau or self.bureau
+        return accounts.save_unit(
+            self.session, self.admin, name or f"单位{next(self.seq)}", bureau.id
+        )
+
+    def make_user(self, role: str = "unit_user", unit=None, bureau=None, name: str | None = None):
+        n = next(self.seq)
+        fields = accounts.UserFields(
+            username=name or f"{role}{n}",
+            display_name=name or f"用户{n}",
+            role=role,
+            password=PASSWORD,
+            unit_id=(unit or self.unit).id if role == "unit_user" else None,
+            bureau_id=(bureau or self.bureau).id if role == "finance_reviewer" else None,
+        )
+        return accounts.save_user(self.session, self.admin, fields)
+
+    def make_evaluation(self, creator=None, unit=None, **fields):
+        creator = creator or self.make_user(unit=unit)
+        project = evaluations.ProjectFields(
+            project_name=fields.pop("project_name", "雪亮工程视频监控项目"),
+            year=fields.pop("year", 2023),
+            kind=fields.pop("kind", "department"),
+            budget=fields.pop("budget", Decimal("3000.00")),
+            funds_received=fields.pop("funds_received", Decimal("3000.00")),
+            funds_spent=fields.pop("funds_spent", Decimal("2712.60")),
+            due_date=fields.pop("due_date", date(2024, 4, 30)),
+        )
+        return evaluations.create_evaluation(self.session, creator, creator.unit_id, project)
+
+
+@pytest.fixture
+def make(session) -> Factory:
+    return Factory(session)
+
+
+class Team:
+    """A formed working group: 组长, two 副组长, two 成员, a finance reviewer."""
+
+    def __init__(self, make: Factory, policy: str = "all", unit=None) -> None:
+        unit = unit or make.unit
+        self.leader = make.make_user(unit=unit, name=f"组长{next(make.seq)}")
+        self.deputies = [make.make_user(unit=unit) for _ in range(2)]
+        self.members = [make.make_user(unit=unit) for _ in range(2)]
+        self.reviewer = make.make_user("finance_reviewer", bureau=unit.bureau)
+        self.evaluation = make.make_evaluation(creator=self.leader, unit=unit)
+        evaluations.set_group(
+            make.session,
+            self.leader,
+            self.evaluation.id,
+            evaluations.GroupSpec(
+                leader=self.leader.id,
+                deputies=[u.id for u in self.deputies],
+                members=[u.id for u in self.members],
+                approvers=[],
+                approval_policy=policy,
+            ),
+        )
+
+    @property
+    def approvers(self):
+        return [self.leader, *self.deputies]
+
+
+@pytest.fixture
+def team(make) -> Team:
+    return Team(make)
+
+
+# --- HTTP helpers -----------------------------------------------------------------------------
+
+
+class ApiClient:
+    """The test client with a bearer token per user: `api.as_(user).post(...)`."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.tokens: dict[str, str] = {}
+        self.user = None
+
+    def as_(self, user) -> ApiClient:
+        other = ApiClient(self.client)
+        other.tokens = self.tokens
+        if user.username not in self.tokens:
+            res = self.client.post(
+                "/api/v1/tokens", json={"username": user.username, "password": PASSWORD}
+            )
+            assert res.status_code == 201, res.json
+            self.tokens[user.username] = res.json["token"]
+        other.user = user
+        return other
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[self.user.username]}"} if self.user else {}
+
+    def __getattr__(self, method: str):
+        def call(url: str, **kwargs):
+            headers = {**self._headers(), **kwargs.pop("headers", {})}
+            return getattr(self.client, method)(url, headers=headers, **kwargs)
+
+        return call
+
+
+@pytest.fixture
+def api(client) -> ApiClient:
+    return ApiClient(client)
+
+
+class AuthActions:
+    """Log in through the real form, CSRF token included (flaskr's `auth` fixture)."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def csrf_token(self, url: str = "/login") -> str:
+        import re
+
+        page = self.client.get(url).get_data(as_text=True)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+            r'<meta name="csrf-token" content="([^"]+)"', page
+        )
+        assert match, f"no CSRF token on {url}"
+        return match.group(1)
+
+    def login(self, username: str, password: str = PASSWORD):
+        return self.client.post(
+            "/login",
+            data={"username": username, "password": password, "csrf_token": self.csrf_token()},
+        )
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": self.csrf_token("/")})
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def files_dir() -> Path:
+    return Path(__file__).parent / "files"

@@ -1,0 +1,79 @@
+"""The `jixiao` command: init-db, create-admin, serve, demo (and later sweep, scheduler)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from web import create_app
+from web.database import db
+from workflow import accounts, migrate
+from workflow.errors import JixiaoError
+
+
+def _app(*_args) -> Flask:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_app, add_default_commands=False)
+def main() -> None:
+    """jixiao 绩效评价工作平台."""
+
+
+@main.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    from flask import current_app
+
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    click.echo(f"数据库已就绪：{_safe_url(current_app.config['DATABASE_URL'])}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@main.command("create-admin")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@with_appcontext
+def create_admin(username: str, password: str) -> None:
+    """Create an administrator account."""
+    try:
+        user = accounts.create_admin(db(), username, password)
+    except JixiaoError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"已创建管理员 {user.username}")
+
+
+@main.command("demo")
+@with_appcontext
+def demo() -> None:
+    """Migrate and load a realistic demo data set (once); print the logins."""
+    from flask import current_app
+
+    from workflow import demo as demo_data
+
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    created = demo_data.load(db())
+    click.echo("演示数据已载入。" if created else "演示数据已存在，未重复载入。")
+    click.echo("登录账号（用户名 / 密码 / 角色）：")
+    for username, password, label in demo_data.LOGINS:
+        click.echo(f"  {username:<12} {password:<14} {label}")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Run the web server (waitress if installed, else Werkzeug's threaded server)."""
+    from flask import current_app
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"jixiao 已启动：http://{host}:{port}/  （Ctrl+C 停止）")
+    app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)

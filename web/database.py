@@ -1,0 +1,23 @@
+"""One SQLAlchemy session per request (a scoped session removed at teardown)."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from sqlalchemy.orm import Session, scoped_session
+
+from workflow.db import make_engine, make_sessionmaker
+
+
+def init_app(app: Flask) -> None:
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["jixiao.engine"] = engine
+    app.extensions["jixiao.session"] = scoped_session(make_sessionmaker(engine))
+
+    @app.teardown_appcontext
+    def _remove_session(_exc: BaseException | None) -> None:
+        app.extensions["jixiao.session"].remove()
+
+
+def db() -> Session:
+    """The current request's session."""
+    return current_app.extensions["jixiao.session"]()

@@ -1,0 +1,114 @@
+"""Map errors once: JSON with a code and a Chinese message for the API, a page otherwise."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from workflow.errors import Conflict, GuardFailed, InvalidInput, JixiaoError, NotAllowed, NotFound
+
+STATUS = {
+    InvalidInput: 400,
+    NotAllowed: 403,
+    NotFound: 404,
+    GuardFailed: 409,
+    Conflict: 409,
+}
+HTTP_MESSAGES = {
+    400: ("invalid_input", "输入有误"),
+    401: ("unauthorized", "请先登录或提供有效的访问令牌"),
+    403: ("forbidden", "无权访问"),
+    404: ("not_found", "页面或对象不存在"),
+    405: ("method_not_allowed", "不支持此请求方法"),
+    413: ("file_too_large", "上传内容过大"),
+    422: ("invalid_input", "输入有误"),
+    500: ("server_error", "服务器内部错误"),
+}
+# webargs/marshmallow speak English; people reading our API errors read Chinese.
+FIELD_MESSAGES = [
+    (r"^Missing data for required field\.$", "必填"),
+    (r"^Unknown field\.$", "未知字段"),
+    (r"^Field may not be null\.$", "不能为空"),
+    (r"^Not a valid integer\.$", "应为整数"),
+    (r"^Not a valid (number|decimal)\.$", "应为数字"),
+    (r"^Not a valid date\.$", "应为日期（YYYY-MM-DD）"),
+    (r"^Not a valid datetime\.$", "应为时间（ISO 8601）"),
+    (r"^Not a valid string\.$", "应为文本"),
+    (r"^Not a valid boolean\.$", "应为 true 或 false"),
+    (r"^Not a valid list\.$", "应为列表"),
+    (r"^Invalid input type\.$", "类型错误"),
+    (r"^Must be one of: (.*)\.$", r"取值应为：\1"),
+    (r"^Shorter than minimum length (\d+)\.$", r"长度至少为 \1"),
+    (r"^Longer than maximum length (\d+)\.$", r"长度至多为 \1"),
+    (r"^Length must be between (\d+) and (\d+)\.$", r"长度应在 \1 到 \2 之间"),
+    (r"^Must be greater than or equal to (\S+)(?: and less than or equal to (\S+))?\.$",
+     r"应不小于 \1"),
+    (r"^Invalid JSON body\.$", "请求体不是有效的 JSON"),
+]
+
+
+def translate(messages):
+    """Translate webargs' nested field messages to Chinese, keeping their structure."""
+    if isinstance(messages, dict):
+        return {k: translate(v) for k, v in messages.items()}
+    if isinstance(messages, list):
+        return [translate(m) for m in messages]
+    if isinstance(messages, str):
+        for pattern, repl in FIELD_MESSAGES:
+            if re.match(pattern, messages):
+                return re.sub(pattern, repl, messages)
+    return messages
+
+
+def _flatten(messages, prefix: str = "") -> list[str]:
+    if isinstance(messages, dict):
+        out = []
+        for key, value in messages.items():
+            name = key if key not in ("json", "form", "query", "files") else ""
+            out += _flatten(value, f"{prefix}.{name}" if prefix and name else name or prefix)
+        return out
+    if isinstance(messages, list):
+        return [m for item in messages for m in _flatten(item, prefix)]
+    return [f"{prefix}：{messages}" if prefix else str(messages)]
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, code: str, message: str, details=None):
+    body = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    if wants_json():
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message, details=details), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(JixiaoError)
+    def _jixiao_error(exc: JixiaoError):
+        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), None)
+        if status is None:
+            status = 401 if exc.code == "unauthorized" else 400
+        return error_response(status, exc.code, exc.message, exc.details)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError):
+        return error_response(400, "csrf", "表单已过期或缺少安全令牌（CSRF），请刷新页面后重试")
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        status = exc.code or 500
+        code, message = HTTP_MESSAGES.get(status, ("error", exc.description or "请求失败"))
+        details = None
+        data = getattr(exc, "data", None)
+        if data and "messages" in data:
+            details = translate(data["messages"])
+            message = "输入有误：" + "；".join(_flatten(details))
+            code = "invalid_input"
+            status = 400
+        return error_response(status, code, message, details)

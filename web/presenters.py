@@ -1,0 +1,54 @@
+"""Shape core objects for the API and the pages (shared so both say the same thing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from workflow import evaluations
+from workflow.guards import unmet_guards
+from workflow.machine import STATES, return_targets
+from workflow.models import Evaluation, User
+
+
+def group_dict(evaluation: Evaluation) -> dict[str, Any]:
+    ids = lambda role: [u.id for u in evaluation.users_in(role)]  # noqa: E731
+    leader = ids("leader")
+    return {
+        "leader": leader[0] if leader else None,
+        "deputies": ids("deputy"),
+        "members": ids("member"),
+        "approvers": ids("approver"),
+        "effective_approvers": [u.id for u in evaluation.approvers],
+        "approval_policy": evaluation.approval_policy,
+    }
+
+
+def evaluation_dict(session: Session, user: User, evaluation: Evaluation) -> dict[str, Any]:
+    actions = evaluations.available_actions(session, user, evaluation)
+    return {
+        "id": evaluation.id,
+        "unit_id": evaluation.unit_id,
+        "unit_name": evaluation.unit.name,
+        "project_name": evaluation.project_name,
+        "year": evaluation.year,
+        "kind": evaluation.kind,
+        "budget": evaluation.budget,
+        "funds_received": evaluation.funds_received,
+        "funds_spent": evaluation.funds_spent,
+        "due_date": evaluation.due_date,
+        "targets": evaluation.targets,
+        "state": evaluation.state,
+        "state_label": STATES[evaluation.state],
+        "round": evaluation.round,
+        "version": evaluation.version,
+        "machine_version": evaluation.machine_version,
+        "approval_policy": evaluation.approval_policy,
+        "available_actions": actions,
+        "return_targets": return_targets(evaluation.state) if "return" in actions else [],
+        "unmet_guards": unmet_guards(session, evaluation) if "advance" in actions else [],
+        "group": group_dict(evaluation),
+        "created_at": evaluation.created_at,
+        "updated_at": evaluation.updated_at,
+    }
