@@ -7,7 +7,10 @@ Targets (issue 5): a 30-page report in at most 0.8 s warm, 1.6 s cold, under 150
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -64,10 +67,12 @@ INDICATORS = [
     ("效益", "满意度", ["群众满意度", "使用单位满意度", "基层民警满意度"]),
 ]
 
-STYLE = """
-@page { size: a4 portrait; margin: 3.7cm 2.6cm 3.5cm 2.8cm;
+FOOTER_FRAME = """
   @frame footer { -pdf-frame-content: footer_content; bottom: 1.6cm; margin-left: 2.8cm;
-                  margin-right: 2.6cm; height: 1cm; } }
+                  margin-right: 2.6cm; height: 1cm; }"""
+STYLE = """
+@page { size: a4 portrait; margin: 3.7cm 2.6cm 3.5cm 2.8cm; %s }
+html { font-family: jixiao-cjk; -pdf-word-wrap: CJK; }
 body { font-size: 12pt; line-height: 1.6; }
 p { text-indent: 2em; margin: 0 0 4pt 0; }
 h1.title { font-size: 22pt; text-align: center; margin-top: 5cm; }
@@ -77,9 +82,7 @@ h3 { font-size: 14pt; margin: 10pt 0 6pt 0; }
 td, th { border: 0.5pt solid #000; padding: 3pt; font-size: 10.5pt; text-align: center; }
 #footer_content { text-align: center; font-size: 10.5pt; }
 """
-
 PAGECOUNT_FOOTER = '<div id="footer_content">第 <pdf:pagenumber/> 页 / 共 <pdf:pagecount/> 页</div>'
-CJK_FONT_CSS = "body { font-family: jixiao-cjk; -pdf-word-wrap: CJK; } p { page-break-inside: avoid; }"
 
 
 def paragraph(seed: int, sentences: int) -> str:
@@ -90,7 +93,7 @@ def paragraph(seed: int, sentences: int) -> str:
 
 def cover() -> str:
     return (
-        '<div class="cover"><h1 class="title">陇南市监控视频共享云平台项目支出<br/>绩效评价报告</h1>'
+        '<div class="cover"><h1 class="title">陇南市监控视频共享云平台项目支出绩效评价报告</h1>'
         "<p>评价单位：陇南市委政法委绩效评价工作组</p><p>项目单位：陇南市公安局</p>"
         "<p>评价年度：2024 年度</p><p>报告日期：2025 年 3 月 20 日</p></div><pdf:nextpage/>"
     )
@@ -102,59 +105,219 @@ def sections() -> str:
         parts.append(f"<h2>{'一二三四五六七八九'[number]}、{title}</h2>")
         for sub in range(3):
             parts.append(f"<h3>（{'一二三'[sub]}）{title}第{sub + 1}部分</h3>")
-            parts.extend(paragraph(number * 3 + sub + k, 5 + k % 4) for k in range(2))
+            parts.extend(paragraph(number * 3 + sub + k, 6 + k % 3) for k in range(2))
     return "".join(parts)
 
 
 def scorecard() -> str:
-    """The 评分表: 40 rows with a repeated header, short rowspans for the 二级指标."""
-    head = (
-        "<thead><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>分值</th>"
-        "<th>得分</th><th>扣分原因</th></tr></thead>"
-    )
-    rows = []
+    """The 评分表: 40 rows under a repeated header; 二级指标 merged over 2-3 rows."""
+    columns = [("一级指标", 11), ("二级指标", 13), ("三级指标", 24), ("分值", 9), ("得分", 9)]
+    columns.append(("扣分原因", 34))
+    cells = "".join(f'<th width="{width}%">{name}</th>' for name, width in columns)
+    head = f"<thead><tr>{cells}</tr></thead>"
+    rows: list[str] = []
     n = 0
     while len(rows) < 40:
         for level1, level2, leaves in INDICATORS:
             for i, leaf in enumerate(leaves):
                 n += 1
                 span = f'<td rowspan="{len(leaves)}">{level2}</td>' if i == 0 else ""
+                lost = (n % 3) * 0.5
                 rows.append(
-                    f"<tr><td>{level1}</td>{span}<td>{leaf}{n}</td><td>2.50</td>"
-                    f"<td>{2.5 - (n % 3) * 0.5:.2f}</td><td>资料不完整，扣{(n % 3) * 0.5:.1f}分</td></tr>"
+                    f"<tr><td>{level1}</td>{span}<td>{leaf}</td><td>2.50</td>"
+                    f"<td>{2.5 - lost:.2f}</td><td>第{n}项：资料不完整，扣{lost:.1f}分</td></tr>"
                 )
             if len(rows) >= 40:
                 break
-    return (
-        '<pdf:nextpage/><h2>附件：评分表</h2><table repeat="1">'
-        + head
-        + "<tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-    )
+    body = "".join(rows)
+    table = f'<table repeat="1">{head}<tbody>{body}</tbody></table>'
+    return f"<pdf:nextpage/><h2>附件：评分表</h2>{table}"
 
 
 def approvals() -> str:
-    people = [("张建明", "组长", "2025-03-18 10:12"), ("刘增涛", "副组长", "2025-03-18 15:40"),
-              ("王芳", "财政局绩效科", "2025-03-20 09:05")]
-    rows = "".join(f"<tr><td>{n}</td><td>{r}</td><td>{t}</td><td>同意</td></tr>" for n, r, t in people)
+    people = [
+        ("张建明", "组长", "2025-03-18 10:12"),
+        ("刘增涛", "副组长", "2025-03-18 15:40"),
+        ("王芳", "财政局绩效科", "2025-03-20 09:05"),
+    ]
+    cells = ("".join(f"<td>{value}</td>" for value in person) for person in people)
+    rows = "".join(f"<tr>{row}<td>同意</td></tr>" for row in cells)
     return (
         "<pdf:nextpage/><h2>审批记录</h2><table><tr><th>姓名</th><th>角色</th><th>时间</th>"
         f"<th>意见</th></tr>{rows}</table>"
     )
 
 
-def report_html(footer: str = "", extra_css: str = "") -> str:
-    """The whole report; `footer` is the static footer frame's content, if any."""
+def report_html(*, pagecount_footer: bool = False, extra_css: str = "", flow: bool = False) -> str:
+    """The whole report.
+
+    With `pagecount_footer`, xhtml2pdf draws 第 x 页 / 共 y 页 itself. Paragraphs move whole to
+    the next page, as plain xhtml2pdf needs, unless `flow` lets render_pdf split them.
+    """
+    style = STYLE % (FOOTER_FRAME if pagecount_footer else "")
+    if not flow:
+        style += "p { page-break-inside: avoid; }"
+    footer = PAGECOUNT_FOOTER if pagecount_footer else ""
     return (
-        "<html><head><meta charset='utf-8'/><style>"
-        + STYLE
-        + extra_css
-        + "</style></head><body>"
-        + footer
-        + cover()
-        + sections()
-        + scorecard()
-        + approvals()
-        + "</body></html>"
+        f"<html><head><meta charset='utf-8'/><style>{extra_css}{style}</style></head>"
+        f"<body>{footer}" + cover() + sections() + scorecard() + approvals() + "</body></html>"
     )
+
+
+# --- the contenders -----------------------------------------------------------------------------
+
+
+def setup_baseline():
+    """Plain xhtml2pdf as the note measured it: the font registered by hand, <pdf:pagecount/>.
+
+    The document carries render_pdf's base stylesheet itself, so both lay out the same pages.
+    """
+    import xhtml2pdf.default
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from xhtml2pdf import pisa
+
+    from workflow.pdf import BASE_CSS, FONT_FAMILY, font_path  # importing patches nothing
+
+    pdfmetrics.registerFont(TTFont(FONT_FAMILY, font_path(), subfontIndex=0))
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(FONT_FAMILY, bold, italic, FONT_FAMILY)
+    xhtml2pdf.default.DEFAULT_FONT[FONT_FAMILY] = FONT_FAMILY
+    html = report_html(pagecount_footer=True, extra_css=BASE_CSS)
+
+    def render() -> bytes:
+        out = io.BytesIO()
+        pisa.CreatePDF(html, dest=out)
+        return out.getvalue()
+
+    return render
+
+
+def setup_render_pdf(*, flow: bool = False):
+    from workflow.pdf import register_cjk_font, render_pdf
+
+    register_cjk_font()
+    html = report_html(flow=flow)
+    return lambda: render_pdf(html, cover=True)
+
+
+CONTENDERS = {
+    "baseline": setup_baseline,
+    "render_pdf": setup_render_pdf,
+    "render_pdf_flow": lambda: setup_render_pdf(flow=True),
+}
+
+
+def worker(name: str, runs: int, out: str | None) -> None:
+    """Run inside a fresh process: import, font, first render, then `runs` warm renders."""
+    t0 = time.perf_counter()
+    import xhtml2pdf.pisa  # noqa: F401  (the import cost, counted apart from the font)
+
+    import workflow.pdf  # noqa: F401
+
+    t1 = time.perf_counter()
+    render = CONTENDERS[name]()
+    t2 = time.perf_counter()
+    pdf = render()
+    t3 = time.perf_counter()
+    warm = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        pdf = render()
+        warm.append(time.perf_counter() - start)
+    if out:
+        Path(out).write_bytes(pdf)
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    result = {
+        "import": t1 - t0,
+        "font": t2 - t1,
+        "first": t3 - t2,
+        "warm": warm,
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "pages": pages,
+    }
+    print(json.dumps(result))
+
+
+def spawn(name: str, runs: int, out: str | None = None) -> tuple[dict, float]:
+    """One fresh interpreter; returns its report and its wall time, interpreter start included."""
+    cmd = [sys.executable, __file__, "--worker", name, "--runs", str(runs)]
+    if out:
+        cmd += ["--out", out]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT, env=env)
+    wall = time.perf_counter() - start
+    return json.loads(proc.stdout.strip().splitlines()[-1]), wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="warm renders per contender")
+    parser.add_argument("--cold", type=int, default=3, help="fresh processes per contender")
+    parser.add_argument("--out", help="directory to write the two PDFs to")
+    parser.add_argument("--worker", choices=CONTENDERS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, args.runs, args.out)
+        return
+    figures = {name: measure(name, args) for name in CONTENDERS}
+    report(figures)
+
+
+def measure(name: str, args: argparse.Namespace) -> dict:
+    out = str(Path(args.out) / f"{name}.pdf") if args.out else None
+    warm, _ = spawn(name, args.runs, out)
+    colds = [spawn(name, 0) for _ in range(args.cold)]
+    return {
+        "pages": warm["pages"],
+        "warm": statistics.median(warm["warm"]),
+        "cold_inproc": statistics.median(c["import"] + c["font"] + c["first"] for c, _ in colds),
+        "cold_wall": statistics.median(wall for _, wall in colds),
+        "import": statistics.median(c["import"] for c, _ in colds),
+        "font": statistics.median(c["font"] for c, _ in colds),
+        "first": statistics.median(c["first"] for c, _ in colds),
+        "peak_mb": warm["maxrss_mb"],
+    }
+
+
+ROWS = [  # key, format, target for render_pdf
+    ("pages", "{:.0f}", None),
+    ("warm", "{:.3f} s", 0.8),
+    ("cold_wall", "{:.3f} s", 1.6),
+    ("cold_inproc", "{:.3f} s", None),
+    ("import", "{:.3f} s", None),
+    ("font", "{:.3f} s", None),
+    ("first", "{:.3f} s", None),
+    ("peak_mb", "{:.0f} MB", 150),
+]
+
+
+def report(figures: dict) -> None:
+    base = figures["baseline"]
+    names = list(figures)
+    print(f"{'':12}" + "".join(f"{name:>17}" for name in names) + "  ratio  target")
+    for key, fmt, target in ROWS:
+        cells = "".join(f"{fmt.format(figures[name][key]):>17}" for name in names)
+        new = figures["render_pdf"][key]
+        ratio = new / base[key] if base[key] else float("nan")
+        goal = "" if target is None else ("ok " if new <= target else "MISSED ") + str(target)
+        print(f"{key:12}{cells}{ratio:>7.2f}  {goal}")
+    print(
+        f"render_pdf against plain xhtml2pdf: {base['warm'] / figures['render_pdf']['warm']:.2f}x "
+        f"faster warm, {base['cold_wall'] / figures['render_pdf']['cold_wall']:.2f}x cold."
+    )
+    print(
+        "warm: median of the renders after the first, in one process. cold_wall: a fresh\n"
+        "interpreter (start-up, imports, font, one render), median; cold_inproc: the same without\n"
+        "interpreter start-up. peak: ru_maxrss of the warm process. ratio: render_pdf/baseline.\n"
+        "render_pdf_flow: the same report with paragraphs allowed to split across pages."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -8,8 +8,10 @@ from roles.policy import (
     acting_role,
     can,
     can_create_evaluation,
+    can_score,
     can_view,
     is_admin,
+    is_group_worker,
     roles_in,
     visible_evaluations,
 )
@@ -22,8 +24,10 @@ __all__ = [
     "acting_role",
     "can",
     "can_create_evaluation",
+    "can_score",
     "can_view",
     "is_admin",
+    "is_group_worker",
     "roles_in",
     "visible_evaluations",
 ]

@@ -42,12 +42,23 @@ PERMISSION_ROLES: dict[str, tuple[str, ...]] = {
     "edit_project": ("leader", "creator", "admin"),
     "edit_group": ("leader", "creator", "admin"),
     "upload_document": ("leader", "deputy", "member", "creator", "admin"),
+    "edit_indicators": ("leader", "deputy"),
+    "manage_tasks": ("leader",),
+    "work_on_tasks": ("leader", "deputy", "member"),
+    "score_indicators": ("leader",),  # and each leaf's assigned scorer: see `can_score`
+    "finalize_scores": ("leader",),
 }
 PERMISSION_STATES: dict[str, tuple[str, ...]] = {
     "edit_project": WORKING_STATES,
     "edit_group": WORKING_STATES,
     "upload_document": OPEN_STATES,
+    "edit_indicators": ("implementation",),
+    "manage_tasks": WORKING_STATES,
+    "work_on_tasks": WORKING_STATES,
+    "score_indicators": ("analysis",),
+    "finalize_scores": ("analysis",),
 }
+GROUP_WORKERS = ("leader", "deputy", "member")
 
 
 def covers(user: User, evaluation: Evaluation) -> bool:
@@ -111,6 +122,20 @@ def can(user: User, permission: str, evaluation: Evaluation) -> bool:
     if evaluation.state not in PERMISSION_STATES[permission]:
         return False
     return bool(roles_in(user, evaluation) & set(PERMISSION_ROLES[permission]))
+
+
+def can_score(user: User, evaluation: Evaluation, scorer_id: int | None) -> bool:
+    """打分: the leaf's assigned scorer (a group member) or the 组长, in 分析评价."""
+    if can(user, "score_indicators", evaluation):
+        return True
+    if evaluation.state not in PERMISSION_STATES["score_indicators"] or scorer_id != user.id:
+        return False
+    return bool(roles_in(user, evaluation) & set(GROUP_WORKERS))
+
+
+def is_group_worker(user_id: int, evaluation: Evaluation) -> bool:
+    """A 组长, 副组长 or 成员 of the evaluation: who may hold tasks and score leaves."""
+    return any(m.user_id == user_id and m.role in GROUP_WORKERS for m in evaluation.members)
 
 
 def can_create_evaluation(user: User, unit_id: int) -> bool:

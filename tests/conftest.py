@@ -16,13 +16,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from web import create_app
-from web.database import db as request_db
+from web import create_app, database
 from workflow import accounts, evaluations, migrate
-from workflow.db import make_engine, normalize_url
+from workflow.db import make_engine, make_sessionmaker, normalize_url
 from workflow.models import Base
 
 PASSWORD = "secret-pass-1"
+# Cheap hashes keep hundreds of logins fast; production keeps scrypt.
+accounts.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 # --- the database ---------------------------------------------------------------------------
@@ -77,19 +78,26 @@ def is_postgres(db_url) -> bool:
 # --- the app ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def app(db_url, tmp_path):
-    app = create_app(
+@pytest.fixture(scope="session")
+def shared_app(database_url, tmp_path_factory):
+    """One app for the run (building the API spec is slow); each test rebinds its database."""
+    return create_app(
         {
             "TESTING": True,
-            "DATABASE_URL": db_url,
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "DATABASE_URL": database_url,
+            "INSTANCE": str(tmp_path_factory.mktemp("instance")),
             "MAX_UPLOAD_BYTES": 1024 * 1024,
             "SECRET_KEY": "test",
         }
     )
-    yield app
-    app.extensions["jixiao.engine"].dispose()
+
+
+@pytest.fixture
+def app(shared_app, db_url, tmp_path):
+    database.bind(shared_app, db_url)
+    shared_app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    yield shared_app
+    shared_app.extensions["jixiao.engine"].dispose()
 
 
 @pytest.fixture
@@ -104,9 +112,10 @@ def runner(app):
 
 @pytest.fixture
 def session(app):
-    """The app's session, for factories and for checking what was written."""
-    with app.app_context():
-        yield request_db()
+    """A session of the test's own (requests get theirs), for factories and for checking."""
+    s = make_sessionmaker(app.extensions["jixiao.engine"])()
+    yield s
+    s.close()
 
 
 # --- factories --------------------------------------------------------------------------------
@@ -268,3 +277,97 @@ def auth(client) -> AuthActions:
 @pytest.fixture
 def files_dir() -> Path:
     return Path(__file__).parent / "files"
+
+
+def put_in_state(session, evaluation, state: str, submitted_by=None):
+    """Set up an evaluation already in `state` (a fixture shortcut past later stages' guards;
+    the guards themselves are tested through `advance`)."""
+    from sqlalchemy import update
+
+    from workflow.models import Evaluation
+
+    session.execute(
+        update(Evaluation)
+        .where(Evaluation.id == evaluation.id)
+        .values(
+            state=state,
+            submitted_by_id=submitted_by.id if submitted_by else None,
+            version=Evaluation.version + 1,
+        )
+    )
+    session.commit()
+    session.expire_all()
+    return session.get(Evaluation, evaluation.id)
+
+
+# --- issue 4: the guards of 组织实施 and 分析评价 -------------------------------------------
+
+FULL_MARKS = {
+    "rate": lambda leaf: {},  # computed from the project's amounts
+    "completion": lambda leaf: {"actual": leaf["target"]},
+    "tiered": lambda leaf: {"band": "met", "value": leaf["weight"]},
+    "deduction": lambda leaf: {"deductions": []},
+    "survey": lambda leaf: {"respondents": 10, "satisfied": 10},
+    "manual": lambda leaf: {"score": leaf["weight"]},
+}
+
+
+def fill_indicators(session, evaluation, template: str = "xueliang", actor=None):
+    """Copy an indicator template into an evaluation in `implementation` (as its 组长)."""
+    from workflow import indicator_tree
+
+    return indicator_tree.copy_template(
+        session, actor or evaluation.leader, evaluation.id, template
+    )
+
+
+def score_everything(session, evaluation, actor=None, finalize: bool = True):
+    """Score every leaf of an evaluation in `analysis` (full marks where the rule allows, the
+    rate rules from the amounts) as its 组长, then finalise the scores."""
+    from workflow import indicator_tree, scorecards
+
+    actor = actor or evaluation.leader
+    for leaf in indicator_tree.leaves(indicator_tree.load_nodes(session, evaluation)):
+        data = indicator_tree.leaf_dict(leaf)
+        entry = scorecards.ScoreEntry(
+            FULL_MARKS[leaf.rule_type](data), reason="测试扣分理由", deviation_note="测试偏差说明"
+        )
+        scorecards.score_leaf(session, actor, evaluation.id, leaf.code, entry)
+    if finalize:
+        scorecards.finalize_scores(session, actor, evaluation.id)
+
+
+def make_ready_to_advance(session, evaluation, template: str = "xueliang"):
+    """Satisfy issue 4's guards for the evaluation's current stage, so `advance` only meets the
+    guards a test is about: in `implementation` an indicator system (from `template`) is set
+    up and required tasks are completed by their holders; in `analysis` every leaf is scored
+    and the scores are finalised. Other stages are left alone."""
+    from workflow import indicator_tree, tasks
+    from workflow.models import Evaluation
+
+    if isinstance(evaluation, int):
+        evaluation = session.get(Evaluation, evaluation)
+    session.refresh(evaluation)
+    if evaluation.state == "implementation":
+        if not indicator_tree.system_of(session, evaluation).valid:
+            fill_indicators(session, evaluation, template)
+        for task in tasks.list_tasks(session, evaluation.leader, evaluation.id):
+            if task.required and task.status != "done":
+                holder = task.assignee or evaluation.leader
+                if task.status == "open":
+                    tasks.claim_task(session, holder, task.id)
+                tasks.complete_task(session, holder, task.id, "测试完成")
+    elif evaluation.state == "analysis":
+        from workflow import scorecards
+
+        if scorecards.finalization(session, evaluation) is None:
+            score_everything(session, evaluation)
+    return evaluation
+
+
+@pytest.fixture
+def ready_to_advance(session):
+    """`ready_to_advance(evaluation_or_id)`: see `make_ready_to_advance`."""
+    return lambda evaluation, template="xueliang": make_ready_to_advance(
+        session, evaluation, template
+    )

@@ -9,13 +9,22 @@ from workflow.db import make_engine, make_sessionmaker
 
 
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"])
-    app.extensions["jixiao.engine"] = engine
-    app.extensions["jixiao.session"] = scoped_session(make_sessionmaker(engine))
+    bind(app, app.config["DATABASE_URL"])
 
     @app.teardown_appcontext
     def _remove_session(_exc: BaseException | None) -> None:
         app.extensions["jixiao.session"].remove()
+
+
+def bind(app: Flask, url: str) -> None:
+    """Point the app at the database at `url` (at start-up; tests rebind one app per test)."""
+    old = app.extensions.get("jixiao.engine")
+    if old is not None:
+        old.dispose()
+    engine = make_engine(url)
+    app.config["DATABASE_URL"] = url
+    app.extensions["jixiao.engine"] = engine
+    app.extensions["jixiao.session"] = scoped_session(make_sessionmaker(engine))
 
 
 def db() -> Session:

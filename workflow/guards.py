@@ -64,3 +64,8 @@ def budget_figures_given(_session: Session, evaluation: Evaluation) -> list[str]
     if evaluation.funds_spent is None:
         missing.append("缺少实际支出金额")
     return missing
+
+
+# Later stages keep their guards beside their services (组织实施: indicator system and tasks;
+# 分析评价: scores) and register them on import; load them whenever the guards are loaded.
+from workflow import indicator_tree, scorecards, tasks  # noqa: E402, F401

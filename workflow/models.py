@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -270,3 +271,185 @@ class AuditEvent(Base):
     details: Mapped[dict | None] = mapped_column(JSON)
 
     actor: Mapped[User | None] = relationship()
+
+
+# --- 评价指标体系, 评分, 任务 (issue 4) ---------------------------------------------------------
+
+Points = Numeric(7, 2)  # 分值、得分: two decimals, never binary floats
+Rate = Numeric(14, 2)  # 完成率、满意度 in %: may exceed 100 (over-achievement)
+
+RULE_TYPES = {
+    "rate": "比率",
+    "completion": "完成率",
+    "tiered": "分档评价",
+    "deduction": "扣分法",
+    "survey": "满意度调查",
+    "manual": "人工评分",
+}
+DIRECTIONS = {"positive": "正向", "negative": "反向"}
+TASK_KINDS = {
+    "collect": "资料收集",
+    "field_check": "现场核验",
+    "survey": "满意度调查",
+    "working_paper": "底稿编制",
+    "report_section": "报告章节",
+    "scoring": "指标打分",
+}
+TASK_STATUSES = {"open": "待领取", "claimed": "进行中", "done": "已完成"}
+
+
+class Indicator(Base):
+    """评价指标: one node of the three-level tree (一级、二级、三级指标); leaves carry the rule."""
+
+    __tablename__ = "indicators"
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "code"),
+        CheckConstraint("level BETWEEN 1 AND 3", name="level"),
+        CheckConstraint("weight > 0", name="weight"),
+        CheckConstraint(f"direction IN ({_in(DIRECTIONS)})", name="direction"),
+        CheckConstraint(
+            f"(level = 3 AND rule_type IN ({_in(RULE_TYPES)}))"
+            " OR (level < 3 AND rule_type IS NULL)",
+            name="leaf_rule",
+        ),
+        CheckConstraint("(level = 1) = (parent_id IS NULL)", name="parent"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicators.id", ondelete="CASCADE"), index=True
+    )
+    level: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[Decimal] = mapped_column(Points)
+    target: Mapped[str] = mapped_column(String(100), default="")
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    direction: Mapped[str] = mapped_column(String(10), default="positive")
+    standard: Mapped[str] = mapped_column(Text, default="")
+    rule_type: Mapped[str | None] = mapped_column(String(20))
+    rule_params: Mapped[dict | None] = mapped_column(JSON)
+    scorer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    children: Mapped[list[Indicator]] = relationship(
+        order_by="Indicator.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    scorer: Mapped[User | None] = relationship()
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.level == 3
+
+
+class IndicatorScore(Base):
+    """三级指标得分: the scorer's inputs and the computed score, or 不适用 with its reason."""
+
+    __tablename__ = "indicator_scores"
+    __table_args__ = (
+        CheckConstraint("not_applicable OR score IS NOT NULL", name="scored"),
+        CheckConstraint("score IS NULL OR score >= 0", name="score"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    indicator_id: Mapped[int] = mapped_column(
+        ForeignKey("indicators.id", ondelete="CASCADE"), unique=True
+    )
+    inputs: Mapped[dict | None] = mapped_column(JSON)
+    score: Mapped[Decimal | None] = mapped_column(Points)
+    actual: Mapped[Decimal | None] = mapped_column(Rate)
+    rate: Mapped[Decimal | None] = mapped_column(Rate)
+    details: Mapped[dict | None] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text, default="")  # 扣分理由, or why 不适用
+    deviation_note: Mapped[str] = mapped_column(Text, default="")  # 偏差说明
+    not_applicable: Mapped[bool] = mapped_column(default=False)
+    scored_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    scored_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+    indicator: Mapped[Indicator] = relationship()
+    scored_by: Mapped[User] = relationship()
+
+
+class ScoreFinalization(Base):
+    """评分定稿: the 组长 locked the scores; removed when the evaluation is returned before it."""
+
+    __tablename__ = "score_finalizations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), unique=True
+    )
+    finalized_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    finalized_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    round: Mapped[int] = mapped_column(Integer)
+
+    finalized_by: Mapped[User] = relationship()
+
+
+class Task(Base):
+    """工作任务 of the working group (资料收集、现场核验、问卷、底稿、报告章节、打分).
+
+    `open` is in the pool (no assignee), `claimed` is held by its assignee, `done` is complete.
+    """
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_in(TASK_KINDS)})", name="kind"),
+        CheckConstraint(f"status IN ({_in(TASK_STATUSES)})", name="status"),
+        CheckConstraint(
+            "(status != 'open' OR assignee_id IS NULL)"
+            " AND (status != 'claimed' OR assignee_id IS NOT NULL)",
+            name="assignee",
+        ),
+        CheckConstraint("(status = 'done') = (completed_at IS NOT NULL)", name="completed"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    required: Mapped[bool] = mapped_column(default=True)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    result_note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+    evaluation: Mapped[Evaluation] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    attachments: Mapped[list[TaskAttachment]] = relationship(
+        cascade="all, delete-orphan", order_by="TaskAttachment.id"
+    )
+
+    def is_overdue(self, today: date) -> bool:
+        """逾期: not done and its due date (a local calendar day) has passed."""
+        return self.status != "done" and self.due_date is not None and self.due_date < today
+
+
+class TaskAttachment(Base):
+    """A 佐证材料 document handed in with a task."""
+
+    __tablename__ = "task_attachments"
+    __table_args__ = (UniqueConstraint("task_id", "document_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+
+    document: Mapped[Document] = relationship()

@@ -6,7 +6,8 @@ Why it is built this way (see ../shared/notes/pdf-fonts.md for the measurements)
 - xhtml2pdf lays the document out twice when ``<pdf:pagecount/>`` is used. We lay it out once,
   without page numbers, then stamp the numbers onto the finished pages with pypdf.
 - xhtml2pdf's CJK line breaking builds one Python object per character; a faster replacement
-  that produces the same lines is installed for the xhtml2pdf version it was checked against.
+  that produces the same lines, and fixes for splitting a CJK paragraph across pages, are
+  installed for the xhtml2pdf version they were checked against.
 """
 
 from __future__ import annotations
@@ -41,22 +42,25 @@ log = logging.getLogger(__name__)
 
 #: The family name templates use in CSS (``font-family: jixiao-cjk``); BASE_CSS sets it on <html>.
 FONT_FAMILY = "jixiao-cjk"
-#: Names a hand-written template may use for the same face.
+#: Names a hand-written template may use, drawn with the same face (a 黑体: no pip package has a
+#: TrueType 宋体), so that none falls back to a Helvetica without Chinese glyphs.
 FONT_ALIASES = ("simsun", "宋体", "simhei", "黑体", "microsoft yahei", "微软雅黑")
 FOOTER_FONT_SIZE = 10.5  # 五号
-FOOTER_BASELINE = 2.0 * 72 / 2.54  # 2 cm above the bottom edge, inside the 3.5 cm margin
+#: 2 cm above the bottom edge: inside PAGE_CSS's 3.5 cm margin. A template with its own @page
+#: needs a bottom margin of 2.5 cm or more to keep its text clear of the footer.
+FOOTER_BASELINE = 2.0 * 72 / 2.54
 
 #: A4 with the margins of official documents (GB/T 9704: 37/26/35/28 mm); used unless the
 #: document has an @page rule of its own (two would define the same page template twice).
 PAGE_CSS = "@page { size: a4 portrait; margin: 3.7cm 2.6cm 3.5cm 2.8cm; }"
 
-#: Under the document's own styles. CJK wrapping is on, and paragraphs never split across pages:
-#: a CJK paragraph split at a page break can crash xhtml2pdf (LayoutError, or a TypeError inside
-#: ReportLab), so they move whole to the next page.
+#: Under the document's own styles: the font, CJK wrapping, and an official report's look.
+#: No page-break-after: avoid on headings: ReportLab then keeps a heading and a table longer than
+#: a page together by breaking the page first, leaving a blank page before the 评分表.
 BASE_CSS = f"""
 html {{ font-family: {FONT_FAMILY}; font-size: 12pt; line-height: 1.6; -pdf-word-wrap: CJK; }}
 pre, code, kbd, samp, tt {{ font-family: {FONT_FAMILY}; }}
-p {{ margin: 0 0 4pt 0; text-indent: 2em; page-break-inside: avoid; text-align: justify; }}
+p {{ margin: 0 0 4pt 0; text-indent: 2em; }}
 h1 {{ font-size: 22pt; text-align: center; margin: 0 0 18pt 0; }}
 h2 {{ font-size: 16pt; margin: 14pt 0 8pt 0; }}
 h3 {{ font-size: 14pt; margin: 10pt 0 6pt 0; }}
@@ -67,6 +71,11 @@ th, td {{ border: 0.5pt solid #000; padding: 3pt 4pt 2pt 4pt; font-size: 10.5pt;
 th {{ background-color: #eeeeee; }}
 td p, th p {{ text-indent: 0; margin: 0; }}
 """
+
+#: Upstream xhtml2pdf crashes on a CJK paragraph split at a page break (LayoutError, or a
+#: TypeError inside its drawing). The patches below fix that; where they are not installed (an
+#: xhtml2pdf they were not checked against), paragraphs move whole to the next page instead.
+NO_SPLIT_CSS = "p { page-break-inside: avoid; }"
 
 
 class PdfRenderError(RuntimeError):
@@ -118,6 +127,8 @@ def _layout(html: str) -> bytes:
     css = xhtml2pdf.default.DEFAULT_CSS + BASE_CSS
     if "@page" not in html:
         css += PAGE_CSS
+    if not cjk_patches_installed():
+        css += NO_SPLIT_CSS
     out = io.BytesIO()
     result = pisa.pisaDocument(html, dest=out, encoding="utf-8", default_css=css)
     if result.err:
@@ -137,7 +148,7 @@ def stamp_page_numbers(pdf: bytes, *, skip_first: bool = False) -> bytes:
     overlay = PdfReader(io.BytesIO(_footer_overlay(pages)))
     for page, footer in zip(pages, overlay.pages, strict=True):
         _add_form(writer, page, footer)
-    if skip_first:
+    if skip_first and pages:
         # Viewers then show the same numbers as the footers: 封面, 1, 2, ...
         writer.set_page_label(0, 0, prefix="封面")
         writer.set_page_label(1, len(writer.pages) - 1, style="/D", start=1)
@@ -213,6 +224,11 @@ _original_break_lines_cjk = rl_paragraph.Paragraph.breakLinesCJK
 _original_split_func = rl_paragraph.Paragraph._get_split_blParaFunc
 
 
+def cjk_patches_installed() -> bool:
+    """Whether CJK paragraphs may split across pages (the split fixes below are in place)."""
+    return rl_paragraph.Paragraph.breakLinesCJK is _break_lines_cjk
+
+
 def _install_cjk_patches() -> None:
     if xhtml2pdf.__version__ not in _CHECKED_XHTML2PDF:
         log.warning("xhtml2pdf %s: CJK line-breaking patches not applied", xhtml2pdf.__version__)
@@ -226,14 +242,37 @@ def _install_cjk_patches() -> None:
 # after every line of both halves, as it must for Latin text, and (2) breaks the first half's
 # lines again from those frags: with the extra spaces, or a hanging "。" at its end, that gives one
 # line more than the split measured, the half no longer fits, and ReportLab raises
-# "LayoutError: Splitting error". Both are fixed here, as the single-frag path already does (2).
+# "LayoutError: Splitting error". Both are fixed here, as the single-frag path already does (2);
+# and a half left with a single frag no longer goes down upstream's broken one-frag path.
 
 
 def _break_lines_cjk(self, width):
     preset = self.__dict__.get("blPara")
-    if getattr(self, "_splitpara", 0) and preset is not None and preset.kind == 1:
+    if (
+        getattr(self, "_splitpara", 0)
+        and _has_frag_lines(preset)
+        and getattr(preset, "aW", None) == self.width
+    ):
         return preset  # the first half of a split keeps the lines it was measured with
+    if len(self.frags) == 1 and isinstance(getattr(self.frags[0], "text", None), str):
+        return _break_one_frag(self, width)
     return _original_break_lines_cjk(self, width)
+
+
+def _break_one_frag(self, width):
+    """Upstream's one-frag path returns str lines that its drawing joins as bytes (TypeError):
+    the second half of a split paragraph with a single line left hits it. Use the frag path."""
+    max_widths = list(width) if isinstance(width, list | tuple) else [width]
+    rl_paragraph._handleBulletWidth(self.bulletText, self.style, max_widths, rtl=self.dir == "rtl")
+    auto_leading = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+    calc_bounds = auto_leading not in {"", "off"}
+    return rl_paragraph.cjkFragSplit(self.frags, max_widths, calc_bounds, self.encoding)
+
+
+def _has_frag_lines(para_lines) -> bool:
+    """Lines of the multi-frag kind, from a split (which records the width as aW)."""
+    lines = getattr(para_lines, "lines", None)
+    return bool(lines) and isinstance(lines[0], rl_paragraph.FragLine)
 
 
 def _split_func(self):
@@ -242,12 +281,12 @@ def _split_func(self):
     return _original_split_func(self)
 
 
-def _split_cjk_lines(blPara, start: int, stop: int) -> list:  # noqa: N803
+def _split_cjk_lines(blPara, start: int, stop: int) -> list:
     """The words of lines start..stop as frags; CJK lines end without a space to restore."""
     return [word for line in blPara.lines[start:stop] for word in line.words]
 
 
-def fast_cjk_frag_split(frags, maxWidths, calcBounds, encoding="utf8"):  # noqa: N803
+def fast_cjk_frag_split(frags, maxWidths, calcBounds, encoding="utf8"):
     """Same lines as xhtml2pdf's ``cjkFragSplit``, without an object per character."""
     if any(hasattr(f, "cbDefn") or hasattr(f, "lineBreak") for f in frags):
         return _original_cjk_split(frags, maxWidths, calcBounds, encoding)

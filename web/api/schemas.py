@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
+from workflow import clock
 from workflow.machine import ACTIONS, RETURN_TARGETS, STATES
-from workflow.models import DOCUMENT_CATEGORIES, EVALUATION_KINDS, SYSTEM_ROLES
+from workflow.models import (
+    DOCUMENT_CATEGORIES,
+    EVALUATION_KINDS,
+    SYSTEM_ROLES,
+    TASK_KINDS,
+    TASK_STATUSES,
+)
 
 Amount = lambda **kw: fields.Decimal(as_string=True, places=2, allow_nan=False, **kw)  # noqa: E731
 
@@ -187,3 +194,201 @@ class AuditEventOut(Schema):
 
 
 ACTION_NAMES = list(ACTIONS)
+
+
+# --- 评价指标体系, 打分, 评分表 (issue 4) ---------------------------------------------------------
+
+
+class IndicatorNode(Schema):
+    """A node of the tree. Fields are taken as given and checked by the tree validation, so every
+    problem comes back at once (details) instead of one marshmallow error at a time."""
+
+    class Meta:
+        unknown = EXCLUDE  # what GET returns can be PUT back unchanged
+
+    code = fields.Raw(metadata={"type": "string", "description": "指标代码, unique, e.g. 1.2.1"})
+    name = fields.Raw(metadata={"type": "string", "description": "指标名称"})
+    weight = fields.Raw(metadata={"type": "string", "description": "分值, decimal string"})
+    target = fields.Raw(metadata={"type": "string", "description": "指标值 (leaf)"})
+    unit = fields.Raw(metadata={"type": "string", "description": "计量单位 (leaf)"})
+    standard = fields.Raw(metadata={"type": "string", "description": "评分标准 (leaf)"})
+    direction = fields.Raw(metadata={"type": "string", "enum": ["positive", "negative"]})
+    rule = fields.Raw(
+        metadata={
+            "type": "object",
+            "description": '评分规则 (leaf): {"type": rate|completion|tiered|deduction|survey|'
+            'manual, …params}',
+        }
+    )
+    scorer = fields.Raw(allow_none=True, metadata={"type": "integer", "description": "打分人"})
+    children = fields.List(fields.Nested(lambda: IndicatorNode()), metadata={"description": "下级"})
+
+
+class IndicatorsIn(Schema):
+    indicators = fields.List(fields.Nested(IndicatorNode), required=True)
+
+
+class IndicatorsOut(Schema):
+    indicators = fields.List(fields.Nested(IndicatorNode))
+    valid = fields.Boolean()
+    errors = fields.List(fields.String(), metadata={"description": "validation problems"})
+    warnings = fields.List(fields.String(), metadata={"description": "单位自评 weight warnings"})
+    editable = fields.Boolean(metadata={"description": "the caller may edit the tree now"})
+
+
+class TemplateOut(Schema):
+    key = fields.String()
+    title = fields.String()
+    kinds = fields.List(fields.String())
+    description = fields.String()
+    indicators = fields.List(fields.Nested(IndicatorNode))
+
+
+class ScoreIn(Schema):
+    """The rule's inputs, plus 扣分理由 (`reason`), 偏差说明 and 不适用."""
+
+    actual = fields.Raw(metadata={"type": "string", "description": "completion: 完成值"})
+    band = fields.String(validate=validate.OneOf(["met", "partial", "unmet"]))
+    value = fields.Raw(metadata={"type": "string", "description": "tiered: points in the band"})
+    deductions = fields.List(
+        fields.Dict(), metadata={"description": 'deduction: [{"points","reason"}]'}
+    )
+    answers = fields.Dict(metadata={"description": "survey: {option: count}"})
+    respondents = fields.Raw(metadata={"type": "integer", "description": "survey: 回收份数"})
+    satisfied = fields.Raw(metadata={"type": "integer", "description": "survey: 满意份数"})
+    score = fields.Raw(metadata={"type": "string", "description": "manual: 得分"})
+    reason = fields.String(load_default="", metadata={"description": "扣分理由 / 不适用理由"})
+    deviation_note = fields.String(load_default="", metadata={"description": "偏差说明"})
+    not_applicable = fields.Boolean(load_default=False, metadata={"description": "不适用"})
+
+
+SCORE_CONTROLS = ("reason", "deviation_note", "not_applicable")
+
+
+class SurveyCsvForm(Schema):
+    reason = fields.String(load_default="")
+    deviation_note = fields.String(load_default="")
+
+
+class ScoreOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    weight = fields.String()
+    target = fields.String()
+    unit = fields.String()
+    rule = fields.String()
+    scorer = fields.Integer(allow_none=True)
+    scored = fields.Boolean()
+    score = fields.String(allow_none=True, metadata={"description": "computed, decimal string"})
+    actual = fields.String(allow_none=True, metadata={"description": "完成值"})
+    rate = fields.String(allow_none=True, metadata={"description": "rate in %"})
+    reason = fields.String()
+    deviation_note = fields.String()
+    deviation_note_required = fields.Boolean()
+    not_applicable = fields.Boolean()
+    inputs = fields.Raw(allow_none=True)
+    details = fields.Raw(allow_none=True)
+    scored_by = fields.Integer(allow_none=True)
+    scored_at = fields.DateTime(allow_none=True)
+    total = fields.String(allow_none=True, metadata={"description": "评价总分 so far"})
+    grade = fields.String(allow_none=True, metadata={"description": "等级 so far"})
+
+
+class ScorecardNodeOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    weight = fields.String()
+    score = fields.String(allow_none=True)
+    children = fields.List(fields.Nested(lambda: ScorecardNodeOut()))
+    reason = fields.String(allow_none=True, metadata={"description": "扣分理由 / 不适用理由"})
+    not_applicable = fields.Boolean()
+    target = fields.String()
+    unit = fields.String()
+    rule = fields.String()
+    direction = fields.String()
+    standard = fields.String()
+    scorer = fields.Integer(allow_none=True)
+    actual = fields.String(allow_none=True)
+    rate = fields.String(allow_none=True)
+    deviation_note = fields.String()
+    deductions = fields.Raw()
+    scored_at = fields.DateTime(allow_none=True)
+
+
+class ScorecardOut(Schema):
+    evaluation_id = fields.Integer()
+    project_name = fields.String()
+    kind = fields.String()
+    total = fields.String(allow_none=True)
+    grade = fields.String(allow_none=True)
+    rescaled = fields.Boolean(metadata={"description": "不适用 leaves: total rescaled to 100"})
+    complete = fields.Boolean(metadata={"description": "every leaf scored or 不适用"})
+    raw_total = fields.String(allow_none=True)
+    applicable_weight = fields.String(allow_none=True)
+    finalized = fields.Boolean()
+    finalized_at = fields.DateTime(allow_none=True)
+    finalized_by = fields.Integer(allow_none=True)
+    levels = fields.List(fields.Nested(ScorecardNodeOut))
+
+
+# --- 工作任务 (issue 4) ---------------------------------------------------------------------------
+
+
+class TaskIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(list(TASK_KINDS)))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="")
+    assignee = fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "null: 任务池"}
+    )
+    due_date = fields.Date(load_default=None, allow_none=True)
+    required = fields.Boolean(load_default=True)
+
+
+class TaskListQuery(Schema):
+    mine = fields.Boolean(
+        load_default=False, metadata={"description": "only tasks I hold (else also the pool)"}
+    )
+
+
+class TaskVersionIn(Schema):
+    version = fields.Integer(load_default=None, metadata={"description": "the version read"})
+
+
+class TaskTransferIn(TaskVersionIn):
+    to = fields.Integer(required=True, metadata={"description": "user id of a group member"})
+    reason = fields.String(required=True)
+
+
+class TaskCompleteIn(TaskVersionIn):
+    note = fields.String(required=True, metadata={"description": "结果说明"})
+    documents = fields.List(
+        fields.Integer(), load_default=list, metadata={"description": "evidence document ids"}
+    )
+
+
+class TaskReopenIn(TaskVersionIn):
+    reason = fields.String(required=True)
+
+
+class TaskOut(Schema):
+    id = fields.Integer()
+    evaluation_id = fields.Integer()
+    kind = fields.String()
+    kind_label = fields.Function(lambda t: TASK_KINDS.get(t.kind, t.kind))
+    title = fields.String()
+    description = fields.String()
+    assignee = fields.Integer(attribute="assignee_id", allow_none=True)
+    assignee_name = fields.Function(lambda t: t.assignee.display_name if t.assignee else None)
+    due_date = fields.Date(allow_none=True)
+    required = fields.Boolean()
+    status = fields.String()
+    status_label = fields.Function(lambda t: TASK_STATUSES.get(t.status, t.status))
+    overdue = fields.Function(lambda t: t.is_overdue(clock.today_local()))
+    result_note = fields.String()
+    attachments = fields.Function(lambda t: [a.document_id for a in t.attachments])
+    created_by = fields.Integer(attribute="created_by_id")
+    created_at = fields.DateTime()
+    completed_at = fields.DateTime(allow_none=True)
+    completed_by = fields.Integer(attribute="completed_by_id", allow_none=True)
+    version = fields.Integer()

@@ -1,0 +1,168 @@
+"""The journey of a 组长 in real Chromium: log in, open an evaluation, form the group,
+upload the work plan, advance to 组织实施, and see the stage bar and the timeline change.
+
+Screenshots are kept in tests/artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from conftest import PASSWORD
+from workflow import accounts
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        pytest.fail(f"CI: {CHROMIUM} is missing (apt-get install chromium)", pytrace=False)
+    pytest.skip(
+        f"{CHROMIUM} not installed (Debian package `chromium`); browser tests skipped",
+        allow_module_level=True,
+    )
+
+from playwright.sync_api import Page, expect  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1366, "height": 900},
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+    }
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a free loopback port, with the test database, in a background thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def people(make):
+    """A 组长, a 副组长 and two 成员 of 和平县公安局, as seed 002 names them."""
+
+    def person(username: str, name: str, title: str):
+        fields = accounts.UserFields(
+            username=username, display_name=name, title=title, role="unit_user",
+            password=PASSWORD, unit_id=make.unit.id,
+        )
+        return accounts.save_user(make.session, make.admin, fields)
+
+    return {
+        "leader": person("zhangjm", "张建明", "常务副局长"),
+        "deputy": person("liuzq", "刘志强", "副局长"),
+        "members": [person("chenxy", "陈晓燕", "科员"), person("wanglei", "王磊", "科员")],
+    }
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_leader_takes_an_evaluation_to_implementation(page: Page, live_server, people, files_dir):
+    page.goto(f"{live_server}/evaluations")
+    expect(page).to_have_url(f"{live_server}/login?next=%2Fevaluations")
+    shot(page, "01-login")
+    page.get_by_label("用户名").fill("zhangjm")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登 录").click()
+    expect(page.locator(".flash-success")).to_contain_text("欢迎，张建明")
+    expect(page).to_have_url(f"{live_server}/evaluations")
+
+    # 新建评价
+    page.get_by_role("link", name="新建评价", exact=True).click()
+    page.get_by_label("项目名称").fill("雪亮工程视频监控建设项目")
+    page.get_by_label("评价年度").fill("2023")
+    page.get_by_label("评价类型").select_option(label="部门评价")
+    page.get_by_label("预算金额（万元）").fill("3000")
+    page.get_by_label("到位资金（万元）").fill("3000")
+    page.get_by_label("实际支出（万元）").fill("2712.60")
+    page.get_by_label("完成期限").fill("2024-04-30")
+    page.get_by_label("绩效目标").fill(
+        "总目标：建成覆盖城乡的视频监控网络，提升社会治安防控能力。\n"
+        "阶段性目标：新建高清摄像机 1,200 路，在线率不低于 90%。"
+    )
+    shot(page, "02-new-evaluation")
+    page.get_by_role("button", name="创建评价").click()
+    expect(page.locator("h1")).to_have_text("雪亮工程视频监控建设项目")
+    expect(page.locator("#rate-spent")).to_contain_text("90.42%")
+    expect(page.locator("#rate-received")).to_contain_text("100.00%")
+    expect(page.locator("#actions")).to_contain_text("当前阶段您没有可办理的操作")  # not 组长 yet
+
+    # 组建评价工作组
+    page.locator("#group").get_by_role("link", name="调整").click()
+    page.get_by_label("组长", exact=True).select_option(label="张建明（常务副局长）")
+    page.locator("ul#deputies").get_by_label("刘志强（副局长）").check()
+    for name in ("陈晓燕（科员）", "王磊（科员）"):
+        page.locator("ul#members").get_by_label(name).check()
+    page.get_by_label("审批规则").select_option("any")
+    shot(page, "03-group")
+    page.get_by_role("button", name="保存工作组").click()
+    expect(page.locator(".flash-success")).to_have_text("评价工作组已保存")
+    expect(page.locator("#group")).to_contain_text("陈晓燕")
+    expect(page.locator(".guards")).to_contain_text("缺少评价工作方案")
+
+    # 上传评价工作方案
+    page.locator("#documents").get_by_label("文件类别").select_option(label="评价工作方案")
+    page.locator("#documents input[type=file]").set_input_files(files_dir / "work-plan.pdf")
+    page.locator("#documents").get_by_role("button", name="上传").click()
+    expect(page.locator("#documents table")).to_contain_text("work-plan.pdf")
+    expect(page.locator(".guards")).to_have_count(0)
+    expect(page.locator(".stage-current")).to_contain_text("前期准备")
+    shot(page, "04-preparation-ready")
+
+    # 推进 → 组织实施
+    page.get_by_label("意见（选填）").fill("工作组已组建，评价工作方案已上传。")
+    page.get_by_role("button", name="推进至“组织实施”").click()
+    expect(page.locator(".flash-success")).to_have_text("已推进，当前阶段：组织实施")
+    expect(page.locator(".stage-current")).to_have_attribute("data-stage", "implementation")
+    expect(page.locator(".stage-current")).to_contain_text("组织实施")
+    expect(page.locator(".stage-done")).to_have_text(["✓ 前期准备"], use_inner_text=True)
+    timeline = page.locator("#timeline .event")
+    expect(timeline).to_have_count(4)
+    expect(timeline.nth(0)).to_contain_text("推进")
+    expect(timeline.nth(0)).to_contain_text("前期准备 → 组织实施")
+    expect(timeline.nth(0)).to_contain_text("张建明（组长）")
+    expect(timeline.nth(0)).to_contain_text("工作组已组建，评价工作方案已上传。")
+    expect(timeline.nth(1)).to_contain_text("上传文件")
+    expect(timeline.nth(2)).to_contain_text("调整工作组")
+    expect(timeline.nth(3)).to_contain_text("创建评价")
+    shot(page, "05-implementation")
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="评价列表").click()
+    expect(page.locator("table")).to_contain_text("组织实施")
+    shot(page, "06-list")

@@ -1,0 +1,42 @@
+"""Helpers shared by the page blueprints."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash
+from flask_login import current_user
+
+from web.errors import STATUS
+from web.extensions import login_manager
+from workflow.errors import JixiaoError
+
+
+def require_login(bp: Blueprint) -> None:
+    """Every view of `bp` needs a logged-in user: the check lives here, once per blueprint."""
+
+    @bp.before_request
+    def _login_required():
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+
+def status_of(exc: JixiaoError) -> int:
+    """The HTTP status of a service error, from the one mapping in `web.errors`."""
+    return next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+
+
+def version_of(field) -> int | None:
+    """The `version` a page was rendered with (None if absent: no stale-page check)."""
+    value = (field.data or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def flash_error(exc: JixiaoError) -> None:
+    """Flash a service error; GuardFailed's list of unmet conditions becomes the message."""
+    flash(exc.message, "error")
+
+
+def flash_form_errors(form) -> None:
+    for field in form:
+        for error in field.errors:
+            flash(f"{field.label.text}：{error}", "error")
