@@ -11,9 +11,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import PASSWORD
 from werkzeug.serving import make_server
 
-from conftest import PASSWORD
 from workflow import accounts
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -76,8 +76,12 @@ def people(make):
 
     def person(username: str, name: str, title: str):
         fields = accounts.UserFields(
-            username=username, display_name=name, title=title, role="unit_user",
-            password=PASSWORD, unit_id=make.unit.id,
+            username=username,
+            display_name=name,
+            title=title,
+            role="unit_user",
+            password=PASSWORD,
+            unit_id=make.unit.id,
         )
         return accounts.save_user(make.session, make.admin, fields)
 
@@ -162,7 +166,42 @@ def test_leader_takes_an_evaluation_to_implementation(page: Page, live_server, p
     expect(timeline.nth(2)).to_contain_text("调整工作组")
     expect(timeline.nth(3)).to_contain_text("创建评价")
     shot(page, "05-implementation")
+    page.set_viewport_size({"width": 420, "height": 900})
+    shot(page, "05-implementation-narrow")
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="评价列表").click()
     expect(page.locator("table")).to_contain_text("组织实施")
     shot(page, "06-list")
+    page.get_by_role("link", name="我的待办").click()
+    expect(page.locator("#todo-evaluations")).to_contain_text("雪亮工程视频监控建设项目")
+    shot(page, "07-todo")
+    page.goto(f"{live_server}/admin/users")
+    expect(page.locator(".error-card")).to_contain_text("仅管理员可以访问系统管理")
+    shot(page, "10-forbidden")
+
+
+def test_admin_adds_a_user_and_a_mistake_keeps_the_form(page: Page, live_server, make):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登 录").click()
+    page.get_by_role("link", name="系统管理").click()
+    page.get_by_role("link", name="＋ 新增用户").click()
+    page.get_by_label("用户名").fill("zhaomin")
+    page.get_by_label("姓名").fill("赵敏")
+    page.get_by_label("职务").fill("绩效科科长")
+    page.get_by_label("系统角色").select_option(label="财政局审核人")
+    page.get_by_label("密码").fill("short")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".alert-error")).to_contain_text("密码至少 8 位")
+    expect(page.locator(".alert-error")).to_contain_text("财政局审核人必须属于一个已存在的财政局")
+    expect(page.get_by_label("姓名")).to_have_value("赵敏")
+    shot(page, "08-admin-user-error")
+
+    page.get_by_label("所属财政局（财政局审核人）").select_option(label=make.bureau.name)
+    page.get_by_label("密码").fill("long-enough-1")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".flash-success")).to_contain_text("已保存")
+    expect(page.locator("table")).to_contain_text("赵敏")
+    shot(page, "09-admin-users")

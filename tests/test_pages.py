@@ -6,10 +6,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import update
+from conftest import PASSWORD, put_in_state
 
 from web.pages.evaluations import rate
-from workflow.models import Evaluation
 
 PLAN = "work-plan.pdf"
 
@@ -22,16 +21,6 @@ def version_on(html: str) -> str:
     match = re.search(r'name="version"[^>]*value="(\d+)"', html)
     assert match, "no version field on the page"
     return match.group(1)
-
-
-def in_state(session, evaluation_id: int, state: str) -> None:
-    """Fixture shortcut: put an evaluation straight into a later stage."""
-    session.execute(
-        update(Evaluation)
-        .where(Evaluation.id == evaluation_id)
-        .values(state=state, version=Evaluation.version + 1)
-    )
-    session.commit()
 
 
 class Browser:
@@ -126,17 +115,21 @@ def test_wrong_password_is_refused_and_keeps_the_username(client, auth, make):
 def test_login_goes_back_to_the_page_asked_for_but_never_off_site(client, auth, make):
     user = make.make_user()
     token = auth.csrf_token()
-    data = {"username": user.username, "password": "secret-pass-1", "csrf_token": token}
+    data = {"username": user.username, "password": PASSWORD, "csrf_token": token}
     res = client.post("/login", data={**data, "next": "https://evil.example/"})
     assert res.headers["Location"] == "/"
     auth.logout()
-    res = client.post("/login", data={**data, "csrf_token": auth.csrf_token(), "next": "/evaluations"})
+    res = client.post(
+        "/login", data={**data, "csrf_token": auth.csrf_token(), "next": "/evaluations"}
+    )
     assert res.headers["Location"] == "/evaluations"
 
 
 def test_form_post_without_csrf_token_is_refused(client, auth, make):
     user = make.make_user()
-    assert client.post("/login", data={"username": user.username, "password": "x"}).status_code == 400
+    assert (
+        client.post("/login", data={"username": user.username, "password": "x"}).status_code == 400
+    )
     auth.login(user.username)
     res = client.post("/evaluations/new", data={"project_name": "无令牌", "year": "2023"})
     assert res.status_code == 400
@@ -148,8 +141,7 @@ def test_form_post_without_csrf_token_is_refused(client, auth, make):
 
 
 def test_todo_lists_evaluations_where_i_can_act(as_user, team):
-    leader, member = team.leader, team.members[0]
-    html = page(as_user(leader).get("/"))
+    html = page(as_user(team.leader).get("/"))
     assert "待我处理的评价" in html
     assert team.evaluation.project_name in html and "推进" in html
 
@@ -164,7 +156,7 @@ def test_list_filters_by_stage_and_unit(as_user, make, session):
     other_unit = make.make_unit("和平县政法委")
     first = make.make_evaluation(project_name="雪亮工程一期")
     second = make.make_evaluation(unit=other_unit, project_name="综治中心建设")
-    in_state(session, second.id, "implementation")
+    put_in_state(session, second, "implementation")
     browser = as_user(admin)
 
     everything = page(browser.get("/evaluations"))
@@ -300,8 +292,12 @@ def test_group_refused_by_the_service_keeps_the_choices(as_user, team):
     member = team.members[0]
     res = browser.post(
         url,
-        {"leader": str(team.leader.id), "members": [str(team.leader.id), str(member.id)],
-         "policy": "all", "version": version},
+        {
+            "leader": str(team.leader.id),
+            "members": [str(team.leader.id), str(member.id)],
+            "policy": "all",
+            "version": version,
+        },
     )
     assert res.status_code == 400
     html = page(res)
@@ -347,7 +343,8 @@ def test_a_bad_file_is_refused_with_a_chinese_message(as_user, team, tmp_path):
 
 def test_upload_without_a_file_asks_for_one(as_user, team):
     res = as_user(team.leader).post(
-        f"/evaluations/{team.evaluation.id}/documents", {"category": "work_plan"},
+        f"/evaluations/{team.evaluation.id}/documents",
+        {"category": "work_plan"},
         content_type="multipart/form-data",
     )
     assert res.status_code == 400 and "请选择要上传的文件" in page(res)
@@ -396,8 +393,12 @@ def test_a_stale_page_gets_already_handled_please_refresh(as_user, team, files_d
     group_form = page(browser.get(f"{url}/group"))
     browser.post(
         f"{url}/group",
-        {"leader": str(team.leader.id), "members": [str(m.id) for m in team.members],
-         "policy": "any", "version": version_on(group_form)},
+        {
+            "leader": str(team.leader.id),
+            "members": [str(m.id) for m in team.members],
+            "policy": "any",
+            "version": version_on(group_form),
+        },
     )
     html = page(browser.act(team.evaluation.id, "advance", version=stale))
     assert "已被他人处理，请刷新" in html
@@ -405,7 +406,7 @@ def test_a_stale_page_gets_already_handled_please_refresh(as_user, team, files_d
 
 
 def test_return_needs_a_reason_and_offers_the_earlier_stages(as_user, team, session):
-    in_state(session, team.evaluation.id, "group_review")
+    put_in_state(session, team.evaluation, "group_review")
     browser = as_user(team.deputies[0])
     html = page(browser.get(f"/evaluations/{team.evaluation.id}"))
     assert "审核通过" in html and "退回到" in html
@@ -471,8 +472,14 @@ def test_admin_creates_a_bureau_a_unit_and_a_user(as_user, make, auth):
 
     res = browser.post(
         "/admin/users/new",
-        {"username": "zhangsan", "display_name": "张三", "role": "unit_user", "unit_id": unit_id,
-         "password": "long-enough-1", "active": "y"},
+        {
+            "username": "zhangsan",
+            "display_name": "张三",
+            "role": "unit_user",
+            "unit_id": unit_id,
+            "password": "long-enough-1",
+            "active": "y",
+        },
     )
     assert res.status_code == 302
     users = page(browser.get("/admin/users"))
@@ -490,7 +497,12 @@ def test_admin_form_errors_keep_the_input(as_user, make):
 
     res = browser.post(
         "/admin/users/new",
-        {"username": "lisi", "display_name": "李四", "role": "finance_reviewer", "password": "short"},
+        {
+            "username": "lisi",
+            "display_name": "李四",
+            "role": "finance_reviewer",
+            "password": "short",
+        },
     )
     assert res.status_code == 400
     html = page(res)
@@ -506,8 +518,15 @@ def test_admin_edits_a_user_and_a_blank_password_keeps_the_old_one(as_user, make
     assert 'value="wangwu"' in form and "留空则不修改密码" in form
     res = browser.post(
         url,
-        {"username": "wangwu", "display_name": "王五", "title": "办公室主任", "role": "unit_user",
-         "unit_id": str(user.unit_id), "password": "", "active": "y"},
+        {
+            "username": "wangwu",
+            "display_name": "王五",
+            "title": "办公室主任",
+            "role": "unit_user",
+            "unit_id": str(user.unit_id),
+            "password": "",
+            "active": "y",
+        },
     )
     assert res.status_code == 302
     assert "办公室主任" in page(browser.get("/admin/users"))

@@ -50,8 +50,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
-    errors.init_app(app)
     filters.init_app(app)
     register_api(app)
     register_pages(app)
+    errors.init_app(app)  # after the API: flask-smorest registers an HTTP error handler too
     return app

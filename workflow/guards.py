@@ -6,6 +6,7 @@ everything at once. Later stages register theirs with `register`.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from sqlalchemy import exists, select
@@ -27,8 +28,20 @@ def register(stage: str) -> Callable[[Guard], Guard]:
     return decorate
 
 
+# Later stages keep their guards (and `on_enter` hooks) beside their services and register them
+# on import: 组织实施 the indicator system and the tasks, 分析评价 the scores.
+STAGE_MODULES = ("workflow.indicator_tree", "workflow.tasks", "workflow.scorecards")
+
+
+def load_stage_modules() -> None:
+    """Import the modules that register later stages' guards and hooks (cheap once loaded)."""
+    for name in STAGE_MODULES:
+        importlib.import_module(name)
+
+
 def unmet_guards(session: Session, evaluation: Evaluation) -> list[str]:
     """Every unmet condition for leaving the evaluation's current stage."""
+    load_stage_modules()
     return [msg for guard in GUARDS.get(evaluation.state, []) for msg in guard(session, evaluation)]
 
 
@@ -64,8 +77,3 @@ def budget_figures_given(_session: Session, evaluation: Evaluation) -> list[str]
     if evaluation.funds_spent is None:
         missing.append("缺少实际支出金额")
     return missing
-
-
-# Later stages keep their guards beside their services (组织实施: indicator system and tasks;
-# 分析评价: scores) and register them on import; load them whenever the guards are loaded.
-from workflow import indicator_tree, scorecards, tasks  # noqa: E402, F401

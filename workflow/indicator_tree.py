@@ -118,9 +118,7 @@ def system_of(session: Session, evaluation: Evaluation) -> IndicatorSystem:
     if not indicators:
         return IndicatorSystem([], [EMPTY_TREE])
     errors = validate_tree(indicators) + _scorer_problems(evaluation, indicators)
-    warnings = (
-        self_evaluation_weight_warnings(indicators) if evaluation.kind == "unit_self" else []
-    )
+    warnings = self_evaluation_weight_warnings(indicators) if evaluation.kind == "unit_self" else []
     return IndicatorSystem(indicators, errors, warnings)
 
 
@@ -168,7 +166,12 @@ def copy_template(
     template = get_template(template_key)
     comment = f"从模板“{template.title}”复制"
     return _replace(
-        session, actor, evaluation, template.indicators(), "indicators_from_template", comment,
+        session,
+        actor,
+        evaluation,
+        template.indicators(),
+        "indicators_from_template",
+        comment,
         client_addr,
     )
 
@@ -196,7 +199,12 @@ def _replace(
     system.editable = True
     leaf_count = sum(1 for _ in iter_leaves(indicators))
     audit(
-        session, evaluation, actor, action, comment=comment, client_addr=client_addr,
+        session,
+        evaluation,
+        actor,
+        action,
+        comment=comment,
+        client_addr=client_addr,
         details={"leaves": leaf_count, "scores_kept": restored},
     )
     return system
@@ -285,8 +293,18 @@ def _scores_by_signature(session: Session, evaluation: Evaluation) -> dict[tuple
 
 
 def _score_fields(row: IndicatorScore) -> dict[str, Any]:
-    names = ("inputs", "score", "actual", "rate", "details", "reason", "deviation_note",
-             "not_applicable", "scored_by_id", "scored_at")
+    names = (
+        "inputs",
+        "score",
+        "actual",
+        "rate",
+        "details",
+        "reason",
+        "deviation_note",
+        "not_applicable",
+        "scored_by_id",
+        "scored_at",
+    )
     return {name: getattr(row, name) for name in names}
 
 

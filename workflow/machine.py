@@ -135,6 +135,9 @@ def on_enter(state: str, hook: Callable[[ActionContext, Any], None]) -> None:
 def _run_enter_hooks(event: EventData) -> None:
     if event.transition.dest is None:
         return
+    from workflow.guards import load_stage_modules
+
+    load_stage_modules()  # the modules of later stages register their hooks on import
     for hook in ENTER_HOOKS.get(event.transition.dest, []):
         hook(event.kwargs["ctx"], event.model)
 

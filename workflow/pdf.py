@@ -206,20 +206,19 @@ def _stream(writer: PdfWriter, data: bytes) -> Any:
     return writer._add_object(stream)
 
 
-# --- Fast CJK line breaking ------------------------------------------------------------------
+# --- CJK line breaking: faster, and safe to split across pages ------------------------------
 #
 # xhtml2pdf's cjkFragSplit makes a str subclass per character, measures each one, and then for
 # every character of every line asks for the font's ascent and compares frags attribute by
-# attribute: about 30 % of a Chinese report's render. The version below walks the same
+# attribute: about 30 % of a Chinese report's render. fast_cjk_frag_split walks the same
 # characters with the same float arithmetic, in the same order, so it breaks at exactly the same
 # places, but works on runs of one frag for everything else. Paragraphs with inline images
 # (cbDefn) or <br/> (lineBreak) keep the original, whose per-character rules differ there.
 
-#: xhtml2pdf versions whose cjkFragSplit this was compared with (tests/test_pdf.py checks it).
+#: xhtml2pdf versions these patches were checked against (tests/test_pdf.py compares the output).
 _CHECKED_XHTML2PDF = {"0.2.28"}
+
 _original_cjk_split = rl_paragraph.cjkFragSplit
-
-
 _original_break_lines_cjk = rl_paragraph.Paragraph.breakLinesCJK
 _original_split_func = rl_paragraph.Paragraph._get_split_blParaFunc
 

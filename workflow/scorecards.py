@@ -178,16 +178,18 @@ def score_leaf(
     _store(row, actor, entry, result)
     session.flush()
     audit(
-        session, evaluation, actor, "indicator_scored",
-        comment=_score_comment(leaf, row), client_addr=client_addr,
+        session,
+        evaluation,
+        actor,
+        "indicator_scored",
+        comment=_score_comment(leaf, row),
+        client_addr=client_addr,
         details={"code": leaf.code, "score": fmt(row.score), "not_applicable": row.not_applicable},
     )
     return ScoredLeaf(leaf, row, bool(result and result.deviation_note_required))
 
 
-def _store(
-    row: IndicatorScore, actor: User, entry: ScoreEntry, result: ScoreResult | None
-) -> None:
+def _store(row: IndicatorScore, actor: User, entry: ScoreEntry, result: ScoreResult | None) -> None:
     row.not_applicable = result is None
     row.inputs = None if result is None else entry.inputs
     row.score = None if result is None else result.score
@@ -292,8 +294,12 @@ def finalize_scores(
     session.flush()
     card = scorecard_of(session, evaluation)
     audit(
-        session, evaluation, actor, "scores_finalized",
-        comment=f"总分{card['total']}分，等级{card['grade']}", client_addr=client_addr,
+        session,
+        evaluation,
+        actor,
+        "scores_finalized",
+        comment=f"总分{card['total']}分，等级{card['grade']}",
+        client_addr=client_addr,
         details={"total": card["total"], "grade": card["grade"], "rescaled": card["rescaled"]},
     )
     return card
@@ -306,7 +312,10 @@ def _unlock_on_return(ctx: ActionContext, evaluation: Evaluation) -> None:
         return
     ctx.session.delete(lock)
     audit(
-        ctx.session, evaluation, ctx.actor, "scores_unlocked",
+        ctx.session,
+        evaluation,
+        ctx.actor,
+        "scores_unlocked",
         comment="评价被退回，评分定稿已解除",
     )
 
@@ -344,8 +353,13 @@ def get_scorecard(session: Session, actor: User, evaluation_id: int) -> dict[str
 
 def _empty_card() -> dict[str, Any]:
     return {
-        "total": None, "grade": None, "rescaled": False, "complete": False,
-        "raw_total": None, "applicable_weight": None, "levels": [],
+        "total": None,
+        "grade": None,
+        "rescaled": False,
+        "complete": False,
+        "raw_total": None,
+        "applicable_weight": None,
+        "levels": [],
     }
 
 
@@ -354,19 +368,24 @@ def _card_input(nodes: list[Indicator], scores: dict[int, IndicatorScore]) -> li
     for node in nodes:
         if not node.is_leaf:
             result.append(
-                {"code": node.code, "name": node.name,
-                 "children": _card_input(list(node.children), scores)}
+                {
+                    "code": node.code,
+                    "name": node.name,
+                    "children": _card_input(list(node.children), scores),
+                }
             )
             continue
         row = scores.get(node.id)
-        result.append({
-            "code": node.code,
-            "name": node.name,
-            "weight": node.weight,
-            "score": row.score if row else None,
-            "not_applicable": bool(row and row.not_applicable),
-            "reason": row.reason if row else None,
-        })
+        result.append(
+            {
+                "code": node.code,
+                "name": node.name,
+                "weight": node.weight,
+                "score": row.score if row else None,
+                "not_applicable": bool(row and row.not_applicable),
+                "reason": row.reason if row else None,
+            }
+        )
     return result
 
 

@@ -153,7 +153,10 @@ def _event(
     **details,
 ) -> None:
     audit(
-        session, task.evaluation, actor, action,
+        session,
+        task.evaluation,
+        actor,
+        action,
         comment=comment or f"{kind_label(task.kind)}：{task.title}",
         client_addr=client_addr,
         details={"task_id": task.id, "title": task.title, **details},
@@ -186,8 +189,15 @@ def create_task(
     )
     session.add(task)
     session.flush()
-    _event(session, task, actor, "task_created", client_addr=client_addr,
-           assignee=spec.assignee_id, kind=spec.kind)
+    _event(
+        session,
+        task,
+        actor,
+        "task_created",
+        client_addr=client_addr,
+        assignee=spec.assignee_id,
+        kind=spec.kind,
+    )
     return task
 
 
@@ -248,8 +258,15 @@ def transfer_task(
     task.assignee_id = to_user_id
     task.status = "claimed"
     session.flush()
-    _event(session, task, actor, "task_transferred", comment=reason.strip(),
-           client_addr=client_addr, **{"from": previous, "to": to_user_id})
+    _event(
+        session,
+        task,
+        actor,
+        "task_transferred",
+        comment=reason.strip(),
+        client_addr=client_addr,
+        **{"from": previous, "to": to_user_id},
+    )
     return task
 
 
@@ -282,9 +299,7 @@ def complete_task(
     if task.status == "done":
         raise Conflict("任务已完成", code="task_done")
     if not can_complete(actor, task):
-        raise NotAllowed(
-            "请先领取任务" if task.status == "open" else "只有任务负责人可以完成任务"
-        )
+        raise NotAllowed("请先领取任务" if task.status == "open" else "只有任务负责人可以完成任务")
     if not (note or "").strip():
         raise InvalidInput("完成任务须填写结果说明", details=["note：必填"])
     documents = _evidence(session, task, document_ids or [])
@@ -297,8 +312,15 @@ def complete_task(
     task.completed_at = clock.now()
     task.completed_by_id = actor.id
     session.flush()
-    _event(session, task, actor, "task_completed", comment=task.result_note,
-           client_addr=client_addr, documents=[d.id for d in documents])
+    _event(
+        session,
+        task,
+        actor,
+        "task_completed",
+        comment=task.result_note,
+        client_addr=client_addr,
+        documents=[d.id for d in documents],
+    )
     return task
 
 

@@ -68,9 +68,7 @@ def templates():
     return [template.as_dict() for template in list_templates()]
 
 
-@blp.route(
-    "/evaluations/<int:evaluation_id>/indicators/from-template/<template>", methods=["POST"]
-)
+@blp.route("/evaluations/<int:evaluation_id>/indicators/from-template/<template>", methods=["POST"])
 @blp.response(200, IndicatorsOut)
 @document_errors(blp, 403, 404)
 def from_template(evaluation_id, template):
@@ -91,9 +89,7 @@ def _scored(user, evaluation_id: int, leaf: scorecards.ScoredLeaf) -> dict:
 @document_errors(blp, 404)
 def scores(evaluation_id):
     """Every leaf with its score so far (打分进度)."""
-    return [
-        leaf.as_dict() for leaf in scorecards.scored_leaves(session(), caller(), evaluation_id)
-    ]
+    return [leaf.as_dict() for leaf in scorecards.scored_leaves(session(), caller(), evaluation_id)]
 
 
 @blp.route("/evaluations/<int:evaluation_id>/indicators/<code>/score", methods=["PUT"])
@@ -126,8 +122,14 @@ def survey_csv(form, files, evaluation_id, code):
         raise InvalidInput("请选择问卷文件（CSV）", details={"file": ["必填"]})
     user = caller()
     leaf = scorecards.score_survey_csv(
-        session(), user, evaluation_id, code, upload.read(),
-        form["reason"], form["deviation_note"], client_addr(),
+        session(),
+        user,
+        evaluation_id,
+        code,
+        upload.read(),
+        form["reason"],
+        form["deviation_note"],
+        client_addr(),
     )
     return _scored(user, evaluation_id, leaf)
 

@@ -87,7 +87,12 @@ def transfer(data, task_id):
 def complete(data, task_id):
     """Complete a task with a result note and evidence documents (category `evidence`)."""
     return tasks.complete_task(
-        session(), caller(), task_id, data["note"], data["documents"], data["version"],
+        session(),
+        caller(),
+        task_id,
+        data["note"],
+        data["documents"],
+        data["version"],
         client_addr(),
     )
 

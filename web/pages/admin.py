@@ -46,10 +46,7 @@ def _form_page(form, title: str, back: str, save: Callable[[], object]):
         else:
             flash(f"{title}：已保存", "success")
             return redirect(back)
-    if error is not None:
-        status = status_of(error)
-    else:
-        status = 400 if form.is_submitted() else 200
+    status = status_of(error) if error else (400 if form.is_submitted() else 200)
     return render_template("admin/form.html", form=form, title=title, back=back, error=error), (
         status
     )
@@ -118,7 +115,9 @@ def users():
 def user_form(user_id: int | None = None):
     user = _fetch(User, user_id, "用户") if user_id else None
     form = UserForm(obj=user)
-    form.unit_id.choices = options([("", "（无）")] + [(u.id, u.name) for u in accounts.list_units(db())])
+    form.unit_id.choices = options(
+        [("", "（无）")] + [(u.id, u.name) for u in accounts.list_units(db())]
+    )
     form.bureau_id.choices = options(
         [("", "（无）")] + [(b.id, b.name) for b in accounts.list_bureaus(db())]
     )
@@ -139,6 +138,4 @@ def user_form(user_id: int | None = None):
         )
         return accounts.save_user(db(), page_user(), fields, user_id)
 
-    return _form_page(
-        form, "编辑用户" if user else "新增用户", url_for(".users"), save
-    )
+    return _form_page(form, "编辑用户" if user else "新增用户", url_for(".users"), save)

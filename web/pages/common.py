@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash
+from flask import Blueprint
 from flask_login import current_user
 
 from web.errors import STATUS
@@ -27,16 +27,5 @@ def status_of(exc: JixiaoError) -> int:
 
 def version_of(field) -> int | None:
     """The `version` a page was rendered with (None if absent: no stale-page check)."""
-    value = (field.data or "").strip()
+    value = str(field.data or "").strip()
     return int(value) if value.isdigit() else None
-
-
-def flash_error(exc: JixiaoError) -> None:
-    """Flash a service error; GuardFailed's list of unmet conditions becomes the message."""
-    flash(exc.message, "error")
-
-
-def flash_form_errors(form) -> None:
-    for field in form:
-        for error in field.errors:
-            flash(f"{field.label.text}：{error}", "error")

@@ -137,8 +137,12 @@ def edit(evaluation_id: int):
     if form.validate_on_submit():
         try:
             evaluations.update_project(
-                db(), user, evaluation_id, _project_fields(form),
-                version_of(form.version), client_addr(),
+                db(),
+                user,
+                evaluation_id,
+                _project_fields(form),
+                version_of(form.version),
+                client_addr(),
             )
         except JixiaoError as exc:
             error = exc
@@ -150,10 +154,7 @@ def edit(evaluation_id: int):
 
 def _form_page(template: str, form, error: JixiaoError | None, **context):
     """Render a form again with the user's input, and the service's message if it refused."""
-    if error is not None:
-        status = status_of(error)
-    else:
-        status = 400 if form.is_submitted() else 200
+    status = status_of(error) if error else (400 if form.is_submitted() else 200)
     return render_template(template, form=form, error=error, **context), status
 
 
@@ -181,7 +182,9 @@ def group(evaluation_id: int):
         version=evaluation.version,
     )
     people = [
-        (u.id, _person(u)) for u in accounts.list_users(db(), unit_id=evaluation.unit_id) if u.active
+        (u.id, _person(u))
+        for u in accounts.list_users(db(), unit_id=evaluation.unit_id)
+        if u.active
     ]
     form.leader.choices = options([("", "（请选择组长）"), *people])
     form.deputies.choices = form.members.choices = form.approvers.choices = options(people)
@@ -252,11 +255,17 @@ def upload(evaluation_id: int):
     upload = form.file.data
     try:
         document = documents.add_document(
-            db(), user, evaluation_id, form.category.data, upload.filename or "",
-            upload.stream, store(), client_addr(),
+            db(),
+            user,
+            evaluation_id,
+            form.category.data,
+            upload.filename or "",
+            upload.stream,
+            store(),
+            client_addr(),
         )
-    except NotFound:
-        raise
+    except (NotFound, NotAllowed):
+        raise  # the error page: there is no upload form to show the message on
     except JixiaoError as exc:
         form.file.errors = [*form.file.errors, exc.message]
         return _render_show(evaluation_id, form, status_of(exc))
@@ -275,7 +284,10 @@ def act(evaluation_id: int, action: str):
     form = ActionForm()
     try:
         evaluation = evaluations.perform(
-            db(), page_user(), evaluation_id, action,
+            db(),
+            page_user(),
+            evaluation_id,
+            action,
             comment=form.comment.data or "",
             to=form.to.data or None,
             expected_version=version_of(form.version),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    SelectChoice,
     BooleanField,
     DateField,
     DecimalField,
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -24,7 +24,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from roles import ROLE_LABELS
 from workflow.approvals import POLICY_LABELS
 from workflow.models import DOCUMENT_CATEGORIES, EVALUATION_KINDS, SYSTEM_ROLES
-
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -94,7 +93,11 @@ class GroupForm(Form):
     policy = SelectField(
         "审批规则",
         choices=options(
-            [("all", POLICY_LABELS["all"]), ("any", POLICY_LABELS["any"]), ("quorum", "指定人数同意")]
+            [
+                ("all", POLICY_LABELS["all"]),
+                ("any", POLICY_LABELS["any"]),
+                ("quorum", "指定人数同意"),
+            ]
         ),
     )
     quorum = IntegerField(
@@ -122,7 +125,7 @@ class ActionForm(Form):
     """One workflow action button: a reason, a return target, and the page's version."""
 
     comment = TextAreaField("意见 / 理由")
-    to = SelectField("退回到", choices=[], validate_choice=False)
+    to = StringField("退回到")
     version = HiddenField()
 
 
