@@ -144,3 +144,8 @@ def can_create_evaluation(user: User, unit_id: int) -> bool:
 
 def is_admin(user: User) -> bool:
     return user.role == "admin"
+
+
+def can_manage_reminders(user: User) -> bool:
+    """提醒规则 are the administrators' to change."""
+    return user.role == "admin"

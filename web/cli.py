@@ -58,8 +58,10 @@ def demo() -> None:
 
     from workflow import demo as demo_data
 
+    from web.api.evaluations import store
+
     migrate.upgrade(current_app.config["DATABASE_URL"])
-    created = demo_data.load(db())
+    created = demo_data.load(db(), store())
     click.echo("演示数据已载入。" if created else "演示数据已存在，未重复载入。")
     click.echo("登录账号（用户名 / 密码 / 角色）：")
     for username, password, label in demo_data.LOGINS:
@@ -69,11 +71,34 @@ def demo() -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--scheduler/--no-scheduler",
+    default=None,
+    help="embed the reminder scheduler (default: on for SQLite only; on PostgreSQL run"
+    " `jixiao scheduler` as its own process)",
+)
 @with_appcontext
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, scheduler: bool | None) -> None:
     """Run the web server (waitress if installed, else Werkzeug's threaded server)."""
     from flask import current_app
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if scheduler is None:
+        scheduler = app.config["DATABASE_URL"].startswith("sqlite")
+    if scheduler:
+        from web.scheduler import start_background
+
+        start_background(app)
+        click.echo("已启用内置提醒调度器")
     click.echo(f"jixiao 已启动：http://{host}:{port}/  （Ctrl+C 停止）")
     app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+
+
+def _register_reminder_commands() -> None:
+    from web.cli_reminders import scheduler_command, sweep_command
+
+    main.add_command(sweep_command)
+    main.add_command(scheduler_command)
+
+
+_register_reminder_commands()

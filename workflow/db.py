@@ -71,7 +71,6 @@ def unit_of_work(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             result = fn(*args, **kwargs)
             if depth == 0:
-                session.flush()
                 session.commit()
         except StaleDataError as exc:
             session.rollback()

@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, insert, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 import roles
 from workflow import clock
@@ -97,34 +97,40 @@ def audit(
     comment: str = "",
     client_addr: str | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append one audit event (审计记录) to the evaluation's timeline, in the caller's transaction."""
-    event = AuditEvent(
-        evaluation_id=evaluation.id,
-        action=action,
-        from_state=from_state or evaluation.state,
-        to_state=to_state or evaluation.state,
-        actor_id=actor.id if actor else None,
-        actor_role=role,
-        at=clock.now(),
-        comment=comment,
-        round=evaluation.round,
-        client_addr=client_addr,
-        details=details,
+    round_: int | None = None,
+) -> None:
+    """Append one audit event (审计记录) to the evaluation's timeline, in the caller's transaction.
+
+    A plain INSERT, not an ORM object: events are never changed, and this is the hot path of
+    every action.
+    """
+    session.execute(
+        insert(AuditEvent).values(
+            evaluation_id=evaluation.id,
+            action=action,
+            from_state=from_state or evaluation.state,
+            to_state=to_state or evaluation.state,
+            actor_id=actor.id if actor else None,
+            actor_role=role,
+            at=clock.now(),
+            comment=comment,
+            round=round_ or evaluation.round,
+            client_addr=client_addr,
+            details=details,
+        )
     )
-    session.add(event)
-    return event
 
 
 def _load(session: Session, evaluation_id: int, *, for_update: bool = False) -> Evaluation | None:
+    # One round trip: the row, its unit and its group (roles and guards need all three).
     stmt = (
         select(Evaluation)
         .where(Evaluation.id == evaluation_id)
-        .options(selectinload(Evaluation.members), selectinload(Evaluation.unit))
+        .options(joinedload(Evaluation.members), joinedload(Evaluation.unit))
     )
     if for_update:
         stmt = stmt.execution_options(populate_existing=True)
-    return session.scalar(stmt)
+    return session.scalars(stmt).unique().one_or_none()
 
 
 def get_visible(session: Session, user: User, evaluation_id: int) -> Evaluation:
@@ -354,13 +360,21 @@ def perform(
         _record_approval(session, evaluation, actor, comment)
 
     source = evaluation.state
-    ctx = ActionContext(session=session, actor=actor, role=role, comment=comment, to=to)
-    with attached(evaluation):
+    # Touch the row even when the state will not change (an approval short of the policy),
+    # so the version check orders every action on this evaluation.
+    evaluation.updated_at = clock.now()
+    ctx = ActionContext(
+        session=session, actor=actor, role=role, action=action, comment=comment, to=to
+    )
+    # Guards only read; keep the pending row change for the single UPDATE at commit.
+    with attached(evaluation), session.no_autoflush:
         moved = evaluation.trigger(action, ctx=ctx)
     if not moved:
         raise _refusal(action, ctx)
 
-    event = audit(
+    action_round = evaluation.round
+    _after_action(evaluation, actor, action)
+    audit(
         session,
         evaluation,
         actor,
@@ -370,9 +384,8 @@ def perform(
         to_state=evaluation.state,
         comment=comment,
         client_addr=client_addr,
+        round_=action_round,
     )
-    _after_action(evaluation, actor, action, source)
-    session.info.setdefault("audit_events", []).append(event)
     return evaluation
 
 
@@ -401,7 +414,7 @@ def _refusal(action: str, ctx: ActionContext) -> Exception:
     return GuardFailed(f"不能{ACTIONS[action]}", details=[])
 
 
-def _after_action(evaluation: Evaluation, actor: User, action: str, source: str) -> None:
+def _after_action(evaluation: Evaluation, actor: User, action: str) -> None:
     """Round bookkeeping: a submission records its submitter; a return opens a new round."""
     if action == "advance" and evaluation.state == "group_review":
         evaluation.submitted_by_id = actor.id
@@ -410,9 +423,6 @@ def _after_action(evaluation: Evaluation, actor: User, action: str, source: str)
     elif action == "return":
         evaluation.round += 1  # approvals of the old round no longer count
         evaluation.submitted_by_id = None
-    # Touch the row even when the state did not change (an approval short of the policy),
-    # so the version check orders every action on this evaluation.
-    evaluation.updated_at = clock.now()
 
 
 def audit_log(session: Session, user: User, evaluation_id: int) -> list[AuditEvent]:

@@ -85,6 +85,7 @@ class ActionContext:
     session: Any
     actor: Any
     role: str
+    action: str = ""
     comment: str = ""
     to: str | None = None
     unmet: list[str] = field(default_factory=list)

@@ -453,3 +453,6 @@ class TaskAttachment(Base):
     )
 
     document: Mapped[Document] = relationship()
+
+
+from workflow import notification_models  # noqa: E402,F401

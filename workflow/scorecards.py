@@ -307,6 +307,8 @@ def finalize_scores(
 
 def _unlock_on_return(ctx: ActionContext, evaluation: Evaluation) -> None:
     """退回 to 分析评价 or earlier lifts the 定稿, so scores can be changed again."""
+    if ctx.action != "return":
+        return
     lock = finalization(ctx.session, evaluation)
     if lock is None:
         return

@@ -24,10 +24,10 @@ def make_blueprint(name: str, description: str) -> Blueprint:
 
 
 def register_api(app: Flask) -> None:
-    from web.api import admin, evaluations, indicators, tasks, tokens
+    from web.api import admin, evaluations, indicators, notifications, tasks, tokens
 
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for module in (tokens, admin, evaluations, indicators, tasks):
+    for module in (tokens, admin, evaluations, indicators, tasks, notifications):
         csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply
         api.register_blueprint(module.blp)

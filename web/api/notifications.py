@@ -1,0 +1,72 @@
+"""Notifications API (站内通知): my inbox, mark read; the reminder policy; my preferences."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from web.api import make_blueprint
+from web.api.common import caller, document_errors, session
+from web.api.schemas import (
+    InboxOut,
+    InboxQuery,
+    NotificationOut,
+    PreferencesIn,
+    PreferencesOut,
+    ReadAllOut,
+    ReminderPolicySchema,
+)
+from workflow import inbox, reminders
+
+blp = make_blueprint("notifications", "提醒与通知：站内通知、提醒规则、邮件偏好")
+
+
+@blp.route("/notifications")
+@blp.arguments(InboxQuery, location="query")
+@blp.response(200, InboxOut)
+def my_inbox(query):
+    """My notifications, newest first, with the unread count."""
+    user = caller()
+    items = inbox.inbox(session(), user, limit=query["limit"], unread_only=query["unread"])
+    return {"unread": inbox.unread_count(session(), user), "items": items}
+
+
+@blp.route("/notifications/<int:notification_id>/read", methods=["POST"])
+@blp.response(200, NotificationOut)
+@document_errors(blp, 404)
+def read_one(notification_id):
+    """Mark one of my notifications read."""
+    return inbox.mark_read(session(), caller(), notification_id)
+
+
+@blp.route("/notifications/read-all", methods=["POST"])
+@blp.response(200, ReadAllOut)
+def read_all():
+    """Mark all my notifications read."""
+    user = caller()
+    marked = inbox.mark_all_read(session(), user)
+    return {"marked": marked, "unread": inbox.unread_count(session(), user)}
+
+
+@blp.route("/reminder-policy")
+class Policy(MethodView):
+    @blp.response(200, ReminderPolicySchema)
+    @document_errors(blp, 403)
+    def get(self):
+        """The reminder policy in force (administrators)."""
+        return reminders.get_policy(session(), caller())
+
+    @blp.arguments(ReminderPolicySchema)
+    @blp.response(200, ReminderPolicySchema)
+    @document_errors(blp, 400, 403)
+    def put(self, data):
+        """Change the reminder policy (administrators); omitted settings stay as they are."""
+        return reminders.update_policy(session(), caller(), data)
+
+
+@blp.route("/users/me/preferences", methods=["PUT"])
+@blp.arguments(PreferencesIn)
+@blp.response(200, PreferencesOut)
+@document_errors(blp, 400)
+def preferences(data):
+    """My e-mail reminders on or off (in-app notifications always stay)."""
+    return inbox.set_email_preference(session(), caller(), data["email"])

@@ -1,0 +1,118 @@
+"""A realistic demo data set (`jixiao demo`): one finance bureau, three units from the seed
+reports' projects, users for every role, and evaluations in different stages.
+
+Everything goes through the same services a user would call, so the demo's audit timelines
+are real.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workflow import accounts, documents, evaluations
+from workflow.models import User
+
+PASSWORD = "jixiao-demo"
+LOGINS: list[tuple[str, str, str]] = [
+    ("admin", PASSWORD, "管理员"),
+    ("zhangjm", PASSWORD, "组长（陇南市委政法委，监控视频共享云平台）"),
+    ("wangfz", PASSWORD, "副组长（陇南市委政法委）"),
+    ("liufz", PASSWORD, "副组长（陇南市委政法委）"),
+    ("chency", PASSWORD, "成员（陇南市委政法委）"),
+    ("zhaocy", PASSWORD, "成员（陇南市委政法委）"),
+    ("xuqq", PASSWORD, "组长（和平县公安局，智慧新警务第一期）"),
+    ("huangcy", PASSWORD, "成员（和平县公安局）"),
+    ("yangzz", PASSWORD, "组长（雨花街道办事处，小区智慧安防）"),
+    ("caizheng", PASSWORD, "财政局审核人（示范市财政局绩效科）"),
+]
+
+_PLAN = (
+    "评价工作方案\n一、评价目的\n二、评价对象和范围\n三、评价指标体系\n四、评价方法\n"
+    "五、工作安排：前期准备、组织实施、分析评价、报告撰写\n"
+).encode()
+
+
+def _user(session, admin, username, name, title, unit=None, bureau=None, role="unit_user"):
+    return accounts.save_user(
+        session,
+        admin,
+        accounts.UserFields(
+            username=username,
+            display_name=name,
+            role=role,
+            password=PASSWORD,
+            unit_id=unit.id if unit else None,
+            bureau_id=bureau.id if bureau else None,
+            title=title,
+        ),
+    )
+
+
+def _open(session, creator, unit, **fields) -> int:
+    evaluation = evaluations.create_evaluation(
+        session, creator, unit.id, evaluations.ProjectFields(**fields)
+    )
+    return evaluation.id
+
+
+def load(session: Session, store: documents.DocumentStore) -> bool:
+    """Load the demo once; False when the database already has users."""
+    if session.scalar(select(func.count()).select_from(User)):
+        return False
+    admin = accounts.create_admin(session, "admin", PASSWORD)
+    bureau = accounts.save_bureau(session, admin, "示范市财政局", "示范市（绩效管理科）")
+    longnan = accounts.save_unit(session, admin, "陇南市委政法委", bureau.id)
+    heping = accounts.save_unit(session, admin, "和平县公安局", bureau.id)
+    yuhua = accounts.save_unit(session, admin, "雨花街道办事处", bureau.id)
+    _user(session, admin, "caizheng", "李绩效", "绩效科科长", bureau=bureau, role="finance_reviewer")
+
+    zhang = _user(session, admin, "zhangjm", "张建明", "常务副书记", longnan)
+    deputies = [
+        _user(session, admin, "wangfz", "王卫东", "副书记", longnan),
+        _user(session, admin, "liufz", "刘志强", "办公室主任", longnan),
+    ]
+    members = [
+        _user(session, admin, "chency", "陈晓燕", "财务科科员", longnan),
+        _user(session, admin, "zhaocy", "赵磊", "综治中心干部", longnan),
+    ]
+    cloud = _open(
+        session, zhang, longnan,
+        project_name="陇南市监控视频共享云平台项目", year=2020, kind="department",
+        budget=Decimal("300.00"), funds_received=Decimal("300.00"),
+        funds_spent=Decimal("300.00"), due_date=date(2025, 4, 30),
+        targets="建成1个市级视频云共享平台、1个综治分平台、1个公安分平台和9个县级分平台，"
+        "新建行政村高清监控点2100路，实现公共安全视频监控全域覆盖、全网共享。",
+    )
+    evaluations.set_group(
+        session, zhang, cloud,
+        evaluations.GroupSpec(zhang.id, [u.id for u in deputies], [u.id for u in members], []),
+    )
+    documents.add_document(session, zhang, cloud, "work_plan", "评价工作方案.txt",
+                           io.BytesIO(_PLAN), store)
+    evaluations.perform(session, zhang, cloud, "advance", comment="工作组已组建，方案已审定")
+
+    xu = _user(session, admin, "xuqq", "徐泉泉", "财务室主任", heping)
+    huang = _user(session, admin, "huangcy", "黄志成", "科技信息化大队民警", heping)
+    police = _open(
+        session, xu, heping,
+        project_name="和平县公安局2023年智慧新警务第一期项目进度款", year=2023, kind="unit_self",
+        budget=Decimal("500.00"), funds_received=Decimal("500.00"),
+        funds_spent=Decimal("500.00"), due_date=date(2024, 4, 30),
+        targets="建设479个社会治安视频监控点、26个治安卡口点、10套移动终端采集设备和38个智慧小区点。",
+    )
+    evaluations.set_group(session, xu, police, evaluations.GroupSpec(xu.id, [], [huang.id], []))
+
+    yang = _user(session, admin, "yangzz", "杨振中", "平安办主任", yuhua)
+    _open(
+        session, yang, yuhua,
+        project_name="蓝光天娇城小区智慧安防项目", year=2021, kind="department",
+        budget=Decimal("268.50"), funds_received=None, funds_spent=None,
+        due_date=date(2022, 6, 30),
+        targets="建成小区视频监控、人员统计、出入管控等8个部分，提升小区治安防控能力。",
+    )
+    return True

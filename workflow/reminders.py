@@ -1,0 +1,589 @@
+"""提醒 (reminders): decide who must be reminded of what, now; `notifications/` delivers.
+
+The sweep is set-based: each rule is one `INSERT … SELECT … ON CONFLICT DO NOTHING` into
+`notifications`, keyed by rule + recipient + target + time window, so sweeping twice (or two
+sweepers at once) creates each reminder exactly once. The outbox rows for e-mail and the unit's
+webhook are inserted from the notifications of this sweep in the same transaction.
+
+Rules (all days are Beijing calendar days, `workflow.clock`):
+- `task_due`: a task due within the largest offset (3 days) → its assignee, once per offset
+  window (3 and 1 days before; a sweep that missed the 3-day mark catches up once).
+- `task_overdue`: every working day while overdue → the assignee.
+- `task_escalation`: every working day once `task_escalation_days` (2) overdue → the 组长
+  (also for unclaimed pool tasks).
+- `stage_due` / `stage_overdue`: per-stage deadlines and the evaluation's overall due date
+  (until archived) → the 组长, 7/3/1 days before and every working day once missed.
+- `review_waiting`: `group_review` approvers who have not approved in this round after 2 days;
+  `finance_review` reviewers of the covering bureau after 3 days; every working day.
+- `review_escalation`: at twice that → the 组长 and the system administrators (there is no unit
+  administrator role: the administrators stand in for "the unit's administrator"), naming who
+  is holding the review.
+Quiet rules: the in-app notification is recorded whenever the sweep runs; e-mail and webhook
+wait for the working window (`delivery_window`), and e-mail goes out as one digest a day.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+)
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+import roles
+from workflow import clock
+from workflow.db import unit_of_work
+from workflow.errors import InvalidInput, NotAllowed
+from workflow.machine import FLOW, STAGES
+from workflow.models import Approval, AuditEvent, Evaluation, GroupMember, Task, Unit, User
+from workflow.notification_models import (
+    DEADLINE_STAGES,
+    Notification,
+    OutboxMessage,
+    ReminderPolicy,
+    StageDeadline,
+    UnitSettings,
+)
+
+DEFAULT_POLICY: dict[str, Any] = {
+    "task_due_days": [3, 1],
+    "task_overdue_daily": True,
+    "task_escalation_days": 2,
+    "stage_due_days": [7, 3, 1],
+    "stage_overdue_daily": True,
+    "review_waiting_days": {"group_review": 2, "finance_review": 3},
+    "review_escalation_factor": 2,
+    "work_start": "08:30",
+    "work_end": "18:00",
+    "weekends": False,
+    "digest_time": "09:00",
+    "daily_digest": True,
+}
+WORKING_STATES = ("preparation", "implementation", "analysis", "reporting")
+SWEEP_LOCK = 7_310_001  # pg_advisory_xact_lock: sweeps take turns (the unique key is the guarantee)
+
+
+# --- the policy ---------------------------------------------------------------------------------
+
+
+def load_policy(session: Session) -> dict[str, Any]:
+    """The reminder policy in force: the stored settings over the defaults."""
+    row = session.get(ReminderPolicy, 1)
+    stored = row.settings if row is not None else {}
+    return {**DEFAULT_POLICY, **{k: v for k, v in stored.items() if k in DEFAULT_POLICY}}
+
+
+def get_policy(session: Session, actor: User) -> dict[str, Any]:
+    if not roles.can_manage_reminders(actor):
+        raise NotAllowed("仅管理员可以查看或修改提醒规则")
+    return load_policy(session)
+
+
+def _parse_hhmm(value: str) -> time:
+    if value == "24:00":
+        return time.max
+    return time.fromisoformat(value)
+
+
+def _check_policy(policy: dict[str, Any]) -> None:
+    problems = []
+    for name, label in (("task_due_days", "任务到期提醒天数"), ("stage_due_days", "阶段期限提醒天数")):
+        days = policy[name]
+        if not isinstance(days, list) or not all(isinstance(d, int) and 0 < d <= 60 for d in days):
+            problems.append(f"{label}应为 1 至 60 之间的整数列表")
+    if not 1 <= int(policy["task_escalation_days"]) <= 60:
+        problems.append("任务逾期上报天数应在 1 至 60 之间")
+    waiting = policy["review_waiting_days"]
+    if set(waiting) != {"group_review", "finance_review"} or not all(
+        isinstance(d, int) and 1 <= d <= 60 for d in waiting.values()
+    ):
+        problems.append("审核等待天数应为 group_review 与 finance_review 各 1 至 60 天")
+    if not 1 <= int(policy["review_escalation_factor"]) <= 10:
+        problems.append("审核上报倍数应在 1 至 10 之间")
+    try:
+        start, end = _parse_hhmm(policy["work_start"]), _parse_hhmm(policy["work_end"])
+        _parse_hhmm(policy["digest_time"])
+        if start >= end:
+            problems.append("工作时段的开始时间应早于结束时间")
+    except (TypeError, ValueError):
+        problems.append("时间应写作 HH:MM（如 08:30）")
+    if problems:
+        raise InvalidInput("；".join(problems), details=problems)
+
+
+@unit_of_work
+def update_policy(session: Session, actor: User, changes: dict[str, Any]) -> dict[str, Any]:
+    """修改提醒规则 (administrator): the given settings replace the current ones, others stay."""
+    current = get_policy(session, actor)
+    policy = {**current, **{k: v for k, v in changes.items() if k in DEFAULT_POLICY}}
+    policy["task_due_days"] = sorted(set(policy["task_due_days"]), reverse=True)
+    policy["stage_due_days"] = sorted(set(policy["stage_due_days"]), reverse=True)
+    _check_policy(policy)
+    row = session.get(ReminderPolicy, 1)
+    if row is None:
+        row = ReminderPolicy(id=1, settings={})
+        session.add(row)
+    row.settings = policy
+    row.updated_by_id = actor.id
+    row.updated_at = clock.now()
+    return policy
+
+
+# --- time windows -------------------------------------------------------------------------------
+
+
+def local(at: datetime) -> datetime:
+    """A stored naive-UTC time as Beijing wall-clock time."""
+    result = clock.to_local(at)
+    assert result is not None
+    return result
+
+
+def is_working_day(policy: dict[str, Any], day: date) -> bool:
+    """工作日: Monday to Friday unless the policy allows weekends (public holidays not known)."""
+    return bool(policy["weekends"]) or day.weekday() < 5
+
+
+def delivery_window(policy: dict[str, Any], at: datetime) -> bool:
+    """May e-mail and webhooks go out at `at` (naive UTC)? Working days, within working hours."""
+    moment = local(at)
+    if not is_working_day(policy, moment.date()):
+        return False
+    start, end = _parse_hhmm(policy["work_start"]), _parse_hhmm(policy["work_end"])
+    if policy["daily_digest"]:
+        start = max(start, _parse_hhmm(policy["digest_time"]))
+    return start <= moment.time() < end
+
+
+# --- the sweep ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    """What one sweep queued: notifications per kind, outbox rows per channel."""
+
+    sweep_id: str
+    at: datetime
+    notifications: dict[str, int] = field(default_factory=dict)
+    outbox: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.notifications.values())
+
+
+def _s(value: Any) -> ColumnElement[str]:
+    if hasattr(value, "__clause_element__") or isinstance(value, ColumnElement):
+        return cast(value, String)
+    return literal(str(value))
+
+
+def _cat(*parts: Any) -> ColumnElement[str]:
+    """SQL string concatenation (`||` on SQLite and PostgreSQL) of columns and literals."""
+    result = _s(parts[0])
+    for part in parts[1:]:
+        result = result + _s(part)
+    return result
+
+
+def _stage_order(column: ColumnElement[str]) -> ColumnElement[int]:
+    return case({stage: i for i, stage in enumerate(FLOW)}, value=column, else_=len(FLOW))
+
+
+@dataclass
+class _Sweep:
+    session: Session
+    policy: dict[str, Any]
+    now: datetime
+    today: date
+    sweep_id: str
+    statements: list[tuple[str, Any]] = field(default_factory=list)
+
+    @property
+    def working_day(self) -> bool:
+        return is_working_day(self.policy, self.today)
+
+    def add(self, kind: str, rows: Any) -> None:
+        """`rows` selects (dedupe_key, user_id, target_type, target_id, evaluation_id, title,
+        body, link); the constant columns are added here."""
+        self.statements.append((kind, rows))
+
+    def run(self) -> None:
+        cols = ["dedupe_key", "user_id", "target_type", "target_id", "evaluation_id", "title",
+                "body", "link", "kind", "sweep_id", "created_at"]
+        for kind, rows in self.statements:
+            sub = rows.subquery()
+            stmt = select(
+                *[sub.c[c] for c in cols[:8]],
+                literal(kind),
+                literal(self.sweep_id),
+                literal(self.now, DateTime),
+            ).where(sub.c.user_id.is_not(None))
+            self.session.execute(
+                _insert(self.session, Notification).from_select(cols, stmt)
+                .on_conflict_do_nothing()
+            )
+
+
+def _insert(session: Session, model: Any):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
+def _offset_windows(offsets: list[int]) -> list[tuple[int, int, int]]:
+    """[3, 1] → [(1, 0, 1), (3, 2, 3)]: offset N covers 'due in lo..hi days'."""
+    windows, lo = [], 0
+    for n in sorted(set(offsets)):
+        windows.append((n, lo, n))
+        lo = n + 1
+    return windows
+
+
+def _leaders():
+    return aliased(GroupMember, name="leader")
+
+
+def _task_rules(sw: _Sweep) -> None:
+    holder = aliased(User, name="holder")
+    open_task = and_(
+        Task.status != "done",
+        Task.due_date.is_not(None),
+        Evaluation.state.in_(WORKING_STATES),
+    )
+    base = select().select_from(Task).join(Evaluation, Evaluation.id == Task.evaluation_id)
+    link = _cat("/evaluations/", Task.evaluation_id, "#task-", Task.id)
+    for n, lo, hi in _offset_windows(sw.policy["task_due_days"]):
+        sw.add("task_due", base.add_columns(
+            _cat("task_due:", Task.assignee_id, ":task:", Task.id, ":", Task.due_date, f":d{n}")
+            .label("dedupe_key"),
+            Task.assignee_id.label("user_id"),
+            literal("task").label("target_type"),
+            Task.id.label("target_id"),
+            Task.evaluation_id.label("evaluation_id"),
+            _cat("任务即将到期：", Task.title).label("title"),
+            _cat("「", Evaluation.project_name, "」的任务「", Task.title, "」将于 ", Task.due_date,
+                 " 到期，请按时完成。").label("body"),
+            link.label("link"),
+        ).where(
+            open_task,
+            Task.assignee_id.is_not(None),
+            Task.due_date.between(sw.today + timedelta(days=lo), sw.today + timedelta(days=hi)),
+        ))
+    if not sw.working_day:
+        return
+    if sw.policy["task_overdue_daily"]:
+        sw.add("task_overdue", base.add_columns(
+            _cat("task_overdue:", Task.assignee_id, ":task:", Task.id, ":", sw.today.isoformat())
+            .label("dedupe_key"),
+            Task.assignee_id.label("user_id"),
+            literal("task").label("target_type"),
+            Task.id.label("target_id"),
+            Task.evaluation_id.label("evaluation_id"),
+            _cat("任务已逾期：", Task.title).label("title"),
+            _cat("「", Evaluation.project_name, "」的任务「", Task.title, "」已于 ", Task.due_date,
+                 " 到期，尚未完成。").label("body"),
+            link.label("link"),
+        ).where(open_task, Task.assignee_id.is_not(None), Task.due_date < sw.today))
+    leader = _leaders()
+    cutoff = sw.today - timedelta(days=int(sw.policy["task_escalation_days"]))
+    sw.add("task_escalation", base.join(
+        leader, and_(leader.evaluation_id == Task.evaluation_id, leader.role == "leader")
+    ).outerjoin(holder, holder.id == Task.assignee_id).add_columns(
+        _cat("task_escalation:", leader.user_id, ":task:", Task.id, ":", sw.today.isoformat())
+        .label("dedupe_key"),
+        leader.user_id.label("user_id"),
+        literal("task").label("target_type"),
+        Task.id.label("target_id"),
+        Task.evaluation_id.label("evaluation_id"),
+        _cat("任务逾期未完成：", Task.title).label("title"),
+        _cat("「", Evaluation.project_name, "」的任务「", Task.title, "」已于 ", Task.due_date,
+             " 到期，逾期超过 ", sw.policy["task_escalation_days"], " 天仍未完成（负责人：",
+             func.coalesce(holder.display_name, "任务池，尚无人领取"), "）。").label("body"),
+        link.label("link"),
+    ).where(
+        open_task,
+        Task.due_date <= cutoff,
+        or_(Task.assignee_id.is_(None), Task.assignee_id != leader.user_id),
+    ))
+
+
+def _stage_rules(sw: _Sweep) -> None:
+    deadlines = union_all(
+        select(
+            StageDeadline.evaluation_id.label("evaluation_id"),
+            StageDeadline.stage.label("stage"),
+            StageDeadline.due_date.label("due_date"),
+        ),
+        select(
+            Evaluation.id.label("evaluation_id"),
+            literal("archived").label("stage"),
+            Evaluation.due_date.label("due_date"),
+        ).where(Evaluation.due_date.is_not(None)),
+    ).subquery("deadline")
+    leader = _leaders()
+    stage_label = case(
+        {s: f"「{STAGES[s]}」阶段" for s in DEADLINE_STAGES}, value=deadlines.c.stage,
+        else_="评价整体",
+    )
+    due = deadlines.c.due_date
+    base = (
+        select()
+        .select_from(deadlines)
+        .join(Evaluation, Evaluation.id == deadlines.c.evaluation_id)
+        .join(leader, and_(leader.evaluation_id == Evaluation.id, leader.role == "leader"))
+        .where(
+            Evaluation.state.not_in(("archived", "cancelled")),
+            _stage_order(Evaluation.state) <= _stage_order(deadlines.c.stage),
+        )
+    )
+
+    def columns(key: ColumnElement[str], title: ColumnElement[str], body: ColumnElement[str]):
+        return (
+            key.label("dedupe_key"),
+            leader.user_id.label("user_id"),
+            literal("evaluation").label("target_type"),
+            Evaluation.id.label("target_id"),
+            Evaluation.id.label("evaluation_id"),
+            title.label("title"),
+            body.label("body"),
+            _cat("/evaluations/", Evaluation.id).label("link"),
+        )
+
+    for n, lo, hi in _offset_windows(sw.policy["stage_due_days"]):
+        sw.add("stage_due", base.add_columns(*columns(
+            _cat("stage_due:", leader.user_id, ":evaluation:", Evaluation.id, ":",
+                 deadlines.c.stage, ":", deadlines.c.due_date, f":d{n}"),
+            _cat("期限临近：", Evaluation.project_name),
+            _cat("「", Evaluation.project_name, "」", stage_label, "须于 ", deadlines.c.due_date,
+                 " 前完成。"),
+        )).where(due.between(sw.today + timedelta(days=lo), sw.today + timedelta(days=hi))))
+    if sw.working_day and sw.policy["stage_overdue_daily"]:
+        sw.add("stage_overdue", base.add_columns(*columns(
+            _cat("stage_overdue:", leader.user_id, ":evaluation:", Evaluation.id, ":",
+                 deadlines.c.stage, ":", sw.today.isoformat()),
+            _cat("已逾期：", Evaluation.project_name),
+            _cat("「", Evaluation.project_name, "」", stage_label, "的期限 ", deadlines.c.due_date,
+                 " 已过，尚未完成。"),
+        )).where(due < sw.today))
+
+
+def _review_rules(sw: _Sweep) -> None:
+    if not sw.working_day:
+        return
+    factor = int(sw.policy["review_escalation_factor"])
+    for stage, days in sw.policy["review_waiting_days"].items():
+        holders = _holders(stage)
+        entered = (
+            select(func.max(AuditEvent.at))
+            .where(
+                AuditEvent.evaluation_id == Evaluation.id,
+                AuditEvent.to_state == stage,
+                AuditEvent.from_state != stage,
+            )
+            .scalar_subquery()
+        )
+        since = func.coalesce(entered, Evaluation.updated_at)
+        waiting = and_(Evaluation.state == stage, since <= sw.now - timedelta(days=int(days)))
+        label = STAGES[stage]
+
+        def key(kind: str, user: Any) -> ColumnElement[str]:
+            return _cat(f"{kind}:", user, ":evaluation:", Evaluation.id, f":{stage}:r",  # noqa: B023
+                        Evaluation.round, ":", sw.today.isoformat())
+
+        sw.add("review_waiting", select(
+            key("review_waiting", holders.c.user_id).label("dedupe_key"),
+            holders.c.user_id.label("user_id"),
+            literal("evaluation").label("target_type"),
+            Evaluation.id.label("target_id"),
+            Evaluation.id.label("evaluation_id"),
+            _cat(f"待您审核（{label}）：", Evaluation.project_name).label("title"),
+            _cat("「", Evaluation.project_name, f"」已在{label}等待超过 {days} 天，请尽快审核。")
+            .label("body"),
+            _cat("/evaluations/", Evaluation.id).label("link"),
+        ).join(holders, holders.c.evaluation_id == Evaluation.id).where(waiting))
+
+        names = aliased(User, name="holder_user")
+        held_by = (
+            select(func.aggregate_strings(names.display_name, "、"))
+            .select_from(holders)
+            .join(names, names.id == holders.c.user_id)
+            .where(holders.c.evaluation_id == Evaluation.id)
+            .scalar_subquery()
+        )
+        told = _escalation_recipients()
+        sw.add("review_escalation", select(
+            key("review_escalation", told.c.user_id).label("dedupe_key"),
+            told.c.user_id.label("user_id"),
+            literal("evaluation").label("target_type"),
+            Evaluation.id.label("target_id"),
+            Evaluation.id.label("evaluation_id"),
+            _cat(f"审核滞留（{label}）：", Evaluation.project_name).label("title"),
+            _cat("「", Evaluation.project_name, f"」在{label}已等待超过 {days * factor} 天，"
+                 "尚未审核的是：", func.coalesce(held_by, "（无）"), "。").label("body"),
+            _cat("/evaluations/", Evaluation.id).label("link"),
+        ).join(told, or_(told.c.evaluation_id == Evaluation.id, told.c.evaluation_id.is_(None)))
+            .where(Evaluation.state == stage, since <= sw.now - timedelta(days=days * factor)))
+
+
+def _holders(stage: str):
+    """(evaluation_id, user_id) of who holds a review in `stage` and has not acted this round."""
+    if stage == "finance_review":
+        return (
+            select(Evaluation.id.label("evaluation_id"), User.id.label("user_id"))
+            .join(Unit, Unit.id == Evaluation.unit_id)
+            .join(User, and_(User.bureau_id == Unit.bureau_id, User.role == "finance_reviewer"))
+            .where(Evaluation.state == stage, User.active)
+            .subquery("holder")
+        )
+    named = aliased(GroupMember, name="named")
+    approver = or_(
+        GroupMember.role == "approver",
+        and_(
+            GroupMember.role.in_(("leader", "deputy")),
+            ~exists().where(named.evaluation_id == GroupMember.evaluation_id,
+                            named.role == "approver"),
+        ),
+    )
+    approved = exists().where(
+        Approval.evaluation_id == Evaluation.id,
+        Approval.round == Evaluation.round,
+        Approval.stage == stage,
+        Approval.user_id == GroupMember.user_id,
+    )
+    return (
+        select(Evaluation.id.label("evaluation_id"), GroupMember.user_id.label("user_id"))
+        .join(GroupMember, GroupMember.evaluation_id == Evaluation.id)
+        .where(Evaluation.state == stage, approver, ~approved)
+        .distinct()
+        .subquery("holder")
+    )
+
+
+def _escalation_recipients():
+    """The 组长 of each evaluation, and every active administrator (evaluation_id NULL)."""
+    return union_all(
+        select(GroupMember.evaluation_id.label("evaluation_id"), GroupMember.user_id)
+        .where(GroupMember.role == "leader"),
+        select(cast(null(), Integer).label("evaluation_id"), User.id.label("user_id"))
+        .where(User.role == "admin", User.active),
+    ).subquery("told")
+
+
+def _queue_outbox(sw: _Sweep) -> None:
+    """Outbox rows for this sweep's notifications: e-mail for people who want it, the unit's
+    webhook where one is switched on. Same key as the notification, so also exactly once."""
+    cols = ["key", "channel", "notification_id", "user_id", "unit_id", "status", "attempts",
+            "next_attempt_at", "created_at"]
+    now = literal(sw.now, DateTime)
+    email = (
+        select(
+            Notification.dedupe_key, literal("email"), Notification.id, Notification.user_id,
+            cast(null(), Integer), literal("pending"), literal(0), now, now,
+        )
+        .join(User, User.id == Notification.user_id)
+        .where(
+            Notification.sweep_id == sw.sweep_id,
+            User.active,
+            User.email_enabled,
+            User.email.is_not(None),
+            User.email != "",
+        )
+    )
+    webhook = (
+        select(
+            Notification.dedupe_key, literal("webhook"), Notification.id, Notification.user_id,
+            Evaluation.unit_id, literal("pending"), literal(0), now, now,
+        )
+        .join(Evaluation, Evaluation.id == Notification.evaluation_id)
+        .join(UnitSettings, UnitSettings.unit_id == Evaluation.unit_id)
+        .where(
+            Notification.sweep_id == sw.sweep_id,
+            UnitSettings.webhook_enabled,
+            UnitSettings.webhook_url.is_not(None),
+        )
+    )
+    for stmt in (email, webhook):
+        sw.session.execute(
+            _insert(sw.session, OutboxMessage).from_select(cols, stmt).on_conflict_do_nothing()
+        )
+
+
+@unit_of_work
+def sweep(session: Session, at: datetime | None = None) -> SweepResult:
+    """One reminder sweep as of `at` (naive UTC; default now): one transaction, idempotent."""
+    now = at or clock.now()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SWEEP_LOCK})
+    sw = _Sweep(session, load_policy(session), now, local(now).date(), uuid.uuid4().hex)
+    _task_rules(sw)
+    _stage_rules(sw)
+    _review_rules(sw)
+    sw.run()
+    _queue_outbox(sw)
+    result = SweepResult(sw.sweep_id, now)
+    result.notifications = dict(
+        session.execute(
+            select(Notification.kind, func.count())
+            .where(Notification.sweep_id == sw.sweep_id)
+            .group_by(Notification.kind)
+        ).all()
+    )
+    result.outbox = dict(
+        session.execute(
+            select(OutboxMessage.channel, func.count())
+            .join(Notification, Notification.id == OutboxMessage.notification_id)
+            .where(Notification.sweep_id == sw.sweep_id)
+            .group_by(OutboxMessage.channel)
+        ).all()
+    )
+    return result
+
+
+# --- stage deadlines ----------------------------------------------------------------------------
+
+
+@unit_of_work
+def set_stage_deadline(
+    session: Session, actor: User, evaluation_id: int, stage: str, due: date | None
+) -> None:
+    """设置阶段期限 (组长): `due` None removes it."""
+    from workflow.evaluations import get_visible, require
+
+    evaluation = get_visible(session, actor, evaluation_id)
+    require(actor, "edit_project", evaluation)
+    if stage not in DEADLINE_STAGES:
+        raise InvalidInput("阶段无效", details=["stage"])
+    row = session.scalar(
+        select(StageDeadline).where(
+            StageDeadline.evaluation_id == evaluation.id, StageDeadline.stage == stage
+        )
+    )
+    if due is None:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        row = StageDeadline(evaluation_id=evaluation.id, stage=stage, due_date=due)
+        session.add(row)
+    row.due_date = due
