@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from werkzeug.serving import run_simple
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
@@ -79,7 +80,7 @@ def demo() -> None:
 )
 @with_appcontext
 def serve(host: str, port: int, scheduler: bool | None) -> None:
-    """Run the web server (waitress if installed, else Werkzeug's threaded server)."""
+    """Run the web server (Werkzeug's threaded server; use gunicorn for larger deployments)."""
     from flask import current_app
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -91,7 +92,8 @@ def serve(host: str, port: int, scheduler: bool | None) -> None:
         start_background(app)
         click.echo("已启用内置提醒调度器")
     click.echo(f"jixiao 已启动：http://{host}:{port}/  （Ctrl+C 停止）")
-    app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+    # Not app.run(): Flask ignores it inside its own CLI.
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 def _register_reminder_commands() -> None:
