@@ -164,8 +164,9 @@ def _email(
     _send(rows, result, now, lambda: out.mailer.send(user.email, subject, body), digest_day)
 
 
-def _webhook(session: Session, unit_id: int, result: Delivery, now: datetime, out: Outbound
-             ) -> None:
+def _webhook(
+    session: Session, unit_id: int, result: Delivery, now: datetime, out: Outbound
+) -> None:
     rows = _claim(
         session, now, OutboxMessage.channel == "webhook", OutboxMessage.unit_id == unit_id
     )
@@ -207,8 +208,7 @@ def _send(
     result.messages += 1
 
 
-def _record_failure(rows: list[OutboxMessage], result: Delivery, now: datetime, error: str
-                    ) -> None:
+def _record_failure(rows: list[OutboxMessage], result: Delivery, now: datetime, error: str) -> None:
     result.errors.append(error)
     for row in rows:
         row.attempts += 1

@@ -116,7 +116,7 @@ class WebhookPoster:
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 answer = response.read(4096)
         except (urllib.error.URLError, OSError) as exc:
             raise DeliveryError(f"webhook: {exc}") from exc

@@ -47,6 +47,7 @@ PERMISSION_ROLES: dict[str, tuple[str, ...]] = {
     "work_on_tasks": ("leader", "deputy", "member"),
     "score_indicators": ("leader",),  # and each leaf's assigned scorer: see `can_score`
     "finalize_scores": ("leader",),
+    "edit_report": ("leader", "deputy", "member"),  # sections and problems, in 报告撰写
 }
 PERMISSION_STATES: dict[str, tuple[str, ...]] = {
     "edit_project": WORKING_STATES,
@@ -57,6 +58,12 @@ PERMISSION_STATES: dict[str, tuple[str, ...]] = {
     "work_on_tasks": WORKING_STATES,
     "score_indicators": ("analysis",),
     "finalize_scores": ("analysis",),
+    "edit_report": ("reporting",),
+}
+# 审核意见 on report sections: the leading group in its review, the finance bureau in its own.
+REPORT_COMMENT_ROLES: dict[str, str] = {
+    "group_review": "approver",
+    "finance_review": "finance_reviewer",
 }
 GROUP_WORKERS = ("leader", "deputy", "member")
 
@@ -149,3 +156,9 @@ def is_admin(user: User) -> bool:
 def can_manage_reminders(user: User) -> bool:
     """提醒规则 are the administrators' to change."""
     return user.role == "admin"
+
+
+def can_comment_report(user: User, evaluation: Evaluation) -> bool:
+    """审核意见: an approver in 领导小组审核, a covering finance reviewer in 财政局审核."""
+    role = REPORT_COMMENT_ROLES.get(evaluation.state)
+    return role is not None and role in roles_in(user, evaluation)

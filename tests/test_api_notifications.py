@@ -22,9 +22,15 @@ def reminded(session, team):
     ev = put_in_state(session, team.evaluation, "implementation")
     clock.set_now(lambda: datetime(2024, 3, 18, 10, tzinfo=clock.LOCAL_TZ))
     task = tasks.create_task(
-        session, team.leader, ev.id,
-        tasks.TaskSpec(kind="field_check", title="现场核验点位", assignee_id=team.members[0].id,
-                       due_date=date(2024, 3, 20)),
+        session,
+        team.leader,
+        ev.id,
+        tasks.TaskSpec(
+            kind="field_check",
+            title="现场核验点位",
+            assignee_id=team.members[0].id,
+            due_date=date(2024, 3, 20),
+        ),
     )
     reminders.sweep(session, datetime(2024, 3, 21, 2))  # Thursday 10:00 Beijing
     reminders.sweep(session, datetime(2024, 3, 22, 2))
@@ -45,9 +51,7 @@ def test_member_sees_unread_count_and_items_of_their_inbox(api, team, reminded):
     assert newest["link"] == f"/evaluations/{reminded.evaluation_id}#task-{reminded.id}"
     leader = api.as_(team.leader).get("/api/v1/notifications").json
     assert [i["kind"] for i in leader["items"]] == ["task_escalation"]
-    assert api.as_(team.members[1]).get("/api/v1/notifications").json == {
-        "unread": 0, "items": []
-    }
+    assert api.as_(team.members[1]).get("/api/v1/notifications").json == {"unread": 0, "items": []}
 
 
 def test_mark_one_read_then_all(api, team, reminded):
@@ -75,10 +79,14 @@ def test_admin_reads_and_changes_the_reminder_policy(api, make, team):
     policy = admin.get("/api/v1/reminder-policy").json
     assert policy["task_due_days"] == [3, 1]
     assert policy["review_waiting_days"] == {"group_review": 2, "finance_review": 3}
-    assert (policy["work_start"], policy["work_end"], policy["weekends"]) == ("08:30", "18:00",
-                                                                               False)
-    res = admin.put("/api/v1/reminder-policy", json={"stage_due_days": [1, 14, 7],
-                                                     "digest_time": "10:00"})
+    assert (policy["work_start"], policy["work_end"], policy["weekends"]) == (
+        "08:30",
+        "18:00",
+        False,
+    )
+    res = admin.put(
+        "/api/v1/reminder-policy", json={"stage_due_days": [1, 14, 7], "digest_time": "10:00"}
+    )
     assert res.status_code == 200, res.json
     assert res.json["stage_due_days"] == [14, 7, 1]
     assert res.json["task_due_days"] == [3, 1]  # omitted settings stay
@@ -120,7 +128,27 @@ def test_user_switches_email_reminders_off_and_on(api, team, session):
 
 def test_the_notification_api_is_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
-    for path in ("/api/v1/notifications", "/api/v1/notifications/{notification_id}/read",
-                 "/api/v1/notifications/read-all", "/api/v1/reminder-policy",
-                 "/api/v1/users/me/preferences"):
+    for path in (
+        "/api/v1/notifications",
+        "/api/v1/notifications/{notification_id}/read",
+        "/api/v1/notifications/read-all",
+        "/api/v1/reminder-policy",
+        "/api/v1/users/me/preferences",
+    ):
         assert path in paths
+
+
+def test_leader_sets_stage_deadlines_and_members_read_them(api, team, session):
+    url = f"/api/v1/evaluations/{team.evaluation.id}/deadlines"
+    body = {"deadlines": {"reporting": "2024-04-20", "finance_review": "2024-05-31"}}
+    res = api.as_(team.leader).put(url, json=body)
+    assert res.status_code == 200, res.json
+    assert res.json["deadlines"]["reporting"] == "2024-04-20"
+    assert res.json["deadlines"]["preparation"] is None
+    got = api.as_(team.members[0]).get(url).json["deadlines"]
+    assert got["finance_review"] == "2024-05-31"
+    assert api.as_(team.members[0]).put(url, json=body).status_code == 403
+    removed = api.as_(team.leader).put(url, json={"deadlines": {"reporting": None}})
+    assert removed.json["deadlines"]["reporting"] is None
+    bad = api.as_(team.leader).put(url, json={"deadlines": {"someday": "2024-01-01"}})
+    assert bad.status_code == 400

@@ -35,7 +35,8 @@ def sweep(session, day: date, hour: int = 10, minute: int = 0) -> list[tuple[str
     set_clock(day, hour, minute)
     result = reminders.sweep(session)
     rows = session.scalars(
-        select(Notification).where(Notification.sweep_id == result.sweep_id)
+        select(Notification)
+        .where(Notification.sweep_id == result.sweep_id)
         .order_by(Notification.kind, Notification.user_id)
     )
     return [(n.kind, n.user_id) for n in rows]
@@ -51,9 +52,16 @@ def make_task(session, team, ev, due: date | None, assignee="member", **kw):
     holder = {"member": team.members[0], "leader": team.leader, "pool": None}[assignee]
     set_clock(date(2024, 3, 1))
     return tasks.create_task(
-        session, team.leader, ev.id,
-        tasks.TaskSpec(kind="collect", title="收集项目合同", assignee_id=holder and holder.id,
-                       due_date=due, **kw),
+        session,
+        team.leader,
+        ev.id,
+        tasks.TaskSpec(
+            kind="collect",
+            title="收集项目合同",
+            assignee_id=holder and holder.id,
+            due_date=due,
+            **kw,
+        ),
     )
 
 
@@ -84,9 +92,7 @@ def test_a_missed_three_day_reminder_is_caught_up_once(session, team, ev):
     assert sweep(session, THU) == [("task_due", member)]
 
 
-def test_overdue_task_reminds_every_working_day_and_escalates_after_two_days(
-    session, team, ev
-):
+def test_overdue_task_reminds_every_working_day_and_escalates_after_two_days(session, team, ev):
     make_task(session, team, ev, due=WED)
     member, leader = team.members[0].id, team.leader.id
     assert ("task_overdue", member) not in sweep(session, WED, 23)  # due today: not overdue
@@ -171,12 +177,28 @@ def test_the_evaluation_due_date_is_the_overall_deadline_until_archived(session,
 # --- reviews --------------------------------------------------------------------------------
 
 
+def submit(session, team, ev, day: date, hour: int = 10):
+    """The 组长 submits to 领导小组审核 at that time (past the reporting stage's own guards,
+    which are tested with `advance`): the state and the audit event the sweep reads."""
+    set_clock(day, hour)
+    ev = put_in_state(session, ev, "group_review", submitted_by=team.leader)
+    evaluations.audit(
+        session,
+        ev,
+        team.leader,
+        "advance",
+        role="leader",
+        from_state="reporting",
+        to_state="group_review",
+    )
+    session.commit()
+    return ev
+
+
 @pytest.fixture
 def in_group_review(session, team, ev):
-    """Submitted to 领导小组审核 on Monday 10:00 by the 组长 (approvers: 组长 and 副组长)."""
-    put_in_state(session, ev, "reporting")
-    set_clock(MON)
-    return evaluations.perform(session, team.leader, ev.id, "advance")
+    """Submitted to 领导小组审核 on Monday 10:00 (approvers: the 组长 and both 副组长)."""
+    return submit(session, team, ev, MON)
 
 
 def test_group_review_waiting_reminds_approvers_who_have_not_approved(
@@ -200,16 +222,19 @@ def test_group_review_waiting_reminds_approvers_who_have_not_approved(
     assert sweep(session, SAT) == []
 
 
-def test_a_returned_and_resubmitted_review_starts_waiting_afresh(
-    session, team, in_group_review
-):
+def test_a_returned_and_resubmitted_review_starts_waiting_afresh(session, team, in_group_review):
     assert ("review_waiting", team.leader.id) in sweep(session, WED)
     set_clock(WED, 11)
-    evaluations.perform(session, team.deputies[0], in_group_review.id, "return",
-                        comment="请补充佐证", to="reporting")
+    evaluations.perform(
+        session,
+        team.deputies[0],
+        in_group_review.id,
+        "return",
+        comment="请补充佐证",
+        to="reporting",
+    )
     assert sweep(session, THU) == []
-    set_clock(THU, 12)
-    evaluations.perform(session, team.leader, in_group_review.id, "advance")
+    submit(session, team, in_group_review, THU, 12)
     assert sweep(session, FRI) == []
     assert sweep(session, SAT, 12) == []  # two days in round 2, but a weekend
     # Waiting is counted in calendar days: by Monday noon round 2 has waited four.
@@ -261,7 +286,9 @@ def run(session, day: date, hour: int, minute: int = 0) -> tuple[Mailbox, outbox
     policy = reminders.load_policy(session)
     box = Mailbox()
     delivery = outbox.deliver(
-        session, now, outbox.Outbound(box, None, "https://jx.example"),
+        session,
+        now,
+        outbox.Outbound(box, None, "https://jx.example"),
         digest_day=reminders.local(now).date(),
         open_window=reminders.delivery_window(policy, now),
     )
@@ -306,9 +333,7 @@ def test_no_email_for_users_who_switched_it_off(session, team, ev):
     assert box.sent == [] and delivery.sent == 0
     assert session.scalar(select(OutboxMessage.status)) == "skipped"
     assert sweep(session, FRI) == [("task_escalation", team.leader.id), ("task_overdue", member.id)]
-    assert session.scalar(
-        select(OutboxMessage).where(OutboxMessage.status == "pending")
-    ) is None
+    assert session.scalar(select(OutboxMessage).where(OutboxMessage.status == "pending")) is None
 
 
 def test_policy_changes_take_effect(session, team, ev, make):
@@ -320,5 +345,6 @@ def test_policy_changes_take_effect(session, team, ev, make):
     assert sweep(session, date(2024, 3, 22)) == [("task_due", team.members[0].id)]
     assert sweep(session, date(2024, 3, 26)) == []  # 1 day is no longer an offset
     assert sweep(session, date(2024, 3, 30)) == [  # Saturday counts now
-        ("task_escalation", team.leader.id), ("task_overdue", team.members[0].id)
+        ("task_escalation", team.leader.id),
+        ("task_overdue", team.members[0].id),
     ]

@@ -26,8 +26,12 @@ def _parse_at(value: str | None) -> datetime | None:
 
 @click.command("sweep")
 @click.option("--at", "at", metavar="ISO-8601", help="sweep as of this time (default: now)")
-@click.option("--deliver/--no-deliver", default=True, show_default=True,
-              help="also send the e-mails and webhook messages that are due")
+@click.option(
+    "--deliver/--no-deliver",
+    default=True,
+    show_default=True,
+    help="also send the e-mails and webhook messages that are due",
+)
 @with_appcontext
 def sweep_command(at: str | None, deliver: bool) -> None:
     """Run one reminder sweep now (or as of --at) and print what it queued."""
@@ -43,12 +47,25 @@ def sweep_command(at: str | None, deliver: bool) -> None:
 
 
 @click.command("scheduler")
-@click.option("--interval", type=int, default=None,
-              help="seconds between sweeps (default REMINDER_SWEEP_SECONDS or 300)")
-@click.option("--poll", type=float, default=10.0, show_default=True,
-              help="seconds between a standby's attempts to take over")
-@click.option("--no-lock", is_flag=True, hidden=True,
-              help="run without leader election (tests only: shows the outbox keeps it single)")
+@click.option(
+    "--interval",
+    type=int,
+    default=None,
+    help="seconds between sweeps (default REMINDER_SWEEP_SECONDS or 300)",
+)
+@click.option(
+    "--poll",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="seconds between a standby's attempts to take over",
+)
+@click.option(
+    "--no-lock",
+    is_flag=True,
+    hidden=True,
+    help="run without leader election (tests only: shows the outbox keeps it single)",
+)
 @with_appcontext
 def scheduler_command(interval: int | None, poll: float, no_lock: bool) -> None:
     """Run the reminder scheduler (leader-elected on PostgreSQL; a second one stands by)."""
@@ -57,6 +74,7 @@ def scheduler_command(interval: int | None, poll: float, no_lock: bool) -> None:
     from web.scheduler import run_scheduler, sweep_interval
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per run
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     run_scheduler(
         app,

@@ -331,11 +331,13 @@ def perform(
     to: str | None = None,
     expected_version: int | None = None,
     client_addr: str | None = None,
+    files: Any = None,
 ) -> Evaluation:
     """Take a workflow action (推进/审核通过/退回/撤回/终止) as one transaction.
 
     State and audit event are written together; the evaluation's version column makes a
     concurrent second action fail with Conflict ("已被他人处理，请刷新") instead of half-writing.
+    `files` is the file store the stage hooks may write to (archiving keeps the signed PDF there).
     """
     evaluation = get_visible(session, actor, evaluation_id)
     if action not in ACTIONS:
@@ -364,7 +366,8 @@ def perform(
     # so the version check orders every action on this evaluation.
     evaluation.updated_at = clock.now()
     ctx = ActionContext(
-        session=session, actor=actor, role=role, action=action, comment=comment, to=to
+        session=session, actor=actor, role=role, action=action, comment=comment, to=to,
+        files=files,
     )
     # Guards only read; keep the pending row change for the single UPDATE at commit.
     with attached(evaluation), session.no_autoflush:
@@ -384,6 +387,7 @@ def perform(
         to_state=evaluation.state,
         comment=comment,
         client_addr=client_addr,
+        details=ctx.details or None,
         round_=action_round,
     )
     return evaluation

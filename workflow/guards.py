@@ -29,8 +29,13 @@ def register(stage: str) -> Callable[[Guard], Guard]:
 
 
 # Later stages keep their guards (and `on_enter` hooks) beside their services and register them
-# on import: 组织实施 the indicator system and the tasks, 分析评价 the scores.
-STAGE_MODULES = ("workflow.indicator_tree", "workflow.tasks", "workflow.scorecards")
+# on import: 组织实施 the indicator system and the tasks, 分析评价 the scores, 报告撰写 the report.
+STAGE_MODULES = (
+    "workflow.indicator_tree",
+    "workflow.tasks",
+    "workflow.scorecards",
+    "workflow.reports",
+)
 
 
 def load_stage_modules() -> None:

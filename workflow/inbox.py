@@ -15,8 +15,9 @@ from workflow.models import User
 from workflow.notification_models import Notification, OutboxMessage
 
 
-def inbox(session: Session, user: User, *, limit: int = 50, unread_only: bool = False
-          ) -> list[Notification]:
+def inbox(
+    session: Session, user: User, *, limit: int = 50, unread_only: bool = False
+) -> list[Notification]:
     """The user's notifications, newest first."""
     stmt = select(Notification).where(Notification.user_id == user.id)
     if unread_only:
@@ -25,11 +26,14 @@ def inbox(session: Session, user: User, *, limit: int = 50, unread_only: bool = 
 
 
 def unread_count(session: Session, user: User) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 @unit_of_work

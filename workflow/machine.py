@@ -89,6 +89,11 @@ class ActionContext:
     comment: str = ""
     to: str | None = None
     unmet: list[str] = field(default_factory=list)
+    #: Where hooks may store files (a `workflow.documents.DocumentStore`); set by the web layer.
+    #: Archiving needs it to keep the signed report.
+    files: Any = None
+    #: Extra details hooks add to the action's audit event (e.g. the archived report's SHA-256).
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 def _guards_pass(event: EventData) -> bool:

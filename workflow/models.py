@@ -456,3 +456,4 @@ class TaskAttachment(Base):
 
 
 from workflow import notification_models  # noqa: E402,F401
+from workflow import report_models  # noqa: E402,F401

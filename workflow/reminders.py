@@ -105,7 +105,10 @@ def _parse_hhmm(value: str) -> time:
 
 def _check_policy(policy: dict[str, Any]) -> None:
     problems = []
-    for name, label in (("task_due_days", "任务到期提醒天数"), ("stage_due_days", "阶段期限提醒天数")):
+    for name, label in (
+        ("task_due_days", "任务到期提醒天数"),
+        ("stage_due_days", "阶段期限提醒天数"),
+    ):
         days = policy[name]
         if not isinstance(days, list) or not all(isinstance(d, int) and 0 < d <= 60 for d in days):
             problems.append(f"{label}应为 1 至 60 之间的整数列表")
@@ -227,8 +230,19 @@ class _Sweep:
         self.statements.append((kind, rows))
 
     def run(self) -> None:
-        cols = ["dedupe_key", "user_id", "target_type", "target_id", "evaluation_id", "title",
-                "body", "link", "kind", "sweep_id", "created_at"]
+        cols = [
+            "dedupe_key",
+            "user_id",
+            "target_type",
+            "target_id",
+            "evaluation_id",
+            "title",
+            "body",
+            "link",
+            "kind",
+            "sweep_id",
+            "created_at",
+        ]
         for kind, rows in self.statements:
             sub = rows.subquery()
             stmt = select(
@@ -238,8 +252,7 @@ class _Sweep:
                 literal(self.now, DateTime),
             ).where(sub.c.user_id.is_not(None))
             self.session.execute(
-                _insert(self.session, Notification).from_select(cols, stmt)
-                .on_conflict_do_nothing()
+                _insert(self.session, Notification).from_select(cols, stmt).on_conflict_do_nothing()
             )
 
 
@@ -274,58 +287,95 @@ def _task_rules(sw: _Sweep) -> None:
     base = select().select_from(Task).join(Evaluation, Evaluation.id == Task.evaluation_id)
     link = _cat("/evaluations/", Task.evaluation_id, "#task-", Task.id)
     for n, lo, hi in _offset_windows(sw.policy["task_due_days"]):
-        sw.add("task_due", base.add_columns(
-            _cat("task_due:", Task.assignee_id, ":task:", Task.id, ":", Task.due_date, f":d{n}")
-            .label("dedupe_key"),
-            Task.assignee_id.label("user_id"),
-            literal("task").label("target_type"),
-            Task.id.label("target_id"),
-            Task.evaluation_id.label("evaluation_id"),
-            _cat("任务即将到期：", Task.title).label("title"),
-            _cat("「", Evaluation.project_name, "」的任务「", Task.title, "」将于 ", Task.due_date,
-                 " 到期，请按时完成。").label("body"),
-            link.label("link"),
-        ).where(
-            open_task,
-            Task.assignee_id.is_not(None),
-            Task.due_date.between(sw.today + timedelta(days=lo), sw.today + timedelta(days=hi)),
-        ))
+        sw.add(
+            "task_due",
+            base.add_columns(
+                _cat(
+                    "task_due:", Task.assignee_id, ":task:", Task.id, ":", Task.due_date, f":d{n}"
+                ).label("dedupe_key"),
+                Task.assignee_id.label("user_id"),
+                literal("task").label("target_type"),
+                Task.id.label("target_id"),
+                Task.evaluation_id.label("evaluation_id"),
+                _cat("任务即将到期：", Task.title).label("title"),
+                _cat(
+                    "「",
+                    Evaluation.project_name,
+                    "」的任务「",
+                    Task.title,
+                    "」将于 ",
+                    Task.due_date,
+                    " 到期，请按时完成。",
+                ).label("body"),
+                link.label("link"),
+            ).where(
+                open_task,
+                Task.assignee_id.is_not(None),
+                Task.due_date.between(sw.today + timedelta(days=lo), sw.today + timedelta(days=hi)),
+            ),
+        )
     if not sw.working_day:
         return
     if sw.policy["task_overdue_daily"]:
-        sw.add("task_overdue", base.add_columns(
-            _cat("task_overdue:", Task.assignee_id, ":task:", Task.id, ":", sw.today.isoformat())
-            .label("dedupe_key"),
-            Task.assignee_id.label("user_id"),
+        sw.add(
+            "task_overdue",
+            base.add_columns(
+                _cat(
+                    "task_overdue:", Task.assignee_id, ":task:", Task.id, ":", sw.today.isoformat()
+                ).label("dedupe_key"),
+                Task.assignee_id.label("user_id"),
+                literal("task").label("target_type"),
+                Task.id.label("target_id"),
+                Task.evaluation_id.label("evaluation_id"),
+                _cat("任务已逾期：", Task.title).label("title"),
+                _cat(
+                    "「",
+                    Evaluation.project_name,
+                    "」的任务「",
+                    Task.title,
+                    "」已于 ",
+                    Task.due_date,
+                    " 到期，尚未完成。",
+                ).label("body"),
+                link.label("link"),
+            ).where(open_task, Task.assignee_id.is_not(None), Task.due_date < sw.today),
+        )
+    leader = _leaders()
+    cutoff = sw.today - timedelta(days=int(sw.policy["task_escalation_days"]))
+    sw.add(
+        "task_escalation",
+        base.join(leader, and_(leader.evaluation_id == Task.evaluation_id, leader.role == "leader"))
+        .outerjoin(holder, holder.id == Task.assignee_id)
+        .add_columns(
+            _cat(
+                "task_escalation:", leader.user_id, ":task:", Task.id, ":", sw.today.isoformat()
+            ).label("dedupe_key"),
+            leader.user_id.label("user_id"),
             literal("task").label("target_type"),
             Task.id.label("target_id"),
             Task.evaluation_id.label("evaluation_id"),
-            _cat("任务已逾期：", Task.title).label("title"),
-            _cat("「", Evaluation.project_name, "」的任务「", Task.title, "」已于 ", Task.due_date,
-                 " 到期，尚未完成。").label("body"),
+            _cat("任务逾期未完成：", Task.title).label("title"),
+            _cat(
+                "「",
+                Evaluation.project_name,
+                "」的任务「",
+                Task.title,
+                "」已于 ",
+                Task.due_date,
+                " 到期，逾期超过 ",
+                sw.policy["task_escalation_days"],
+                " 天仍未完成（负责人：",
+                func.coalesce(holder.display_name, "任务池，尚无人领取"),
+                "）。",
+            ).label("body"),
             link.label("link"),
-        ).where(open_task, Task.assignee_id.is_not(None), Task.due_date < sw.today))
-    leader = _leaders()
-    cutoff = sw.today - timedelta(days=int(sw.policy["task_escalation_days"]))
-    sw.add("task_escalation", base.join(
-        leader, and_(leader.evaluation_id == Task.evaluation_id, leader.role == "leader")
-    ).outerjoin(holder, holder.id == Task.assignee_id).add_columns(
-        _cat("task_escalation:", leader.user_id, ":task:", Task.id, ":", sw.today.isoformat())
-        .label("dedupe_key"),
-        leader.user_id.label("user_id"),
-        literal("task").label("target_type"),
-        Task.id.label("target_id"),
-        Task.evaluation_id.label("evaluation_id"),
-        _cat("任务逾期未完成：", Task.title).label("title"),
-        _cat("「", Evaluation.project_name, "」的任务「", Task.title, "」已于 ", Task.due_date,
-             " 到期，逾期超过 ", sw.policy["task_escalation_days"], " 天仍未完成（负责人：",
-             func.coalesce(holder.display_name, "任务池，尚无人领取"), "）。").label("body"),
-        link.label("link"),
-    ).where(
-        open_task,
-        Task.due_date <= cutoff,
-        or_(Task.assignee_id.is_(None), Task.assignee_id != leader.user_id),
-    ))
+        )
+        .where(
+            open_task,
+            Task.due_date <= cutoff,
+            or_(Task.assignee_id.is_(None), Task.assignee_id != leader.user_id),
+        ),
+    )
 
 
 def _stage_rules(sw: _Sweep) -> None:
@@ -343,7 +393,8 @@ def _stage_rules(sw: _Sweep) -> None:
     ).subquery("deadline")
     leader = _leaders()
     stage_label = case(
-        {s: f"「{STAGES[s]}」阶段" for s in DEADLINE_STAGES}, value=deadlines.c.stage,
+        {s: f"「{STAGES[s]}」阶段" for s in DEADLINE_STAGES},
+        value=deadlines.c.stage,
         else_="评价整体",
     )
     due = deadlines.c.due_date
@@ -371,21 +422,62 @@ def _stage_rules(sw: _Sweep) -> None:
         )
 
     for n, lo, hi in _offset_windows(sw.policy["stage_due_days"]):
-        sw.add("stage_due", base.add_columns(*columns(
-            _cat("stage_due:", leader.user_id, ":evaluation:", Evaluation.id, ":",
-                 deadlines.c.stage, ":", deadlines.c.due_date, f":d{n}"),
-            _cat("期限临近：", Evaluation.project_name),
-            _cat("「", Evaluation.project_name, "」", stage_label, "须于 ", deadlines.c.due_date,
-                 " 前完成。"),
-        )).where(due.between(sw.today + timedelta(days=lo), sw.today + timedelta(days=hi))))
+        sw.add(
+            "stage_due",
+            base.add_columns(
+                *columns(
+                    _cat(
+                        "stage_due:",
+                        leader.user_id,
+                        ":evaluation:",
+                        Evaluation.id,
+                        ":",
+                        deadlines.c.stage,
+                        ":",
+                        deadlines.c.due_date,
+                        f":d{n}",
+                    ),
+                    _cat("期限临近：", Evaluation.project_name),
+                    _cat(
+                        "「",
+                        Evaluation.project_name,
+                        "」",
+                        stage_label,
+                        "须于 ",
+                        deadlines.c.due_date,
+                        " 前完成。",
+                    ),
+                )
+            ).where(due.between(sw.today + timedelta(days=lo), sw.today + timedelta(days=hi))),
+        )
     if sw.working_day and sw.policy["stage_overdue_daily"]:
-        sw.add("stage_overdue", base.add_columns(*columns(
-            _cat("stage_overdue:", leader.user_id, ":evaluation:", Evaluation.id, ":",
-                 deadlines.c.stage, ":", sw.today.isoformat()),
-            _cat("已逾期：", Evaluation.project_name),
-            _cat("「", Evaluation.project_name, "」", stage_label, "的期限 ", deadlines.c.due_date,
-                 " 已过，尚未完成。"),
-        )).where(due < sw.today))
+        sw.add(
+            "stage_overdue",
+            base.add_columns(
+                *columns(
+                    _cat(
+                        "stage_overdue:",
+                        leader.user_id,
+                        ":evaluation:",
+                        Evaluation.id,
+                        ":",
+                        deadlines.c.stage,
+                        ":",
+                        sw.today.isoformat(),
+                    ),
+                    _cat("已逾期：", Evaluation.project_name),
+                    _cat(
+                        "「",
+                        Evaluation.project_name,
+                        "」",
+                        stage_label,
+                        "的期限 ",
+                        deadlines.c.due_date,
+                        " 已过，尚未完成。",
+                    ),
+                )
+            ).where(due < sw.today),
+        )
 
 
 def _review_rules(sw: _Sweep) -> None:
@@ -408,20 +500,34 @@ def _review_rules(sw: _Sweep) -> None:
         label = STAGES[stage]
 
         def key(kind: str, user: Any) -> ColumnElement[str]:
-            return _cat(f"{kind}:", user, ":evaluation:", Evaluation.id, f":{stage}:r",  # noqa: B023
-                        Evaluation.round, ":", sw.today.isoformat())
+            return _cat(
+                f"{kind}:",
+                user,
+                ":evaluation:",
+                Evaluation.id,
+                f":{stage}:r",  # noqa: B023
+                Evaluation.round,
+                ":",
+                sw.today.isoformat(),
+            )
 
-        sw.add("review_waiting", select(
-            key("review_waiting", holders.c.user_id).label("dedupe_key"),
-            holders.c.user_id.label("user_id"),
-            literal("evaluation").label("target_type"),
-            Evaluation.id.label("target_id"),
-            Evaluation.id.label("evaluation_id"),
-            _cat(f"待您审核（{label}）：", Evaluation.project_name).label("title"),
-            _cat("「", Evaluation.project_name, f"」已在{label}等待超过 {days} 天，请尽快审核。")
-            .label("body"),
-            _cat("/evaluations/", Evaluation.id).label("link"),
-        ).join(holders, holders.c.evaluation_id == Evaluation.id).where(waiting))
+        sw.add(
+            "review_waiting",
+            select(
+                key("review_waiting", holders.c.user_id).label("dedupe_key"),
+                holders.c.user_id.label("user_id"),
+                literal("evaluation").label("target_type"),
+                Evaluation.id.label("target_id"),
+                Evaluation.id.label("evaluation_id"),
+                _cat(f"待您审核（{label}）：", Evaluation.project_name).label("title"),
+                _cat(
+                    "「", Evaluation.project_name, f"」已在{label}等待超过 {days} 天，请尽快审核。"
+                ).label("body"),
+                _cat("/evaluations/", Evaluation.id).label("link"),
+            )
+            .join(holders, holders.c.evaluation_id == Evaluation.id)
+            .where(waiting),
+        )
 
         names = aliased(User, name="holder_user")
         held_by = (
@@ -432,18 +538,27 @@ def _review_rules(sw: _Sweep) -> None:
             .scalar_subquery()
         )
         told = _escalation_recipients()
-        sw.add("review_escalation", select(
-            key("review_escalation", told.c.user_id).label("dedupe_key"),
-            told.c.user_id.label("user_id"),
-            literal("evaluation").label("target_type"),
-            Evaluation.id.label("target_id"),
-            Evaluation.id.label("evaluation_id"),
-            _cat(f"审核滞留（{label}）：", Evaluation.project_name).label("title"),
-            _cat("「", Evaluation.project_name, f"」在{label}已等待超过 {days * factor} 天，"
-                 "尚未审核的是：", func.coalesce(held_by, "（无）"), "。").label("body"),
-            _cat("/evaluations/", Evaluation.id).label("link"),
-        ).join(told, or_(told.c.evaluation_id == Evaluation.id, told.c.evaluation_id.is_(None)))
-            .where(Evaluation.state == stage, since <= sw.now - timedelta(days=days * factor)))
+        sw.add(
+            "review_escalation",
+            select(
+                key("review_escalation", told.c.user_id).label("dedupe_key"),
+                told.c.user_id.label("user_id"),
+                literal("evaluation").label("target_type"),
+                Evaluation.id.label("target_id"),
+                Evaluation.id.label("evaluation_id"),
+                _cat(f"审核滞留（{label}）：", Evaluation.project_name).label("title"),
+                _cat(
+                    "「",
+                    Evaluation.project_name,
+                    f"」在{label}已等待超过 {days * factor} 天，尚未审核的是：",
+                    func.coalesce(held_by, "（无）"),
+                    "。",
+                ).label("body"),
+                _cat("/evaluations/", Evaluation.id).label("link"),
+            )
+            .join(told, or_(told.c.evaluation_id == Evaluation.id, told.c.evaluation_id.is_(None)))
+            .where(Evaluation.state == stage, since <= sw.now - timedelta(days=days * factor)),
+        )
 
 
 def _holders(stage: str):
@@ -461,8 +576,9 @@ def _holders(stage: str):
         GroupMember.role == "approver",
         and_(
             GroupMember.role.in_(("leader", "deputy")),
-            ~exists().where(named.evaluation_id == GroupMember.evaluation_id,
-                            named.role == "approver"),
+            ~exists().where(
+                named.evaluation_id == GroupMember.evaluation_id, named.role == "approver"
+            ),
         ),
     )
     approved = exists().where(
@@ -483,23 +599,41 @@ def _holders(stage: str):
 def _escalation_recipients():
     """The 组长 of each evaluation, and every active administrator (evaluation_id NULL)."""
     return union_all(
-        select(GroupMember.evaluation_id.label("evaluation_id"), GroupMember.user_id)
-        .where(GroupMember.role == "leader"),
-        select(cast(null(), Integer).label("evaluation_id"), User.id.label("user_id"))
-        .where(User.role == "admin", User.active),
+        select(GroupMember.evaluation_id.label("evaluation_id"), GroupMember.user_id).where(
+            GroupMember.role == "leader"
+        ),
+        select(cast(null(), Integer).label("evaluation_id"), User.id.label("user_id")).where(
+            User.role == "admin", User.active
+        ),
     ).subquery("told")
 
 
 def _queue_outbox(sw: _Sweep) -> None:
     """Outbox rows for this sweep's notifications: e-mail for people who want it, the unit's
     webhook where one is switched on. Same key as the notification, so also exactly once."""
-    cols = ["key", "channel", "notification_id", "user_id", "unit_id", "status", "attempts",
-            "next_attempt_at", "created_at"]
+    cols = [
+        "key",
+        "channel",
+        "notification_id",
+        "user_id",
+        "unit_id",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+    ]
     now = literal(sw.now, DateTime)
     email = (
         select(
-            Notification.dedupe_key, literal("email"), Notification.id, Notification.user_id,
-            cast(null(), Integer), literal("pending"), literal(0), now, now,
+            Notification.dedupe_key,
+            literal("email"),
+            Notification.id,
+            Notification.user_id,
+            cast(null(), Integer),
+            literal("pending"),
+            literal(0),
+            now,
+            now,
         )
         .join(User, User.id == Notification.user_id)
         .where(
@@ -512,8 +646,15 @@ def _queue_outbox(sw: _Sweep) -> None:
     )
     webhook = (
         select(
-            Notification.dedupe_key, literal("webhook"), Notification.id, Notification.user_id,
-            Evaluation.unit_id, literal("pending"), literal(0), now, now,
+            Notification.dedupe_key,
+            literal("webhook"),
+            Notification.id,
+            Notification.user_id,
+            Evaluation.unit_id,
+            literal("pending"),
+            literal(0),
+            now,
+            now,
         )
         .join(Evaluation, Evaluation.id == Notification.evaluation_id)
         .join(UnitSettings, UnitSettings.unit_id == Evaluation.unit_id)
@@ -587,3 +728,26 @@ def set_stage_deadline(
         row = StageDeadline(evaluation_id=evaluation.id, stage=stage, due_date=due)
         session.add(row)
     row.due_date = due
+
+
+def stage_deadlines(session: Session, actor: User, evaluation_id: int) -> dict[str, date | None]:
+    """阶段期限 of an evaluation, every stage listed (None: no deadline of its own)."""
+    from workflow.evaluations import get_visible
+
+    evaluation = get_visible(session, actor, evaluation_id)
+    rows = session.scalars(
+        select(StageDeadline).where(StageDeadline.evaluation_id == evaluation.id)
+    )
+    found = {row.stage: row.due_date for row in rows}
+    return {stage: found.get(stage) for stage in DEADLINE_STAGES}
+
+
+@unit_of_work
+def set_stage_deadlines(
+    session: Session, actor: User, evaluation_id: int, deadlines: dict[str, date | None]
+) -> dict[str, date | None]:
+    """Set several stage deadlines at once (one transaction); stages not given stay."""
+    for stage, due in deadlines.items():
+        set_stage_deadline(session, actor, evaluation_id, stage, due)
+    session.flush()
+    return stage_deadlines(session, actor, evaluation_id)

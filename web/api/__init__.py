@@ -24,10 +24,10 @@ def make_blueprint(name: str, description: str) -> Blueprint:
 
 
 def register_api(app: Flask) -> None:
-    from web.api import admin, evaluations, indicators, notifications, tasks, tokens
+    from web.api import admin, evaluations, indicators, notifications, reports, tasks, tokens
 
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for module in (tokens, admin, evaluations, indicators, tasks, notifications):
+    for module in (tokens, admin, evaluations, indicators, tasks, notifications, reports):
         csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply
         api.register_blueprint(module.blp)

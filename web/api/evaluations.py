@@ -160,7 +160,7 @@ def act(data, evaluation_id, action):
     evaluation = evaluations.perform(
         session(), user, evaluation_id, action,
         comment=data["comment"], to=data["to"], expected_version=data["version"],
-        client_addr=client_addr(),
+        client_addr=client_addr(), files=store(),
     )
     return evaluation_dict(session(), user, evaluation)
 

@@ -14,6 +14,7 @@ from web.api.schemas import (
     PreferencesOut,
     ReadAllOut,
     ReminderPolicySchema,
+    StageDeadlines,
 )
 from workflow import inbox, reminders
 
@@ -70,3 +71,22 @@ class Policy(MethodView):
 def preferences(data):
     """My e-mail reminders on or off (in-app notifications always stay)."""
     return inbox.set_email_preference(session(), caller(), data["email"])
+
+
+@blp.route("/evaluations/<int:evaluation_id>/deadlines")
+class Deadlines(MethodView):
+    @blp.response(200, StageDeadlines)
+    @document_errors(blp, 404)
+    def get(self, evaluation_id):
+        """The evaluation's stage deadlines (阶段期限)."""
+        return {"deadlines": reminders.stage_deadlines(session(), caller(), evaluation_id)}
+
+    @blp.arguments(StageDeadlines)
+    @blp.response(200, StageDeadlines)
+    @document_errors(blp, 400, 403, 404)
+    def put(self, data, evaluation_id):
+        """Set stage deadlines (组长, in the working stages); null removes one."""
+        deadlines = reminders.set_stage_deadlines(
+            session(), caller(), evaluation_id, data["deadlines"]
+        )
+        return {"deadlines": deadlines}

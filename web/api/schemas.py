@@ -13,6 +13,7 @@ from workflow.models import (
     TASK_KINDS,
     TASK_STATUSES,
 )
+from workflow.notification_models import DEADLINE_STAGES
 
 Amount = lambda **kw: fields.Decimal(as_string=True, places=2, allow_nan=False, **kw)  # noqa: E731
 
@@ -466,3 +467,13 @@ class ReminderPolicySchema(Schema):
     weekends = fields.Boolean(metadata={"description": "周末也发送"})
     digest_time = fields.String(validate=_HHMM, metadata={"description": "每日汇总邮件时间"})
     daily_digest = fields.Boolean(metadata={"description": "每人每天至多一封汇总邮件"})
+
+
+class StageDeadlines(Schema):
+    """阶段期限: a date per stage, or null for none (`due_date` is the overall deadline)."""
+
+    deadlines = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(DEADLINE_STAGES)),
+        values=fields.Date(allow_none=True),
+        required=True,
+    )

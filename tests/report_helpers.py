@@ -1,0 +1,67 @@
+"""Bring an evaluation through the real stages to 报告撰写 (the report tests' factory)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+from conftest import make_ready_to_advance
+from workflow import documents, evaluations, reports
+from workflow.models import Evaluation
+
+TARGETS = (
+    "建成1个市级视频云共享平台、1个综治分平台和9个县级分平台，新建行政村高清监控点2100路，"
+    "实现公共安全视频监控全域覆盖、全网共享。"
+)
+EXPERIENCE = "项目前期充分论证，绩效目标与建设内容相匹配；执行中动态监控绩效目标完成情况。"
+
+
+def to_reporting(session, team, store, template: str = "xueliang") -> Evaluation:
+    """Work plan, indicators, full scores (预算执行率 from the amounts), then `reporting`."""
+    leader = team.leader
+    evaluation = team.evaluation
+    fields = evaluations.ProjectFields(
+        project_name=evaluation.project_name,
+        year=evaluation.year,
+        kind=evaluation.kind,
+        budget=evaluation.budget,
+        funds_received=evaluation.funds_received,
+        funds_spent=evaluation.funds_spent,
+        due_date=evaluation.due_date,
+        targets=TARGETS,
+    )
+    evaluations.update_project(session, leader, evaluation.id, replace(fields))
+    documents.add_document(
+        session, leader, evaluation.id, "work_plan", "评价工作方案.txt",
+        io.BytesIO("评价工作方案".encode()), store,
+    )
+    for _ in range(3):
+        make_ready_to_advance(session, evaluation.id, template)
+        evaluations.perform(session, leader, evaluation.id, "advance")
+    evaluation = session.get(Evaluation, evaluation.id)
+    session.refresh(evaluation)
+    assert evaluation.state == "reporting"
+    return evaluation
+
+
+def complete_report(session, team, evaluation) -> None:
+    """Fill what the draft leaves to the group, and give every problem a measure."""
+    view = reports.report_view(session, team.leader, evaluation.id)
+    bodies = {s["key"]: s for s in view["sections"]}
+    reports.save_section(
+        session, team.leader, evaluation.id, "experience", EXPERIENCE,
+        bodies["experience"]["version"],
+    )
+    if not any(p["kind"] == "problem" for p in view["problems"]):
+        reports.add_problem(
+            session, team.leader, evaluation.id,
+            reports.ProblemSpec(
+                problem="资金支付进度较慢", cause="委务会未及时召开",
+                measure="建立支付台账，按月调度", owner="刘向东",
+            ),
+        )
+    if not any(p["kind"] == "suggestion" for p in view["problems"]):
+        reports.add_problem(
+            session, team.leader, evaluation.id,
+            reports.ProblemSpec(problem="加强绩效管理业务培训", kind="suggestion"),
+        )

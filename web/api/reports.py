@@ -1,0 +1,263 @@
+"""Report API (评价报告): sections and their versions, problems, review comments, PDF and Word."""
+
+from __future__ import annotations
+
+import io
+
+from flask import send_file
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+
+from web.api import make_blueprint
+from web.api.common import caller, document_errors, session
+from web.api.evaluations import store
+from web.auth import client_addr
+from workflow import reports
+from workflow.report_models import PROBLEM_KINDS
+
+blp = make_blueprint("reports", "评价报告：章节编辑与版本、问题与建议、审核意见、PDF 与 Word")
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# --- schemas ------------------------------------------------------------------------------------
+
+
+class CommentOut(Schema):
+    id = fields.Integer()
+    section = fields.String()
+    round = fields.Integer()
+    stage = fields.String()
+    stage_label = fields.String()
+    author = fields.Integer()
+    author_name = fields.String()
+    body = fields.String()
+    at = fields.DateTime()
+
+
+class SectionOut(Schema):
+    key = fields.String()
+    number = fields.String(metadata={"description": "一、二、…"})
+    title = fields.String()
+    body = fields.String(metadata={"description": "plain text: paragraphs, '- ' lists, | tables"})
+    version = fields.Integer()
+    updated_by = fields.Integer(allow_none=True, metadata={"description": "null: generated"})
+    updated_by_name = fields.String(allow_none=True)
+    updated_at = fields.DateTime()
+    generated = fields.Boolean()
+    comments = fields.List(fields.Nested(CommentOut))
+
+
+class ProblemOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    kind_label = fields.String()
+    problem = fields.String()
+    cause = fields.String()
+    measure = fields.String()
+    owner = fields.Raw(allow_none=True, metadata={"description": "user id or a name"})
+    owner_name = fields.String(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+
+
+class CheckOut(Schema):
+    code = fields.String()
+    message = fields.String()
+    section = fields.String(allow_none=True)
+
+
+class ArchiveOut(Schema):
+    sha256 = fields.String()
+    size = fields.Integer()
+    generated_at = fields.DateTime()
+
+
+class ReportOut(Schema):
+    evaluation_id = fields.Integer()
+    title = fields.String()
+    state = fields.String()
+    round = fields.Integer()
+    editable = fields.Boolean()
+    can_comment = fields.Boolean()
+    sections = fields.List(fields.Nested(SectionOut))
+    problems = fields.List(fields.Nested(ProblemOut))
+    checks = fields.List(fields.Nested(CheckOut), metadata={"description": "blocks submission"})
+    archived = fields.Nested(ArchiveOut, allow_none=True)
+
+
+class SectionIn(Schema):
+    body = fields.String(required=True)
+    version = fields.Integer(required=True, metadata={"description": "the version read"})
+
+
+class VersionOut(Schema):
+    version = fields.Integer()
+    body = fields.String()
+    author = fields.Integer(allow_none=True)
+    author_name = fields.String()
+    at = fields.DateTime()
+
+
+class DiffQuery(Schema):
+    from_ = fields.Integer(required=True, data_key="from")
+    to = fields.Integer(required=True)
+
+
+class DiffOut(Schema):
+    section = fields.String()
+    from_ = fields.Raw(data_key="from")
+    to = fields.Raw()
+    changed = fields.Integer()
+    rows = fields.Raw(
+        metadata={
+            "description": '[{"op": equal|replace|insert|delete, "left", "right"}]; '
+            'a side is {"line","text","segments":[{"text","changed"}]} or null'
+        }
+    )
+
+
+class ProblemIn(Schema):
+    problem = fields.String(required=True, validate=validate.Length(min=1))
+    cause = fields.String(load_default="")
+    measure = fields.String(load_default="")
+    owner = fields.Raw(
+        load_default=None, allow_none=True, metadata={"description": "user id or a name"}
+    )
+    due_date = fields.Date(load_default=None, allow_none=True)
+    kind = fields.String(load_default="problem", validate=validate.OneOf(list(PROBLEM_KINDS)))
+
+
+class CommentIn(Schema):
+    section = fields.String(required=True)
+    body = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class RoundOut(Schema):
+    round = fields.Integer()
+    comments = fields.List(fields.Nested(CommentOut))
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+
+def _spec(data) -> reports.ProblemSpec:
+    return reports.ProblemSpec(
+        problem=data["problem"],
+        cause=data["cause"],
+        measure=data["measure"],
+        owner=data["owner"],
+        due_date=data["due_date"],
+        kind=data["kind"],
+    )
+
+
+@blp.route("/evaluations/<int:evaluation_id>/report")
+@blp.response(200, ReportOut)
+@document_errors(blp, 404)
+def get_report(evaluation_id):
+    """The report: sections (with comments), problems, and the checks that block submission."""
+    return reports.report_view(session(), caller(), evaluation_id)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/report/sections/<key>", methods=["PUT"])
+@blp.arguments(SectionIn)
+@blp.response(200, SectionOut)
+@document_errors(blp, 400, 403, 404, 409)
+def put_section(data, evaluation_id, key):
+    """Save a section with the version read (a stale version is 409); each save is a version."""
+    return reports.save_section(
+        session(), caller(), evaluation_id, key, data["body"], data["version"], client_addr()
+    )
+
+
+@blp.route("/evaluations/<int:evaluation_id>/report/sections/<key>/versions")
+@blp.response(200, VersionOut(many=True))
+@document_errors(blp, 404)
+def section_versions(evaluation_id, key):
+    """Every version of a section, oldest first (version 1 is the generated draft)."""
+    return reports.section_versions(session(), caller(), evaluation_id, key)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/report/sections/<key>/diff")
+@blp.arguments(DiffQuery, location="query")
+@blp.response(200, DiffOut)
+@document_errors(blp, 400, 404)
+def section_diff(query, evaluation_id, key):
+    """Two versions side by side (`from`, `to`), changed lines and characters marked."""
+    return reports.section_diff(
+        session(), caller(), evaluation_id, key, query["from_"], query["to"]
+    )
+
+
+@blp.route("/evaluations/<int:evaluation_id>/report/problems", methods=["POST"])
+@blp.arguments(ProblemIn)
+@blp.response(201, ProblemOut)
+@document_errors(blp, 400, 403, 404)
+def add_problem(data, evaluation_id):
+    """Add a problem (存在的问题) or, with kind=suggestion, a suggestion (有关建议)."""
+    return reports.add_problem(session(), caller(), evaluation_id, _spec(data), client_addr())
+
+
+@blp.route("/evaluations/<int:evaluation_id>/report/problems/<int:problem_id>")
+class Problem(MethodView):
+    @blp.arguments(ProblemIn)
+    @blp.response(200, ProblemOut)
+    @document_errors(blp, 400, 403, 404)
+    def put(self, data, evaluation_id, problem_id):
+        """Replace a problem or suggestion."""
+        return reports.update_problem(
+            session(), caller(), evaluation_id, problem_id, _spec(data), client_addr()
+        )
+
+    @blp.response(204)
+    @document_errors(blp, 403, 404)
+    def delete(self, evaluation_id, problem_id):
+        reports.delete_problem(session(), caller(), evaluation_id, problem_id, client_addr())
+
+
+@blp.route("/evaluations/<int:evaluation_id>/report/comments")
+class Comments(MethodView):
+    @blp.response(200, RoundOut(many=True))
+    @document_errors(blp, 404)
+    def get(self, evaluation_id):
+        """审核意见 by review round."""
+        return reports.list_comments(session(), caller(), evaluation_id)
+
+    @blp.arguments(CommentIn)
+    @blp.response(201, CommentOut)
+    @document_errors(blp, 400, 403, 404)
+    def post(self, data, evaluation_id):
+        """Comment on a section (approvers in 领导小组审核, finance reviewers in 财政局审核)."""
+        return reports.add_comment(
+            session(), caller(), evaluation_id, data["section"], data["body"], client_addr()
+        )
+
+
+def _send(report: reports.ReportFile, mimetype: str):
+    response = send_file(
+        io.BytesIO(report.data),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=report.filename,
+    )
+    response.headers["X-Content-SHA256"] = report.sha256
+    response.headers["X-Report-Archived"] = "1" if report.archived else "0"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@blp.route("/evaluations/<int:evaluation_id>/report.pdf")
+@blp.response(200, content_type=PDF)
+@document_errors(blp, 404)
+def report_pdf(evaluation_id):
+    """The report as A4 PDF; once archived, the signed file, byte for byte."""
+    return _send(reports.report_pdf(session(), caller(), evaluation_id, store()), PDF)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/report.docx")
+@blp.response(200, content_type=DOCX)
+@document_errors(blp, 404)
+def report_docx(evaluation_id):
+    """The report as a Word file."""
+    return _send(reports.report_docx(session(), caller(), evaluation_id), DOCX)
