@@ -16,14 +16,18 @@ TARGETS = (
 EXPERIENCE = "项目前期充分论证，绩效目标与建设内容相匹配；执行中动态监控绩效目标完成情况。"
 
 
-def to_reporting(session, team, store, template: str = "xueliang") -> Evaluation:
-    """Work plan, indicators, full scores (预算执行率 from the amounts), then `reporting`."""
+def to_reporting(session, team, store, kind: str = "department") -> Evaluation:
+    """Work plan, indicators, full scores (预算执行率 from the amounts), then `reporting`.
+
+    A department evaluation uses the 雪亮工程 template (项目过程 20 / 产出 40 / 效果 40), a
+    self-evaluation the 单位自评 one."""
+    template = "unit_self" if kind == "unit_self" else "xueliang"
     leader = team.leader
     evaluation = team.evaluation
     fields = evaluations.ProjectFields(
         project_name=evaluation.project_name,
         year=evaluation.year,
-        kind=evaluation.kind,
+        kind=kind,
         budget=evaluation.budget,
         funds_received=evaluation.funds_received,
         funds_spent=evaluation.funds_spent,

@@ -8,13 +8,13 @@ are real.
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workflow import accounts, documents, evaluations
+from workflow import accounts, clock, documents, evaluations, indicator_tree, scorecards, tasks
 from workflow.models import User
 
 PASSWORD = "jixiao-demo"
@@ -60,6 +60,52 @@ def _open(session, creator, unit, **fields) -> int:
     return evaluation.id
 
 
+# 陇南 scores, shaped like seed 002 (a department evaluation scored in the 90s, 优).
+_CLOUD_SCORES: dict[str, dict] = {
+    "1.1.1": {},
+    "1.2.1": {"band": "met", "value": "3"},
+    "1.2.2": {"deductions": []},
+    "1.3.1": {"band": "met", "value": "4"},
+    "1.3.2": {"band": "met", "value": "4"},
+    "2.1.1": {"actual": "2100"},
+    "2.1.2": {"actual": "9988"},
+    "2.2.1": {"deductions": [{"points": "2", "reason": "抽查摄像机在线率85%，低于合同约定的90%"}]},
+    "2.3.1": {"band": "met", "value": "8"},
+    "2.4.1": {"actual": "300"},
+    "3.1.1": {"band": "met", "value": "8"},
+    "3.1.2": {"band": "met", "value": "7"},
+    "3.2.1": {"band": "partial", "value": "7"},
+    "3.3.1": {"answers": {"非常满意": 18, "满意": 12}},
+}
+_CLOUD_REASONS = {
+    "2.2.1": "部分乡镇点位因供电不稳定离线，在线率未达合同要求",
+    "3.2.1": "运维经费尚未纳入年度预算，长效运维机制有待健全",
+}
+
+
+def _implement(session: Session, leader: User, members: list[User], evaluation_id: int) -> None:
+    """组织实施: the 雪亮工程 indicator system, and members' tasks done."""
+    indicator_tree.copy_template(session, leader, evaluation_id, "xueliang")
+    due = clock.today_local() + timedelta(days=5)
+    for member, (kind, title) in zip(
+        members,
+        [("collect", "收集立项批复、预算批复、合同和资金支付凭证"),
+         ("field_check", "抽查9个县区前端点位在线情况")],
+        strict=True,
+    ):
+        task = tasks.create_task(
+            session, leader, evaluation_id, tasks.TaskSpec(kind, title, "", member.id, due)
+        )
+        tasks.complete_task(session, member, task.id, "已完成，材料见附件")
+
+
+def _score(session: Session, leader: User, evaluation_id: int) -> None:
+    """分析评价: the 组长 scores every leaf (the demo leaves finalising to the user)."""
+    for code, inputs in _CLOUD_SCORES.items():
+        entry = scorecards.ScoreEntry(inputs, reason=_CLOUD_REASONS.get(code, ""))
+        scorecards.score_leaf(session, leader, evaluation_id, code, entry)
+
+
 def load(session: Session, store: documents.DocumentStore) -> bool:
     """Load the demo once; False when the database already has users."""
     if session.scalar(select(func.count()).select_from(User)):
@@ -95,6 +141,9 @@ def load(session: Session, store: documents.DocumentStore) -> bool:
     documents.add_document(session, zhang, cloud, "work_plan", "评价工作方案.txt",
                            io.BytesIO(_PLAN), store)
     evaluations.perform(session, zhang, cloud, "advance", comment="工作组已组建，方案已审定")
+    _implement(session, zhang, members, cloud)
+    evaluations.perform(session, zhang, cloud, "advance", comment="资料收集和现场核验已完成")
+    _score(session, zhang, cloud)
 
     xu = _user(session, admin, "xuqq", "徐泉泉", "财务室主任", heping)
     huang = _user(session, admin, "huangcy", "黄志成", "科技信息化大队民警", heping)
@@ -106,6 +155,17 @@ def load(session: Session, store: documents.DocumentStore) -> bool:
         targets="建设479个社会治安视频监控点、26个治安卡口点、10套移动终端采集设备和38个智慧小区点。",
     )
     evaluations.set_group(session, xu, police, evaluations.GroupSpec(xu.id, [], [huang.id], []))
+    documents.add_document(session, xu, police, "work_plan", "自评工作方案.txt",
+                           io.BytesIO(_PLAN), store)
+    evaluations.perform(session, xu, police, "advance", comment="按财政局通知开展自评")
+    indicator_tree.copy_template(session, xu, police, "unit_self")
+    soon = clock.today_local() + timedelta(days=2)
+    late = clock.today_local() - timedelta(days=3)
+    tasks.create_task(session, xu, police, tasks.TaskSpec(
+        "collect", "收集项目合同、验收报告和资金支付凭证", "按自评指标逐项收集佐证材料",
+        huang.id, late))
+    tasks.create_task(session, xu, police, tasks.TaskSpec(
+        "survey", "发放服务对象满意度问卷", "向辖区群众发放问卷不少于30份", None, soon))
 
     yang = _user(session, admin, "yangzz", "杨振中", "平安办主任", yuhua)
     _open(

@@ -1,0 +1,27 @@
+"""The `jixiao` command a newcomer runs first."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from web.cli import main
+from workflow.db import make_engine, make_sessionmaker
+from workflow.models import Evaluation
+
+
+def test_demo_loads_once_and_prints_logins(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    monkeypatch.setenv("JIXIAO_INSTANCE", str(tmp_path))
+    result = CliRunner().invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "演示数据已载入" in result.output
+    for login in ("admin", "zhangjm", "caizheng", "jixiao-demo"):
+        assert login in result.output
+    engine = make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    with make_sessionmaker(engine)() as session:
+        states = {e.state for e in session.scalars(select(Evaluation))}
+    engine.dispose()
+    assert {"preparation", "implementation", "analysis"} <= states
+    again = CliRunner().invoke(main, ["demo"])
+    assert again.exit_code == 0 and "演示数据已存在" in again.output
