@@ -6,6 +6,7 @@ import io
 from dataclasses import replace
 
 from conftest import make_ready_to_advance
+
 from workflow import documents, evaluations, reports
 from workflow.models import Evaluation
 
@@ -36,8 +37,13 @@ def to_reporting(session, team, store, kind: str = "department") -> Evaluation:
     )
     evaluations.update_project(session, leader, evaluation.id, replace(fields))
     documents.add_document(
-        session, leader, evaluation.id, "work_plan", "评价工作方案.txt",
-        io.BytesIO("评价工作方案".encode()), store,
+        session,
+        leader,
+        evaluation.id,
+        "work_plan",
+        "评价工作方案.txt",
+        io.BytesIO("评价工作方案".encode()),
+        store,
     )
     for _ in range(3):
         make_ready_to_advance(session, evaluation.id, template)
@@ -53,19 +59,29 @@ def complete_report(session, team, evaluation) -> None:
     view = reports.report_view(session, team.leader, evaluation.id)
     bodies = {s["key"]: s for s in view["sections"]}
     reports.save_section(
-        session, team.leader, evaluation.id, "experience", EXPERIENCE,
+        session,
+        team.leader,
+        evaluation.id,
+        "experience",
+        EXPERIENCE,
         bodies["experience"]["version"],
     )
     if not any(p["kind"] == "problem" for p in view["problems"]):
         reports.add_problem(
-            session, team.leader, evaluation.id,
+            session,
+            team.leader,
+            evaluation.id,
             reports.ProblemSpec(
-                problem="资金支付进度较慢", cause="委务会未及时召开",
-                measure="建立支付台账，按月调度", owner="刘向东",
+                problem="资金支付进度较慢",
+                cause="委务会未及时召开",
+                measure="建立支付台账，按月调度",
+                owner="刘向东",
             ),
         )
     if not any(p["kind"] == "suggestion" for p in view["problems"]):
         reports.add_problem(
-            session, team.leader, evaluation.id,
+            session,
+            team.leader,
+            evaluation.id,
             reports.ProblemSpec(problem="加强绩效管理业务培训", kind="suggestion"),
         )

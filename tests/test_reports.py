@@ -44,8 +44,15 @@ def test_draft_of_a_complete_department_evaluation_states_rates_total_and_grade(
 ):
     drafted = sections(api, team.leader, reporting)
     assert list(drafted) == [
-        "basic", "targets", "work", "conclusion", "analysis",
-        "experience", "problems", "suggestions", "other",
+        "basic",
+        "targets",
+        "work",
+        "conclusion",
+        "analysis",
+        "experience",
+        "problems",
+        "suggestions",
+        "other",
     ]
     assert [s["number"] for s in drafted.values()][:3] == ["一", "二", "三"]
     basic = drafted["basic"]["body"]
@@ -56,8 +63,11 @@ def test_draft_of_a_complete_department_evaluation_states_rates_total_and_grade(
     assert "总分为99.52分" in conclusion and "等级为“优”" in conclusion
     assert "| 项目过程 | 20 | 19.52 | 97.60% |" in conclusion
     analysis = drafted["analysis"]["body"]
-    for level in ("项目过程（分值20分，得分19.52分）", "项目产出（分值40分，得分40.00分）",
-                  "项目效果（分值40分，得分40.00分）"):
+    for level in (
+        "项目过程（分值20分，得分19.52分）",
+        "项目产出（分值40分，得分40.00分）",
+        "项目效果（分值40分，得分40.00分）",
+    ):
         assert level in analysis
     assert "预算执行率（分值5分）：得4.52分。指标值100%，完成值90.42%。扣分理由：测试扣分理由" in (
         analysis
@@ -80,7 +90,12 @@ def test_self_evaluation_is_drafted_on_the_shorter_outline(session, team, store)
     evaluation = to_reporting(session, team, store, kind="unit_self")
     view = reports.report_view(session, team.leader, evaluation.id)
     assert [s["key"] for s in view["sections"]] == [
-        "basic", "process", "results", "problems", "suggestions", "other"
+        "basic",
+        "process",
+        "results",
+        "problems",
+        "suggestions",
+        "other",
     ]
     assert [s["title"] for s in view["sections"]][2] == "绩效自评结果及分析"
     results = view["sections"][2]["body"]
@@ -162,7 +177,8 @@ def test_each_save_is_a_version_and_a_stale_version_is_a_conflict(api, team, rep
     assert stale.json["message"] == "该章节已被他人修改，请刷新后再保存"
     versions = api.as_(team.leader).get(url(reporting, "/sections/other/versions")).json
     assert [(v["version"], v["author_name"]) for v in versions] == [
-        (1, "系统生成"), (2, member.display_name)
+        (1, "系统生成"),
+        (2, member.display_name),
     ]
 
 
@@ -182,8 +198,11 @@ def test_versions_compare_side_by_side_with_changes_marked(api, team, reporting)
     assert rows[-1] == {
         "op": "insert",
         "left": None,
-        "right": {"line": len(edited.splitlines()), "text": "项目资金实行专账核算。",
-                  "segments": [{"text": "项目资金实行专账核算。", "changed": True}]},
+        "right": {
+            "line": len(edited.splitlines()),
+            "text": "项目资金实行专账核算。",
+            "segments": [{"text": "项目资金实行专账核算。", "changed": True}],
+        },
     }
     missing = api.as_(team.leader).get(url(reporting, "/sections/basic/diff?from=1&to=9"))
     assert missing.status_code == 404
@@ -199,7 +218,9 @@ def test_only_the_group_edits_and_only_in_reporting(api, make, team, reporting):
     outsider = make.make_user()
     res = api.as_(outsider).put(url(reporting, "/sections/other"), json={"body": "x", "version": 1})
     assert res.status_code == 403
-    res = api.as_(team.reviewer).put(url(reporting, "/sections/other"), json={"body": "x", "version": 1})
+    res = api.as_(team.reviewer).put(
+        url(reporting, "/sections/other"), json={"body": "x", "version": 1}
+    )
     assert res.status_code == 403
 
 
@@ -210,13 +231,21 @@ def test_problems_are_structured_items_with_an_owner(api, make, team, reporting)
     owner = team.members[1]
     res = api.as_(team.leader).post(
         url(reporting, "/problems"),
-        json={"problem": "部分功能不能满足实际需要", "cause": "信息化更迭较快",
-              "measure": "在系统维护中完善", "owner": owner.id, "due_date": "2025-06-30"},
+        json={
+            "problem": "部分功能不能满足实际需要",
+            "cause": "信息化更迭较快",
+            "measure": "在系统维护中完善",
+            "owner": owner.id,
+            "due_date": "2025-06-30",
+        },
     )
     assert res.status_code == 201, res.json
     problem = res.json
     assert (problem["kind"], problem["owner"], problem["owner_name"]) == (
-        "problem", owner.id, owner.display_name)
+        "problem",
+        owner.id,
+        owner.display_name,
+    )
     elsewhere = make.make_user(unit=make.make_unit())
     bad = api.as_(team.leader).post(
         url(reporting, "/problems"), json={"problem": "x", "owner": elsewhere.id}
@@ -227,7 +256,9 @@ def test_problems_are_structured_items_with_an_owner(api, make, team, reporting)
         json={"problem": problem["problem"], "measure": "按季度升级", "owner": "综治中心"},
     )
     assert (changed.json["measure"], changed.json["owner"]) == ("按季度升级", "综治中心")
-    assert api.as_(team.leader).delete(url(reporting, f"/problems/{problem['id']}")).status_code == 204
+    assert (
+        api.as_(team.leader).delete(url(reporting, f"/problems/{problem['id']}")).status_code == 204
+    )
     assert api.as_(team.leader).get(url(reporting)).json["problems"] == []
 
 
@@ -252,9 +283,13 @@ def test_comments_by_reviewers_of_each_stage_reach_the_author_next_round(
     assert (res.json["round"], res.json["stage"]) == (1, "group_review")
     unknown = api.as_(deputy).post(url(reporting, "/comments"), json={"section": "x", "body": "y"})
     assert unknown.status_code == 404
-    assert act(api, deputy, reporting, "return", to="analysis", comment="评分需调整").status_code == 200
+    assert (
+        act(api, deputy, reporting, "return", to="analysis", comment="评分需调整").status_code
+        == 200
+    )
 
     # 分析评价 again: the score changes, the report text (edited in round 1) is kept.
+    session.expire_all()
     entry = scorecards.ScoreEntry({"band": "met", "value": "2.5"}, reason="未制定专项资金管理办法")
     scorecards.score_leaf(session, team.leader, reporting.id, "1.2.1", entry)
     scorecards.finalize_scores(session, team.leader, reporting.id)
@@ -290,7 +325,8 @@ def test_comments_by_reviewers_of_each_stage_reach_the_author_next_round(
             old, new = check["message"].split("中的“", 1)[1].split("”与当前数据不符，应为“")
             body = body.replace(old, new.rstrip("”"))
         res = api.as_(team.leader).put(
-            url(reporting, f"/sections/{key}"), json={"body": body, "version": drafted[key]["version"]}
+            url(reporting, f"/sections/{key}"),
+            json={"body": body, "version": drafted[key]["version"]},
         )
         assert res.status_code == 200
     assert api.as_(team.leader).get(url(reporting)).json["checks"] == []
@@ -301,8 +337,9 @@ def test_comments_by_reviewers_of_each_stage_reach_the_author_next_round(
 def test_a_return_to_reporting_keeps_the_edited_text(session, team, reporting):
     complete_report(session, team, reporting)
     evaluations.perform(session, team.leader, reporting.id, "advance")
-    evaluations.perform(session, team.deputies[0], reporting.id, "return", to="reporting",
-                        comment="请补充经验做法")
+    evaluations.perform(
+        session, team.deputies[0], reporting.id, "return", to="reporting", comment="请补充经验做法"
+    )
     view = reports.report_view(session, team.leader, reporting.id)
     experience = next(s for s in view["sections"] if s["key"] == "experience")
     assert (experience["body"], experience["version"]) == (EXPERIENCE, 2)
@@ -318,7 +355,9 @@ def test_leaving_reporting_is_guarded(session, team, reporting):
 
 
 def test_body_format_has_paragraphs_lists_tables_and_subheadings():
-    blocks = parse_body("（一）项目概况\n第一段。\n- 甲\n- 乙\n| 列1 | 列2 |\n| --- | --- |\n| 1 | 2 |")
+    blocks = parse_body(
+        "（一）项目概况\n第一段。\n- 甲\n- 乙\n| 列1 | 列2 |\n| --- | --- |\n| 1 | 2 |"
+    )
     assert [b.kind for b in blocks] == ["heading", "paragraph", "list", "table"]
     assert blocks[2].items == ["甲", "乙"]
     assert (blocks[3].header, blocks[3].rows) == (True, [["列1", "列2"], ["1", "2"]])
@@ -328,11 +367,17 @@ def test_no_markup_typed_into_a_section_reaches_the_page(session, team, reportin
     view = reports.report_view(session, team.leader, reporting.id)
     other = next(s for s in view["sections"] if s["key"] == "other")
     reports.save_section(
-        session, team.leader, reporting.id, "other",
-        '<script>alert(1)</script><b onclick="x">粗</b>\n| <i>格</i> |', other["version"],
+        session,
+        team.leader,
+        reporting.id,
+        "other",
+        '<script>alert(1)</script><b onclick="x">粗</b>\n| <i>格</i> |',
+        other["version"],
     )
     content = ReportContent.of(
-        session, reporting, reports.sections_of(session, reporting),
+        session,
+        reporting,
+        reports.sections_of(session, reporting),
         reports.problems_of(session, reporting),
     )
     html = render_report_html(content)

@@ -12,8 +12,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 import roles
 from workflow import clock
@@ -361,15 +362,12 @@ def perform(
     if action == "approve":
         _record_approval(session, evaluation, actor, comment)
 
-    source = evaluation.state
-    # Touch the row even when the state will not change (an approval short of the policy),
-    # so the version check orders every action on this evaluation.
-    evaluation.updated_at = clock.now()
+    source, read_version = evaluation.state, evaluation.version
     ctx = ActionContext(
         session=session, actor=actor, role=role, action=action, comment=comment, to=to,
         files=files,
     )
-    # Guards only read; keep the pending row change for the single UPDATE at commit.
+    # Guards only read; the state change is written once, below, with its audit event.
     with attached(evaluation), session.no_autoflush:
         moved = evaluation.trigger(action, ctx=ctx)
     if not moved:
@@ -377,6 +375,7 @@ def perform(
 
     action_round = evaluation.round
     _after_action(evaluation, actor, action)
+    _write_state(session, evaluation, read_version)
     audit(
         session,
         evaluation,
@@ -391,6 +390,29 @@ def perform(
         round_=action_round,
     )
     return evaluation
+
+
+_STATE_COLUMNS = ("state", "round", "submitted_by_id")
+
+
+def _write_state(session: Session, evaluation: Evaluation, read_version: int) -> None:
+    """Compare-and-set the evaluation row on the version that was read.
+
+    Every action writes the row, even an approval that leaves the state as it is, so two
+    concurrent actions are ordered: the second updates nothing and gets Conflict
+    ("已被他人处理，请刷新"). A plain UPDATE rather than an ORM flush keeps the hot path short.
+    """
+    values = {key: getattr(evaluation, key) for key in _STATE_COLUMNS}
+    values |= {"updated_at": clock.now(), "version": read_version + 1}
+    for key, value in values.items():  # the object now matches the row; nothing left to flush
+        set_committed_value(evaluation, key, value)
+    result = session.execute(
+        update(Evaluation.__table__)
+        .where(Evaluation.id == evaluation.id, Evaluation.version == read_version)
+        .values(**values)
+    )
+    if result.rowcount != 1:
+        raise Conflict(CONFLICT_MESSAGE)
 
 
 def _record_approval(session: Session, evaluation: Evaluation, actor: User, comment: str) -> None:

@@ -80,11 +80,6 @@ def parse_body(body: str) -> list[Block]:
     return result
 
 
-def plain_text(body: str) -> str:
-    """The body as readable text without the table and list markup (for searching figures)."""
-    return "\n".join((body or "").splitlines())
-
-
 # --- comparing two versions ---------------------------------------------------------------------
 
 

@@ -182,14 +182,11 @@ RATE_STATED = re.compile(r"(预算执行率|资金到位率)" + _SAYS + r"([0-9]
 
 
 def _matches(stated: str, actual: Decimal) -> bool:
-    """ "96" and "96.0" state 96.00; "90.4" states 90.42 rounded to one place."""
+    """ "96" and "96.0" state 96.00; "100" does not state 99.52 (no rounding up to a grade)."""
     try:
-        number = Decimal(stated)
+        return Decimal(stated) == actual
     except InvalidOperation:
         return False
-    exponent = number.as_tuple().exponent
-    places = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
-    return actual.quantize(places) == number
 
 
 def _label(section: ReportSection, number: int) -> str:

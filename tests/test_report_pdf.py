@@ -1,0 +1,175 @@
+"""The report as PDF and Word: text, fonts, the 评分表 attachment, and the archived signed file."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+from docx import Document
+from report_helpers import complete_report, to_reporting
+
+from workflow import documents, reports
+from workflow.models import AuditEvent
+from workflow.report_models import Rectification
+from workflow.report_render import ReportContent, render_report_html
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
+    reason="poppler-utils (pdftotext, pdffonts) is not installed",
+)
+LEVEL1 = ("项目过程", "项目产出", "项目效果")
+
+
+@pytest.fixture
+def store(app):
+    return documents.DocumentStore(app.config["UPLOAD_DIR"])
+
+
+@pytest.fixture
+def reporting(session, team, store):
+    evaluation = to_reporting(session, team, store)
+    complete_report(session, team, evaluation)
+    return evaluation
+
+
+def pdftotext(data: bytes) -> str:
+    out = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+    return re.sub(r"\s", "", out.stdout.decode())
+
+
+def font_rows(data: bytes) -> list[list[str]]:
+    out = subprocess.run(["pdffonts", "-"], input=data, capture_output=True, check=True)
+    return [row.split() for row in out.stdout.decode().splitlines()[2:]]
+
+
+def act(api, user, evaluation, action, **body):
+    res = api.as_(user).post(f"/api/v1/evaluations/{evaluation.id}/actions/{action}", json=body)
+    assert res.status_code == 200, res.json
+    return res.json
+
+
+def archive(api, team, evaluation) -> None:
+    act(api, team.leader, evaluation, "advance")
+    for approver in team.approvers:
+        act(api, approver, evaluation, "approve", comment="同意")
+    assert act(api, team.reviewer, evaluation, "approve", comment="同意归档")["state"] == "archived"
+
+
+def test_pdf_has_title_unit_every_level1_indicator_total_and_grade(api, team, reporting):
+    res = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.pdf")
+    assert res.status_code == 200
+    assert res.mimetype == "application/pdf"
+    assert res.headers["X-Report-Archived"] == "0"
+    text = pdftotext(res.data)
+    assert "雪亮工程视频监控项目绩效评价报告" in text
+    assert "预算单位：和平县公安局" in text
+    for name in LEVEL1:
+        assert f"{name}（分值" in text  # the analysis
+        assert text.count(name) >= 5  # repeated on every 评分表 row
+    assert "总分为99.52分" in text and "等级为“优”" in text
+    assert "附件：绩效评价指标体系及评分表" in text
+    assert "99.52" in text and "评价等级：优" in text
+    assert "第1页/共" in text and "审批记录" in text
+    assert "1.资金支付进度较慢" in text and "整改措施：建立支付台账，按月调度" in text
+
+
+def test_pdf_fonts_are_all_embedded(api, team, reporting):
+    data = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.pdf").data
+    rows = font_rows(data)
+    assert rows and all("WenQuanYi" in row[0] for row in rows)
+    assert all(row[-5] == "yes" for row in rows), rows
+
+
+def test_scorecard_merges_level2_groups_only_and_repeats_level1(session, reporting):
+    content = ReportContent.of(
+        session,
+        reporting,
+        reports.sections_of(session, reporting),
+        reports.problems_of(session, reporting),
+    )
+    html = render_report_html(content)
+    spans = [int(n) for n in re.findall(r'rowspan="(\d+)"', html)]
+    assert spans and max(spans) <= 3  # short spans: the level-2 groups, never a level-1 column
+    leaf_rows = [row for row in content.score_rows if not row.subtotal]
+    assert len(leaf_rows) == 14 and all(row.level1 in LEVEL1 for row in leaf_rows)
+    assert [row.score for row in content.score_rows if row.subtotal] == ["19.52", "40.00", "40.00"]
+
+
+def test_archive_stores_the_pdf_once_records_its_hash_and_serves_it_unchanged(
+    api, session, team, reporting, store
+):
+    archive(api, team, reporting)
+    event = (
+        session.query(AuditEvent).filter_by(evaluation_id=reporting.id, to_state="archived").one()
+    )
+    digest = event.details["report_sha256"]
+    url = f"/api/v1/evaluations/{reporting.id}/report.pdf"
+    first = api.as_(team.reviewer).get(url)
+    assert first.headers["X-Report-Archived"] == "1"
+    assert hashlib.sha256(first.data).hexdigest() == digest == first.headers["X-Content-SHA256"]
+    text = pdftotext(first.data)
+    assert "审批记录" in text and "财政局审核人" in text and text.count("同意") >= 4
+    assert "未经签发归档" not in text
+
+    # Whatever changes later (a name on the approval page), the signed file stays the same.
+    reviewer = session.get(type(team.reviewer), team.reviewer.id)
+    reviewer.display_name = "改名后的审核人"
+    session.commit()
+    again = api.as_(team.leader).get(url)
+    assert again.data == first.data
+    assert reports.archived_report(session, reporting).sha256 == digest
+
+
+def test_archived_report_is_read_only_and_problems_become_rectifications(
+    api, session, team, reporting
+):
+    archive(api, team, reporting)
+    base = f"/api/v1/evaluations/{reporting.id}/report"
+    res = api.as_(team.leader).put(f"{base}/sections/other", json={"body": "改", "version": 1})
+    assert (res.status_code, res.json["code"]) == (403, "report_read_only")
+    res = api.as_(team.leader).post(f"{base}/problems", json={"problem": "新问题"})
+    assert res.status_code == 403
+    items = session.query(Rectification).filter_by(evaluation_id=reporting.id).all()
+    assert [(r.kind, r.problem, r.measure, r.status) for r in items] == [
+        ("problem", "资金支付进度较慢", "建立支付台账，按月调度", "open"),
+        ("suggestion", "加强绩效管理业务培训", "", "open"),
+    ]
+
+
+def test_a_tampered_archive_file_is_refused(api, session, team, reporting, store):
+    archive(api, team, reporting)
+    archived = reports.archived_report(session, reporting)
+    store.path(archived.storage_key).write_bytes(b"%PDF-1.4 forged")
+    res = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.pdf")
+    assert (res.status_code, res.json["code"]) == (409, "archive_corrupt")
+
+
+def test_archiving_without_a_file_store_is_refused(session, team, reporting):
+    from workflow import evaluations
+    from workflow.errors import GuardFailed
+
+    evaluations.perform(session, team.leader, reporting.id, "advance")
+    for approver in team.approvers:
+        evaluations.perform(session, approver, reporting.id, "approve")
+    with pytest.raises(GuardFailed) as refused:
+        evaluations.perform(session, team.reviewer, reporting.id, "approve")
+    assert refused.value.code == "no_file_store"
+    session.expire_all()
+    assert reports.archived_report(session, reporting) is None
+
+
+def test_word_file_has_the_sections_and_the_merged_scorecard(api, team, reporting):
+    res = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.docx")
+    assert res.status_code == 200
+    doc = Document(io.BytesIO(res.data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "雪亮工程视频监控项目绩效评价报告" in text
+    assert "一、项目基本情况" in text and "九、其他需要说明的问题" in text
+    scorecard = next(t for t in doc.tables if t.rows[0].cells[-1].text == "扣分理由")
+    first_group = [row.cells[1] for row in scorecard.rows[2:4]]
+    assert first_group[0].text == "财务管理" and first_group[0]._tc is first_group[1]._tc
+    assert scorecard.rows[-1].cells[6].text == "99.52"
