@@ -10,7 +10,15 @@ from flask import Flask
 from roles import ROLE_LABELS
 from workflow import clock
 from workflow.machine import ACTIONS, FLOW, STATES
-from workflow.models import DOCUMENT_CATEGORIES, EVALUATION_KINDS
+from workflow.models import (
+    DIRECTIONS,
+    DOCUMENT_CATEGORIES,
+    EVALUATION_KINDS,
+    RULE_TYPES,
+    TASK_KINDS,
+    TASK_STATUSES,
+)
+from workflow.tasks import is_overdue
 
 AUDIT_LABELS = {
     **ACTIONS,
@@ -18,6 +26,16 @@ AUDIT_LABELS = {
     "project_updated": "修改项目信息",
     "group_changed": "调整工作组",
     "document_uploaded": "上传文件",
+    "indicators_replaced": "设置评价指标体系",
+    "indicators_from_template": "从模板复制指标体系",
+    "indicator_scored": "指标打分",
+    "scores_finalized": "评分定稿",
+    "scores_unlocked": "解除评分定稿",
+    "task_created": "分派任务",
+    "task_claimed": "领取任务",
+    "task_transferred": "转交任务",
+    "task_completed": "完成任务",
+    "task_reopened": "重新打开任务",
 }
 
 
@@ -44,4 +62,9 @@ def init_app(app: Flask) -> None:
         ROLE_LABELS=ROLE_LABELS,
         KINDS=EVALUATION_KINDS,
         DOC_CATEGORIES=DOCUMENT_CATEGORIES,
+        RULE_TYPES=RULE_TYPES,
+        DIRECTIONS=DIRECTIONS,
+        TASK_KINDS=TASK_KINDS,
+        TASK_STATUSES=TASK_STATUSES,
+        task_overdue=is_overdue,
     )

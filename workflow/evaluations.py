@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, insert, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -105,33 +105,36 @@ def audit(
     A plain INSERT, not an ORM object: events are never changed, and this is the hot path of
     every action.
     """
-    session.execute(
-        insert(AuditEvent).values(
-            evaluation_id=evaluation.id,
-            action=action,
-            from_state=from_state or evaluation.state,
-            to_state=to_state or evaluation.state,
-            actor_id=actor.id if actor else None,
-            actor_role=role,
-            at=clock.now(),
-            comment=comment,
-            round=round_ or evaluation.round,
-            client_addr=client_addr,
-            details=details,
-        )
+    session.connection().execute(
+        _INSERT_AUDIT,
+        {
+            "evaluation_id": evaluation.id,
+            "action": action,
+            "from_state": from_state or evaluation.state,
+            "to_state": to_state or evaluation.state,
+            "actor_id": actor.id if actor else None,
+            "actor_role": role,
+            "at": clock.now(),
+            "comment": comment,
+            "round": round_ or evaluation.round,
+            "client_addr": client_addr,
+            "details": details,
+        },
     )
 
 
-def _load(session: Session, evaluation_id: int, *, for_update: bool = False) -> Evaluation | None:
+# Built once: statement construction is a large part of an action's cost.
+_INSERT_AUDIT = insert(AuditEvent.__table__)
+_LOAD = (
+    select(Evaluation)
+    .where(Evaluation.id == bindparam("evaluation_id"))
+    .options(joinedload(Evaluation.members), joinedload(Evaluation.unit))
+)
+
+
+def _load(session: Session, evaluation_id: int) -> Evaluation | None:
     # One round trip: the row, its unit and its group (roles and guards need all three).
-    stmt = (
-        select(Evaluation)
-        .where(Evaluation.id == evaluation_id)
-        .options(joinedload(Evaluation.members), joinedload(Evaluation.unit))
-    )
-    if for_update:
-        stmt = stmt.execution_options(populate_existing=True)
-    return session.scalars(stmt).unique().one_or_none()
+    return session.scalars(_LOAD, {"evaluation_id": evaluation_id}).unique().one_or_none()
 
 
 def get_visible(session: Session, user: User, evaluation_id: int) -> Evaluation:
@@ -406,13 +409,19 @@ def _write_state(session: Session, evaluation: Evaluation, read_version: int) ->
     values |= {"updated_at": clock.now(), "version": read_version + 1}
     for key, value in values.items():  # the object now matches the row; nothing left to flush
         set_committed_value(evaluation, key, value)
-    result = session.execute(
-        update(Evaluation.__table__)
-        .where(Evaluation.id == evaluation.id, Evaluation.version == read_version)
-        .values(**values)
+    result = session.connection().execute(
+        _UPDATE_STATE, {**values, "evaluation_id": evaluation.id, "read_version": read_version}
     )
     if result.rowcount != 1:
         raise Conflict(CONFLICT_MESSAGE)
+
+
+_table = Evaluation.__table__
+_UPDATE_STATE = (
+    update(_table)
+    .where(_table.c.id == bindparam("evaluation_id"), _table.c.version == bindparam("read_version"))
+    .values({c: bindparam(c) for c in (*_STATE_COLUMNS, "updated_at", "version")})
+)
 
 
 def _record_approval(session: Session, evaluation: Evaluation, actor: User, comment: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from workflow.models import Document, Evaluation
@@ -62,14 +62,15 @@ def group_is_formed(_session: Session, evaluation: Evaluation) -> list[str]:
 
 @register("preparation")
 def work_plan_uploaded(session: Session, evaluation: Evaluation) -> list[str]:
-    has_plan = session.scalar(
-        select(
-            exists().where(
-                Document.evaluation_id == evaluation.id, Document.category == "work_plan"
-            )
-        )
-    )
+    has_plan = session.connection().scalar(_HAS_WORK_PLAN, {"evaluation_id": evaluation.id})
     return [] if has_plan else ["缺少评价工作方案"]
+
+
+_HAS_WORK_PLAN = select(
+    exists().where(
+        Document.evaluation_id == bindparam("evaluation_id"), Document.category == "work_plan"
+    )
+)
 
 
 @register("preparation")

@@ -7,14 +7,16 @@ timeline. Leaving `implementation` needs every required task done.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import BinaryIO
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 import roles
-from workflow import clock
+from workflow import clock, documents
 from workflow.db import unit_of_work
 from workflow.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from workflow.evaluations import audit, get_visible, require
@@ -322,6 +324,39 @@ def complete_task(
         documents=[d.id for d in documents],
     )
     return task
+
+
+@unit_of_work
+def complete_task_with_files(
+    session: Session,
+    actor: User,
+    task_id: int,
+    note: str,
+    files: Sequence[tuple[str, BinaryIO]],
+    store: documents.DocumentStore,
+    expected_version: int | None = None,
+    client_addr: str | None = None,
+) -> Task:
+    """完成任务 from the page: store the uploaded 佐证材料 (category `evidence`) and complete the
+    task with them, in one transaction."""
+    task = _editable(session, actor, task_id, expected_version)
+    if task.status != "done" and not can_complete(actor, task):  # before any file is stored
+        raise NotAllowed("请先领取任务" if task.status == "open" else "只有任务负责人可以完成任务")
+    uploaded = [
+        documents.add_document(
+            session, actor, task.evaluation_id, "evidence", name, stream, store, client_addr
+        )
+        for name, stream in files
+    ]
+    return complete_task(
+        session,
+        actor,
+        task_id,
+        note,
+        [document.id for document in uploaded],
+        expected_version,
+        client_addr,
+    )
 
 
 @unit_of_work

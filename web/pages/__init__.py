@@ -21,8 +21,8 @@ def _nav() -> dict[str, bool]:
 
 
 def register_pages(app: Flask) -> None:
-    from web.pages import admin, auth, evaluations
+    from web.pages import admin, auth, evaluations, indicators, tasks
 
-    for module in (auth, evaluations, admin):
+    for module in (auth, evaluations, indicators, tasks, admin):
         app.register_blueprint(module.bp)
     app.context_processor(_nav)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from web.errors import STATUS
@@ -29,3 +29,9 @@ def version_of(field) -> int | None:
     """The `version` a page was rendered with (None if absent: no stale-page check)."""
     value = str(field.data or "").strip()
     return int(value) if value.isdigit() else None
+
+
+def form_page(template: str, form, error: JixiaoError | None, **context):
+    """Render a form again with the user's input, and the service's message if it refused."""
+    status = status_of(error) if error else (400 if form.is_submitted() else 200)
+    return render_template(template, form=form, error=error, **context), status

@@ -10,7 +10,7 @@ import roles
 from web.api.evaluations import send_document, store
 from web.auth import client_addr, page_user
 from web.database import db
-from web.pages.common import require_login, status_of, version_of
+from web.pages.common import form_page, require_login, status_of, version_of
 from web.pages.forms import (
     ActionForm,
     DocumentForm,
@@ -19,6 +19,8 @@ from web.pages.forms import (
     ProjectForm,
     options,
 )
+from web.pages.indicators import indicator_panel
+from web.pages.tasks import task_panel, todo_sections
 from web.presenters import evaluation_dict, group_dict
 from workflow import accounts, clock, documents, evaluations
 from workflow.approvals import parse_policy, policy_label
@@ -76,6 +78,7 @@ def todo():
             "items": evaluations.todo(db(), user),
             "empty": "目前没有需要您处理的评价。",
         },
+        *todo_sections(db(), user),
     ]
     return render_template("evaluations/todo.html", sections=sections)
 
@@ -124,7 +127,7 @@ def new():
         else:
             flash("评价已创建。下一步：组建评价工作组并上传评价工作方案。", "success")
             return redirect(url_for(".show", evaluation_id=evaluation.id))
-    return _form_page("evaluations/new.html", form, error)
+    return form_page("evaluations/new.html", form, error)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/edit", methods=["GET", "POST"])
@@ -149,13 +152,7 @@ def edit(evaluation_id: int):
         else:
             flash("项目与资金信息已保存", "success")
             return redirect(url_for(".show", evaluation_id=evaluation_id))
-    return _form_page("evaluations/edit.html", form, error, evaluation=evaluation)
-
-
-def _form_page(template: str, form, error: JixiaoError | None, **context):
-    """Render a form again with the user's input, and the service's message if it refused."""
-    status = status_of(error) if error else (400 if form.is_submitted() else 200)
-    return render_template(template, form=form, error=error, **context), status
+    return form_page("evaluations/edit.html", form, error, evaluation=evaluation)
 
 
 # 工作组 --------------------------------------------------------------------------------------
@@ -206,7 +203,7 @@ def group(evaluation_id: int):
         else:
             flash("评价工作组已保存", "success")
             return redirect(url_for(".show", evaluation_id=evaluation_id))
-    return _form_page("evaluations/group.html", form, error, evaluation=evaluation)
+    return form_page("evaluations/group.html", form, error, evaluation=evaluation)
 
 
 # 评价详情 ------------------------------------------------------------------------------------
@@ -242,6 +239,8 @@ def _render_show(evaluation_id: int, upload_form: DocumentForm | None = None, st
         "can_edit_project": roles.can(user, "edit_project", evaluation),
         "can_edit_group": roles.can(user, "edit_group", evaluation),
         "can_upload": roles.can(user, "upload_document", evaluation),
+        "indicators": indicator_panel(session, user, evaluation),
+        **task_panel(session, user, evaluation),
     }
     return render_template("evaluations/show.html", **context), status
 
