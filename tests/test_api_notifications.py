@@ -48,7 +48,7 @@ def test_member_sees_unread_count_and_items_of_their_inbox(api, team, reminded):
     assert newest["target"] == {"type": "task", "id": reminded.id}
     assert newest["title"] == "任务已逾期：现场核验点位"
     assert newest["read"] is False
-    assert newest["link"] == f"/evaluations/{reminded.evaluation_id}#task-{reminded.id}"
+    assert newest["link"] == f"/tasks/{reminded.id}"
     leader = api.as_(team.leader).get("/api/v1/notifications").json
     assert [i["kind"] for i in leader["items"]] == ["task_escalation"]
     assert api.as_(team.members[1]).get("/api/v1/notifications").json == {"unread": 0, "items": []}

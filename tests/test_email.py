@@ -111,7 +111,7 @@ def test_the_sweep_command_sends_a_chinese_email_to_a_real_smtp_server(app, runn
     assert "绩效评价工作平台" in message["From"]
     body = message.get_content()
     assert "「雪亮工程视频监控项目」的任务「现场核验前端点位」已于 2024-03-20 到期" in body
-    assert f"查看：https://jx.example/evaluations/{overdue.evaluation_id}#task-{overdue.id}" in body
+    assert f"查看：https://jx.example/tasks/{overdue.id}" in body
     again = runner.invoke(sweep_command, ["--at", "2024-03-22T10:05:00+08:00"])
     assert "新通知 0 条" in again.output and len(smtp.messages) == 1
 

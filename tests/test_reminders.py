@@ -81,7 +81,7 @@ def test_task_due_reminds_the_assignee_three_and_one_day_before(session, team, e
     note = inbox.inbox(session, team.members[0])[0]
     assert note.title == "任务即将到期：收集项目合同"
     assert "2024-03-22 到期" in note.body
-    assert (note.target_type, note.link) == ("task", f"/evaluations/{ev.id}#task-{note.target_id}")
+    assert (note.target_type, note.link) == ("task", f"/tasks/{note.target_id}")
 
 
 def test_a_missed_three_day_reminder_is_caught_up_once(session, team, ev):
@@ -314,7 +314,7 @@ def test_nights_and_weekends_record_in_app_but_email_waits_for_one_morning_diges
     assert len(box.sent) == 1 and delivery.sent == 4
     to, subject, body = box.sent[0]
     assert to == "member@example.gov.cn" and subject == "【绩效评价提醒】4 项待办"
-    assert body.count("查看：https://jx.example/evaluations/") == 4
+    assert body.count("查看：https://jx.example/tasks/") == 4
     box, _ = run(session, date(2024, 3, 25), 11)  # one digest a day
     assert box.sent == []
     box, _ = run(session, date(2024, 3, 26), 9, 30)  # Tuesday: the next digest

@@ -285,7 +285,7 @@ def _task_rules(sw: _Sweep) -> None:
         Evaluation.state.in_(WORKING_STATES),
     )
     base = select().select_from(Task).join(Evaluation, Evaluation.id == Task.evaluation_id)
-    link = _cat("/evaluations/", Task.evaluation_id, "#task-", Task.id)
+    link = _cat("/tasks/", Task.id)
     for n, lo, hi in _offset_windows(sw.policy["task_due_days"]):
         sw.add(
             "task_due",

@@ -500,6 +500,10 @@ def scorecard(evaluation_id: int):
         "evaluation": evaluation,
         "card": card,
         "rows": table_rows(card["levels"]),
+        "any_scored": any(
+            leaf["score"] is not None or leaf["not_applicable"]
+            for leaf in _card_leaves(card["levels"])
+        ),
         "finalization": scorecards.finalization(session, evaluation),
     }
     return render_template("indicators/scorecard.html", **context)
