@@ -152,3 +152,22 @@ def test_leader_sets_stage_deadlines_and_members_read_them(api, team, session):
     assert removed.json["deadlines"]["reporting"] is None
     bad = api.as_(team.leader).put(url, json={"deadlines": {"someday": "2024-01-01"}})
     assert bad.status_code == 400
+
+
+def test_unit_webhook_is_off_by_default_and_set_by_admins(api, make):
+    url = f"/api/v1/units/{make.unit.id}/webhook"
+    assert api.as_(make.admin).get(url).json == {"url": None, "enabled": False}
+    res = api.as_(make.admin).put(url, json={"url": "ftp://x", "enabled": True})
+    assert res.status_code == 400 and "http" in res.json["message"]
+    res = api.as_(make.admin).put(url, json={"enabled": True})
+    assert res.status_code == 400 and res.json["message"] == "开启单位群机器人提醒需要填写 Webhook 地址"
+    res = api.as_(make.admin).put(url, json={"url": "https://chat.example/robot", "enabled": True})
+    assert res.json == {"url": "https://chat.example/robot", "enabled": True}
+    assert api.as_(make.make_user()).put(url, json={"enabled": False}).status_code == 403
+
+
+def test_my_preferences_can_be_read(api, make):
+    user = make.make_user()
+    assert api.as_(user).get("/api/v1/users/me/preferences").json["email"] is True
+    api.as_(user).put("/api/v1/users/me/preferences", json={"email": False})
+    assert api.as_(user).get("/api/v1/users/me/preferences").json["email"] is False

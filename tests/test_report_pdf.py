@@ -173,3 +173,22 @@ def test_word_file_has_the_sections_and_the_merged_scorecard(api, team, reportin
     first_group = [row.cells[1] for row in scorecard.rows[2:4]]
     assert first_group[0].text == "财务管理" and first_group[0]._tc is first_group[1]._tc
     assert scorecard.rows[-1].cells[6].text == "99.52"
+
+
+def test_cover_is_one_unnumbered_page_and_the_report_starts_on_page_one(api, team, reporting):
+    data = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.pdf").data
+
+    def page(n: int) -> str:
+        out = subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), "-", "-"],
+            input=data,
+            capture_output=True,
+            check=True,
+        )
+        return re.sub(r"\s", "", out.stdout.decode())
+
+    cover, first = page(1), page(2)
+    assert "报告日期" in cover and cover.endswith("和平县公安局" + cover[-11:])
+    assert "第" not in cover.replace("评价", "")  # no page footer on the cover
+    assert first.startswith("雪亮工程视频监控项目绩效评价报告一、项目基本情况")
+    assert "第1页/共" in first

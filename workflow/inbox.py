@@ -5,14 +5,16 @@ A notification belongs to one person; anybody else asking for it gets NotFound.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from workflow import clock
 from workflow.db import unit_of_work
-from workflow.errors import NotFound
-from workflow.models import User
-from workflow.notification_models import Notification, OutboxMessage
+from workflow.errors import InvalidInput, NotAllowed, NotFound
+from workflow.models import Unit, User
+from workflow.notification_models import Notification, OutboxMessage, UnitSettings
 
 
 def inbox(
@@ -74,3 +76,36 @@ def set_email_preference(session: Session, user: User, enabled: bool) -> User:
             .values(status="skipped", last_error="用户已关闭邮件提醒")
         )
     return user
+
+
+def _admin_unit(session: Session, actor: User, unit_id: int) -> None:
+    if actor.role != "admin":
+        raise NotAllowed("仅管理员可以进行此操作")
+    if session.get(Unit, unit_id) is None:
+        raise NotFound("预算单位不存在")
+
+
+def unit_webhook(session: Session, actor: User, unit_id: int) -> dict[str, object]:
+    """单位群机器人: the unit's webhook settings (off by default)."""
+    _admin_unit(session, actor, unit_id)
+    settings = session.get(UnitSettings, unit_id)
+    if settings is None:
+        return {"url": None, "enabled": False}
+    return {"url": settings.webhook_url, "enabled": settings.webhook_enabled}
+
+
+@unit_of_work
+def set_unit_webhook(
+    session: Session, actor: User, unit_id: int, url: str | None, enabled: bool
+) -> dict[str, object]:
+    """Set the unit's chat-robot webhook; switching it on needs an http(s) URL."""
+    _admin_unit(session, actor, unit_id)
+    url = (url or "").strip() or None
+    if url is not None and urlsplit(url).scheme not in ("http", "https"):
+        raise InvalidInput("Webhook 地址应以 http:// 或 https:// 开头", details=["url"])
+    if enabled and url is None:
+        raise InvalidInput("开启单位群机器人提醒需要填写 Webhook 地址", details=["url"])
+    settings = session.get(UnitSettings, unit_id) or UnitSettings(unit_id=unit_id)
+    settings.webhook_url, settings.webhook_enabled = url, enabled
+    session.add(settings)
+    return {"url": url, "enabled": enabled}

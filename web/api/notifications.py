@@ -15,6 +15,7 @@ from web.api.schemas import (
     ReadAllOut,
     ReminderPolicySchema,
     StageDeadlines,
+    WebhookSchema,
 )
 from workflow import inbox, reminders
 
@@ -64,13 +65,35 @@ class Policy(MethodView):
         return reminders.update_policy(session(), caller(), data)
 
 
-@blp.route("/users/me/preferences", methods=["PUT"])
-@blp.arguments(PreferencesIn)
-@blp.response(200, PreferencesOut)
-@document_errors(blp, 400)
-def preferences(data):
-    """My e-mail reminders on or off (in-app notifications always stay)."""
-    return inbox.set_email_preference(session(), caller(), data["email"])
+@blp.route("/users/me/preferences")
+class Preferences(MethodView):
+    @blp.response(200, PreferencesOut)
+    def get(self):
+        """My reminder preferences."""
+        return caller()
+
+    @blp.arguments(PreferencesIn)
+    @blp.response(200, PreferencesOut)
+    @document_errors(blp, 400)
+    def put(self, data):
+        """My e-mail reminders on or off (in-app notifications always stay)."""
+        return inbox.set_email_preference(session(), caller(), data["email"])
+
+
+@blp.route("/units/<int:unit_id>/webhook")
+class UnitWebhook(MethodView):
+    @blp.response(200, WebhookSchema)
+    @document_errors(blp, 403, 404)
+    def get(self, unit_id):
+        """The unit's chat-robot webhook (administrators); off unless switched on."""
+        return inbox.unit_webhook(session(), caller(), unit_id)
+
+    @blp.arguments(WebhookSchema)
+    @blp.response(200, WebhookSchema)
+    @document_errors(blp, 400, 403, 404)
+    def put(self, data, unit_id):
+        """Set the unit's webhook URL (http/https) and switch it on or off (administrators)."""
+        return inbox.set_unit_webhook(session(), caller(), unit_id, data["url"], data["enabled"])
 
 
 @blp.route("/evaluations/<int:evaluation_id>/deadlines")

@@ -477,3 +477,8 @@ class StageDeadlines(Schema):
         values=fields.Date(allow_none=True),
         required=True,
     )
+
+
+class WebhookSchema(Schema):
+    url = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    enabled = fields.Boolean(load_default=False)
