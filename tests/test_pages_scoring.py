@@ -4,13 +4,13 @@ real forms (CSRF included), with the services' Chinese messages shown to people.
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 import re
 from datetime import date, timedelta
 
 import pytest
 from conftest import fill_indicators, put_in_state, score_everything
 from openpyxl import load_workbook
-from test_pages import Browser, page
 
 from web.pages.indicator_forms import rows_from_tree
 from workflow import indicator_tree, scorecards, tasks
@@ -18,6 +18,26 @@ from workflow.indicators import get_template
 from workflow.models import IndicatorScore, Task
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def page(res) -> str:
+    return res.get_data(as_text=True)
+
+
+class Browser:
+    """A logged-in user posting the pages' forms (the CSRF token taken from a page)."""
+
+    def __init__(self, client, auth, user) -> None:
+        self.client = client
+        res = auth.login(user.username)
+        assert res.status_code == 302, page(res)
+        self.token = auth.csrf_token("/")
+
+    def get(self, url: str, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def post(self, url: str, data: dict | None = None, **kwargs):
+        return self.client.post(url, data={"csrf_token": self.token, **(data or {})}, **kwargs)
 
 
 @pytest.fixture
@@ -240,3 +260,36 @@ def test_unit_self_evaluation_weights_are_warned_about(as_user, session, make):
     html = page(as_user(team.leader).get(f"/evaluations/{evaluation.id}/indicators"))
     assert "提示（单位自评一级指标分值）" in html
     assert "单位自评原则上为50分" in html
+
+
+# --- 评分 ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def analysis(session, team):
+    """The team's evaluation in 分析评价 with the 雪亮工程 tree; 成员1 scores 3.3.1 群众满意度."""
+    evaluation = in_state(session, team, "analysis")
+    assign_scorer(session, evaluation, "3.3.1", team.members[0])
+    session.expire_all()
+    return session.get(type(evaluation), evaluation.id)
+
+
+def test_rate_is_computed_from_the_amounts_and_needs_a_reason_below_the_weight(
+    as_user, session, team, analysis
+):
+    leader = as_user(team.leader)
+    html = page(leader.get(f"/evaluations/{analysis.id}/scores"))
+    assert "预算执行率 = 实际支出 <strong>2712.60</strong> 万元 ÷ 预算 <strong>3000.00</strong>" in html
+    assert "90.42%" in html and '<strong class="preview-score">4.52</strong>' in html
+
+    res = post_score(leader, analysis, "1.1.1")
+    assert res.status_code == 400
+    assert "得分4.52低于分值5.00，须写明扣分理由" in page(res)
+    assert stored_score(session, analysis, "1.1.1") is None
+
+    res = post_score(leader, analysis, "1.1.1", reason="预算执行率90.42%，未全部支出")
+    assert res.status_code == 302
+    assert stored_score(session, analysis, "1.1.1").score == Decimal("4.52")
+    html = page(leader.get(f"/evaluations/{analysis.id}/scores"))
+    assert '<span class="sum-value" id="total">4.52</span>' in html
+    assert "预算执行率90.42%，未全部支出" in html

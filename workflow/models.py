@@ -456,4 +456,6 @@ class TaskAttachment(Base):
 
 
 from workflow import notification_models  # noqa: E402,F401
+
+# isort: split
 from workflow import report_models  # noqa: E402,F401

@@ -283,14 +283,14 @@ def _pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{value}%"
 
 
-def _leaves(node: dict[str, Any]) -> list[dict[str, Any]]:
+def leaves_of(node: dict[str, Any]) -> list[dict[str, Any]]:
     if "children" not in node:
         return [node]
-    return [leaf for child in node["children"] for leaf in _leaves(child)]
+    return [leaf for child in node["children"] for leaf in leaves_of(child)]
 
 
 def _indicator_targets(data: ReportData, w: Writer) -> None:
-    rows = [leaf for level in data.levels for leaf in _leaves(level) if leaf.get("target")]
+    rows = [leaf for level in data.levels for leaf in leaves_of(level) if leaf.get("target")]
     if not rows:
         return
     w.line("根据绩效目标细化分解的年度绩效指标如下：")
@@ -323,7 +323,7 @@ def build_targets(data: ReportData, w: Writer) -> None:
     if targets:
         w.line("（一）总体绩效目标")
         w.line(targets)
-    if any(leaf.get("target") for level in data.levels for leaf in _leaves(level)):
+    if any(leaf.get("target") for level in data.levels for leaf in leaves_of(level)):
         w.line("（二）年度绩效指标" if targets else "（一）年度绩效指标")
         _indicator_targets(data, w)
 
@@ -364,7 +364,7 @@ def _system_summary(data: ReportData, w: Writer) -> str:
     if not levels:
         return ""
     level2 = sum(len(level.get("children") or []) for level in levels)
-    leaves = sum(len(_leaves(level)) for level in levels)
+    leaves = sum(len(leaves_of(level)) for level in levels)
     parts = "、".join(f"{level['name']}（{points(level['weight'])}分）" for level in levels)
     return w.fig(
         "指标体系",
@@ -395,7 +395,7 @@ def _process_lines(data: ReportData, w: Writer) -> None:
     docs = data.documents
     basis = docs.get("basis", 0) + docs.get("work_plan", 0)
     collected = f"，收集{DOCUMENT_CATEGORIES['basis']}和评价工作方案{basis}份" if basis else ""
-    leaves = sum(len(_leaves(level)) for level in data.levels)
+    leaves = sum(len(leaves_of(level)) for level in data.levels)
     done = sum(data.tasks_done.values())
     fieldwork = f"，完成资料收集、现场核验、问卷调查等工作任务{done}项" if done else ""
     finalized = f"，{cn_date(data.finalized_on)}评分定稿" if data.finalized_on else ""
@@ -524,7 +524,7 @@ def _analysis(data: ReportData, w: Writer) -> None:
         )
         w.line(f"（{numeral(number)}）{head}")
         for child in level.get("children") or []:
-            for leaf in _leaves(child):
+            for leaf in leaves_of(child):
                 w.line(_leaf_line(leaf, w))
 
 
@@ -562,7 +562,7 @@ def build_results(data: ReportData, w: Writer) -> None:
     notes = [
         f"- {leaf['name']}：{leaf['deviation_note']}"
         for level in data.levels
-        for leaf in _leaves(level)
+        for leaf in leaves_of(level)
         if leaf.get("deviation_note")
     ]
     for line in notes or ["无。"]:

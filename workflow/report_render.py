@@ -141,31 +141,33 @@ def _leaf_note(leaf: dict[str, Any]) -> str:
     return ""
 
 
+def _leaf_row(level1: str, level2: str | None, span: int, leaf: dict[str, Any]) -> ScoreRow:
+    unit = leaf.get("unit") or ""
+    actual = leaf.get("actual")
+    score = "不适用" if leaf.get("not_applicable") else report_draft.score(leaf.get("score"))
+    return ScoreRow(
+        level1=level1,
+        level2=level2,
+        span=span,
+        name=leaf["name"],
+        weight=report_draft.points(leaf["weight"]),
+        score=score,
+        target=f"{leaf.get('target') or ''}{unit}",
+        actual="" if actual is None else f"{report_draft.points(actual)}{unit}",
+        note=_leaf_note(leaf),
+    )
+
+
 def score_rows(card: dict[str, Any]) -> list[ScoreRow]:
     """The 评分表 flattened: level-2 groups merged (short spans), level-1 repeated per row."""
     rows: list[ScoreRow] = []
     for level in card.get("levels") or []:
-        groups = level.get("children") or []
-        for group in groups:
-            leaves = report_draft._leaves(group)
+        for group in level.get("children") or []:
+            leaves = report_draft.leaves_of(group)
+            name = group["name"] if "children" in group else "—"
             for index, leaf in enumerate(leaves):
-                actual = leaf.get("actual")
                 rows.append(
-                    ScoreRow(
-                        level1=level["name"],
-                        level2=(group["name"] if "children" in group else "—")
-                        if index == 0
-                        else None,
-                        span=len(leaves),
-                        name=leaf["name"],
-                        weight=report_draft.points(leaf["weight"]),
-                        score="不适用"
-                        if leaf.get("not_applicable")
-                        else report_draft.score(leaf.get("score")),
-                        target=f"{leaf.get('target') or ''}{leaf.get('unit') or ''}",
-                        actual="" if actual is None else f"{report_draft.points(actual)}{leaf.get('unit') or ''}",
-                        note=_leaf_note(leaf),
-                    )
+                    _leaf_row(level["name"], name if index == 0 else None, len(leaves), leaf)
                 )
         rows.append(
             ScoreRow(

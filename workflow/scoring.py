@@ -126,6 +126,13 @@ class ScoreResult:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+def percentage(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """part / whole in %, two places (预算执行率, 资金到位率 as shown); None when undefined."""
+    if part is None or not whole:
+        return None
+    return q2(Decimal(part) * HUNDRED / Decimal(whole))
+
+
 def _capped(weight: Decimal, ratio: Decimal) -> Decimal:
     """weight × ratio, never above the weight, never below zero, two places."""
     return q2(max(ZERO, min(weight, weight * ratio)))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 import roles
@@ -27,19 +25,10 @@ from workflow.approvals import parse_policy, policy_label
 from workflow.errors import JixiaoError, NotAllowed, NotFound
 from workflow.machine import ACTIONS, STATES
 from workflow.models import Evaluation, Unit, User
+from workflow.scoring import percentage
 
 bp = Blueprint("evaluation_pages", __name__)
 require_login(bp)
-
-PERCENT = Decimal("0.01")
-
-
-def rate(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
-    """part / whole as a percentage with two decimals (预算执行率, 资金到位率), in Decimal."""
-    if part is None or not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(PERCENT, rounding=ROUND_HALF_UP)
-
 
 def _project_fields(form: ProjectForm) -> evaluations.ProjectFields:
     return evaluations.ProjectFields(
@@ -228,8 +217,8 @@ def _render_show(evaluation_id: int, upload_form: DocumentForm | None = None, st
         "evaluation": evaluation,
         "info": info,
         "rates": {
-            "received": rate(evaluation.funds_received, evaluation.budget),
-            "spent": rate(evaluation.funds_spent, evaluation.budget),
+            "received": percentage(evaluation.funds_received, evaluation.budget),
+            "spent": percentage(evaluation.funds_spent, evaluation.budget),
         },
         "policy_label": policy_label(evaluation.approval_policy),
         "round_approvals": round_approvals,
