@@ -237,3 +237,12 @@ def test_openapi_document_describes_the_api(client):
         assert path in spec["paths"], path
     schema = spec["components"]["schemas"]["EvaluationIn"]
     assert {"unit_id", "project_name", "year", "kind", "budget"} <= set(schema["properties"])
+
+
+def test_deleting_a_user_deactivates_them(api, make):
+    user = make.make_user()
+    token_client = api.as_(user)
+    assert api.as_(make.admin).delete(f"/api/v1/users/{user.id}").status_code == 204
+    assert token_client.get("/api/v1/evaluations").status_code == 401
+    assert api.as_(make.admin).get(f"/api/v1/users/{user.id}").json["active"] is False
+    assert api.as_(make.admin).delete(f"/api/v1/users/{make.admin.id}").status_code == 400

@@ -31,7 +31,7 @@ def _require_admin(actor: User) -> None:
         raise NotAllowed("仅管理员可以进行此操作")
 
 
-def _get(session: Session, model: type, object_id: int, label: str):
+def get_object(session: Session, model: type, object_id: int, label: str):
     obj = session.get(model, object_id)
     if obj is None:
         raise NotFound(f"{label}不存在")
@@ -64,7 +64,7 @@ def save_bureau(
     _require_admin(actor)
     name = _name(name, "财政局名称")
     _unique(session, Bureau.name, name, "财政局", bureau_id)
-    bureau = _get(session, Bureau, bureau_id, "财政局") if bureau_id else Bureau()
+    bureau = get_object(session, Bureau, bureau_id, "财政局") if bureau_id else Bureau()
     bureau.name, bureau.region = name, (region or "").strip()
     session.add(bureau)
     session.flush()
@@ -74,7 +74,7 @@ def save_bureau(
 @unit_of_work
 def delete_bureau(session: Session, actor: User, bureau_id: int) -> None:
     _require_admin(actor)
-    bureau = _get(session, Bureau, bureau_id, "财政局")
+    bureau = get_object(session, Bureau, bureau_id, "财政局")
     in_use = session.scalar(select(func.count()).select_from(Unit).where(Unit.bureau_id == bureau_id))
     in_use += session.scalar(select(func.count()).select_from(User).where(User.bureau_id == bureau_id))
     if in_use:
@@ -95,7 +95,7 @@ def save_unit(
     if session.get(Bureau, bureau_id) is None:
         raise InvalidInput("所属财政局不存在", details=["bureau_id"])
     _unique(session, Unit.name, name, "预算单位", unit_id)
-    unit = _get(session, Unit, unit_id, "预算单位") if unit_id else Unit()
+    unit = get_object(session, Unit, unit_id, "预算单位") if unit_id else Unit()
     unit.name, unit.bureau_id = name, bureau_id
     session.add(unit)
     session.flush()
@@ -105,7 +105,7 @@ def save_unit(
 @unit_of_work
 def delete_unit(session: Session, actor: User, unit_id: int) -> None:
     _require_admin(actor)
-    unit = _get(session, Unit, unit_id, "预算单位")
+    unit = get_object(session, Unit, unit_id, "预算单位")
     used = session.scalar(select(func.count()).select_from(User).where(User.unit_id == unit_id))
     used += session.scalar(
         select(func.count()).select_from(Evaluation).where(Evaluation.unit_id == unit_id)
@@ -165,7 +165,7 @@ def save_user(
         raise InvalidInput("；".join(problems), details=problems)
     username = fields.username.strip()
     _unique(session, User.username, username, "用户名", user_id)
-    user = _get(session, User, user_id, "用户") if user_id else User()
+    user = get_object(session, User, user_id, "用户") if user_id else User()
     user.username = username
     user.display_name = fields.display_name.strip()
     user.role = fields.role
@@ -179,6 +179,16 @@ def save_user(
     session.add(user)
     session.flush()
     return user
+
+
+@unit_of_work
+def deactivate_user(session: Session, actor: User, user_id: int) -> None:
+    """停用用户 (users are never deleted: the audit trail names them)."""
+    _require_admin(actor)
+    user = get_object(session, User, user_id, "用户")
+    if user.id == actor.id:
+        raise InvalidInput("不能停用自己的账号")
+    user.active = False
 
 
 @unit_of_work

@@ -9,6 +9,7 @@ from web.api.common import caller, session
 from web.api.schemas import BureauIn, BureauOut, UnitIn, UnitOut, UserIn, UserOut
 from workflow import accounts
 from workflow.errors import NotAllowed
+from workflow.models import Bureau, Unit, User
 
 blp = make_blueprint("admin", "系统管理：财政局、预算单位、用户")
 
@@ -22,7 +23,7 @@ def _admin():
 
 def _fetch(model, object_id: int, label: str):
     _admin()
-    return accounts._get(session(), model, object_id, label)
+    return accounts.get_object(session(), model, object_id, label)
 
 
 @blp.route("/bureaus")
@@ -44,8 +45,6 @@ class Bureaus(MethodView):
 class BureauItem(MethodView):
     @blp.response(200, BureauOut)
     def get(self, bureau_id):
-        from workflow.models import Bureau
-
         return _fetch(Bureau, bureau_id, "财政局")
 
     @blp.arguments(BureauIn)
@@ -76,8 +75,6 @@ class Units(MethodView):
 class UnitItem(MethodView):
     @blp.response(200, UnitOut)
     def get(self, unit_id):
-        from workflow.models import Unit
-
         return _fetch(Unit, unit_id, "预算单位")
 
     @blp.arguments(UnitIn)
@@ -123,8 +120,6 @@ class Users(MethodView):
 class UserItem(MethodView):
     @blp.response(200, UserOut)
     def get(self, user_id):
-        from workflow.models import User
-
         return _fetch(User, user_id, "用户")
 
     @blp.arguments(UserIn)
@@ -132,3 +127,8 @@ class UserItem(MethodView):
     def put(self, data, user_id):
         """Edit a user; an omitted password keeps the old one."""
         return accounts.save_user(session(), _admin(), _user_fields(data), user_id)
+
+    @blp.response(204)
+    def delete(self, user_id):
+        """Deactivate a user: their name stays on the audit trail, they can no longer log in."""
+        accounts.deactivate_user(session(), _admin(), user_id)
