@@ -22,3 +22,11 @@ def test_readme_has_exactly_two_setup_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert readme_commands()[1] in ci
+
+
+def test_readme_documents_every_permission_and_action():
+    from roles import ACTION_ROLES, PERMISSION_ROLES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in {action for action, _ in ACTION_ROLES} | set(PERMISSION_ROLES):
+        assert f"`{name}`" in readme, name
