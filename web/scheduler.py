@@ -10,6 +10,7 @@ election. Even if two sweeps do run, the outbox's unique keys keep every reminde
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,15 +37,11 @@ DEFAULT_POLL = 10.0  # seconds between a standby's attempts to take the lock
 
 
 def sweep_interval(app: Flask) -> int:
-    import os
-
     value = app.config.get("REMINDER_SWEEP_SECONDS") or os.environ.get("JIXIAO_SWEEP_SECONDS")
     return int(value or DEFAULT_INTERVAL)
 
 
 def outbound(app: Flask) -> outbox.Outbound:
-    import os
-
     base_url = app.config.get("BASE_URL") or os.environ.get("JIXIAO_BASE_URL") or ""
     return outbox.Outbound(
         mailer=SmtpMailer(SmtpSettings.from_config(app.config)),
