@@ -22,7 +22,11 @@ def register(stage: str) -> Callable[[Guard], Guard]:
     """Decorator: `guard` must pass before an evaluation may leave `stage`."""
 
     def decorate(guard: Guard) -> Guard:
-        GUARDS.setdefault(stage, []).append(guard)
+        guards = GUARDS.setdefault(stage, [])
+        guards.append(guard)
+        # The same order whichever module was imported first: messages read the same each time.
+        rank = {name: i for i, name in enumerate((__name__, *STAGE_MODULES))}
+        guards.sort(key=lambda g: rank.get(g.__module__, len(rank)))
         return guard
 
     return decorate

@@ -280,6 +280,7 @@ def act(evaluation_id: int, action: str):
             to=form.to.data or None,
             expected_version=version_of(form.version),
             client_addr=client_addr(),
+            files=store(),
         )
     except NotFound:
         raise

@@ -343,7 +343,7 @@ def _describe_rule(item: LeafItem, amounts) -> None:
         ]
     elif rule_type == "survey":
         values = survey_options(params)
-        item.target_rate = str(survey_target_rate(params).normalize())
+        item.target_rate = format(survey_target_rate(params).normalize(), "f")
         item.option_names = list(values)
         item.option_values = [format(v.normalize(), "f") for v in values.values()]
     elif rule_type == "rate":
