@@ -12,7 +12,7 @@ import os
 import re
 
 import pytest
-from conftest import CHROMIUM, PASSWORD, put_in_state, shot
+from conftest import ARTIFACTS, CHROMIUM, PASSWORD, put_in_state, shot
 
 from workflow import evaluations, indicator_tree, scorecards, tasks
 
@@ -24,7 +24,7 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -176,6 +176,10 @@ def test_member_scores_their_leaf_and_leader_finalizes(
     leaf = page.locator(f'article[data-code="{SURVEY_LEAF}"]')
     expect(leaf.locator(".score-value")).to_have_text("15.00")
     expect(leaf).to_contain_text("92.00%")
+    page.set_viewport_size({"width": 420, "height": 900})
+    leaf.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "25-member-scored-narrow.png"))
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     page.goto(f"{live_server}/tasks/{task.id}")
     page.get_by_label("结果说明").fill("已按 30 份问卷打分：满意度 92%，得满分。")

@@ -4,12 +4,13 @@ real forms (CSRF included), with the services' Chinese messages shown to people.
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 import re
 from datetime import date, timedelta
+from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
-from conftest import fill_indicators, put_in_state, score_everything
+from conftest import FULL_MARKS, fill_indicators, put_in_state, score_everything
 from openpyxl import load_workbook
 
 from web.pages.indicator_forms import rows_from_tree
@@ -29,6 +30,7 @@ class Browser:
 
     def __init__(self, client, auth, user) -> None:
         self.client = client
+        client.delete_cookie("session")  # whoever was logged in before
         res = auth.login(user.username)
         assert res.status_code == 302, page(res)
         self.token = auth.csrf_token("/")
@@ -84,6 +86,62 @@ def tree_form_data(tree, **changes) -> dict[str, str]:
             data[f"nodes-{index}-{key}"] = "" if value is None else str(value)
     data.update(changes)
     return data
+
+
+def score_all(session, evaluation, skip: str = "") -> None:
+    """The 组长 scores every leaf but `skip` (full marks where the rule allows)."""
+    for leaf in indicator_tree.leaves(indicator_tree.load_nodes(session, evaluation)):
+        if leaf.code != skip:
+            inputs = FULL_MARKS[leaf.rule_type](indicator_tree.leaf_dict(leaf))
+            entry = scorecards.ScoreEntry(inputs, reason="预算未全部执行")
+            scorecards.score_leaf(session, evaluation.leader, evaluation.id, leaf.code, entry)
+
+
+class _FormValues(HTMLParser):
+    """What a browser posts from a page's forms: inputs, selected options, textareas."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self.select: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "checkbox", "file"):
+            self.values[name] = a.get("value") or ""
+        elif tag == "input" and name and a.get("type") == "checkbox" and "checked" in a:
+            self.values[name] = a.get("value") or "y"
+        elif tag == "select":
+            self.select = name
+        elif tag == "option" and self.select:
+            if self.select not in self.values or "selected" in a:
+                self.values[self.select] = a.get("value") or ""
+        elif tag == "textarea":
+            self.textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.values[self.textarea] += data
+
+
+def form_values(html: str) -> dict[str, str]:
+    parser = _FormValues()
+    parser.feed(html)
+    parser.values.pop("csrf_token", None)
+    return {k: v.removeprefix("\r\n").removeprefix("\n") for k, v in parser.values.items()}
+
+
+def editor_names(html: str) -> list[str]:
+    return re.findall(r'name="nodes-\d+-name" type="text" value="([^"]*)"', html)
 
 
 def stored_score(session, evaluation, code: str) -> IndicatorScore | None:
@@ -204,48 +262,51 @@ def test_editor_adds_moves_deletes_and_saves_a_tree(as_user, session, team):
     leader = as_user(team.leader)
     url = f"/evaluations/{evaluation.id}/indicators/edit"
     html = page(leader.get(url))  # an empty tree starts with one branch down to a leaf
-    assert 'name="nodes-2-weight"' in html and 'name="nodes-3-level"' not in html
 
-    def post(data, op):
-        res = leader.post(url, {**data, "op": op})
+    def press(html: str, op: str, **changes) -> str:
+        """Post the editor as the browser would, after typing `changes`, with button `op`."""
+        res = leader.post(url, {**form_values(html), **changes, "op": op})
         assert res.status_code == 200, page(res)
         return page(res)
 
-    data = {
-        "nodes-0-level": "1", "nodes-0-code": "1", "nodes-0-name": "产出",
-        "nodes-1-level": "2", "nodes-1-code": "1.1", "nodes-1-name": "产出数量",
-        "nodes-2-level": "3", "nodes-2-code": "1.1.1", "nodes-2-name": "点位建设数量",
-        "nodes-2-weight": "60", "nodes-2-rule": "completion", "nodes-2-target": "100",
-        "nodes-2-unit": "路", "nodes-2-direction": "positive",
-    }  # fmt: skip
-    html = post(data, "add-1")  # ＋ 三级指标 under 产出数量
-    assert 'value="1.1.2"' in html and "已在编辑区调整" in html
-    data.update(
-        {
-            "nodes-3-level": "3", "nodes-3-code": "1.1.2", "nodes-3-name": "群众满意度",
-            "nodes-3-weight": "40", "nodes-3-rule": "survey", "nodes-3-target": "90",
-            "nodes-3-target_rate": "90", "nodes-3-options": "满意:100，不满意:0",
-            "nodes-3-scorer": str(team.members[0].id),
-        }
+    html = press(
+        html,
+        "add-1",  # ＋ 三级指标 under the level-2 row
+        **{
+            "nodes-0-name": "产出", "nodes-1-name": "产出数量",
+            "nodes-2-name": "点位建设数量", "nodes-2-weight": "60", "nodes-2-rule": "completion",
+            "nodes-2-target": "100", "nodes-2-unit": "路",
+        },
     )  # fmt: skip
-    html = post(data, "up-3")  # the new leaf moves above the first
-    names = re.findall(r'name="nodes-\d+-name" type="text" value="([^"]*)"', html)
-    assert names == ["产出", "产出数量", "群众满意度", "点位建设数量"]
-    assert "100.00" in html  # the subtotal of the branch
-
-    html = post(data, "add-root")
+    assert 'value="1.1.2"' in html and "已在编辑区调整" in html
+    html = press(
+        html,
+        "up-3",  # the new leaf moves above the first
+        **{
+            "nodes-3-name": "群众满意度", "nodes-3-weight": "40", "nodes-3-rule": "survey",
+            "nodes-3-target": "90", "nodes-3-options": "满意:100，不满意:0",
+            "nodes-3-scorer": str(team.members[0].id),
+        },
+    )  # fmt: skip
+    assert editor_names(html) == ["产出", "产出数量", "群众满意度", "点位建设数量"]
+    assert "<strong>100.00</strong>" in html  # the branches' subtotals
+    html = press(html, "add-root")
+    assert editor_names(html)[4:] == ["新一级指标", "新二级指标", ""]
     assert html.count('class="level-tag level-tag-1"') == 2
-    html = post(data, "del-0")
-    assert 'name="nodes-0-level"' not in html or "产出数量" not in html
+    html = press(html, "del-4")  # the new level-1 with everything under it
+    assert editor_names(html) == ["产出", "产出数量", "群众满意度", "点位建设数量"]
 
-    res = leader.post(url, {**data, "op": "save"}, follow_redirects=True)
+    res = leader.post(url, {**form_values(html), "op": "save"}, follow_redirects=True)
     html = page(res)
     assert "评价指标体系已保存" in html
-    tree = indicator_tree.tree(session, evaluation)
-    leaves = list(_leaves(tree))
-    assert [leaf["name"] for leaf in leaves] == ["点位建设数量", "群众满意度"]
-    survey = leaves[1]
-    assert survey["rule"] == {"type": "survey", "target_rate": "90", "options": {"满意": 100, "不满意": 0}}
+    leaves = list(_leaves(indicator_tree.tree(session, evaluation)))
+    assert [leaf["name"] for leaf in leaves] == ["群众满意度", "点位建设数量"]
+    survey = leaves[0]
+    assert survey["rule"] == {
+        "type": "survey",
+        "target_rate": "90",
+        "options": {"满意": 100, "不满意": 0},
+    }
     assert survey["scorer"] == team.members[0].id
     assert "满意度调查（目标90%）" in html
 
@@ -279,7 +340,10 @@ def test_rate_is_computed_from_the_amounts_and_needs_a_reason_below_the_weight(
 ):
     leader = as_user(team.leader)
     html = page(leader.get(f"/evaluations/{analysis.id}/scores"))
-    assert "预算执行率 = 实际支出 <strong>2712.60</strong> 万元 ÷ 预算 <strong>3000.00</strong>" in html
+    assert (
+        "预算执行率 = 实际支出 <strong>2712.60</strong> 万元 ÷ 预算 <strong>3000.00</strong>"
+        in html
+    )
     assert "90.42%" in html and '<strong class="preview-score">4.52</strong>' in html
 
     res = post_score(leader, analysis, "1.1.1")
@@ -293,3 +357,399 @@ def test_rate_is_computed_from_the_amounts_and_needs_a_reason_below_the_weight(
     html = page(leader.get(f"/evaluations/{analysis.id}/scores"))
     assert '<span class="sum-value" id="total">4.52</span>' in html
     assert "预算执行率90.42%，未全部支出" in html
+
+
+@pytest.mark.parametrize(
+    ("code", "fields", "score"),
+    [
+        ("2.1.1", {"actual": "2100"}, "10.00"),  # completion, met
+        ("2.1.1", {"actual": "2000", "reason": "少建100路"}, "9.52"),  # 10 × 2000 / 2100
+        ("2.4.1", {"actual": "280"}, "7.00"),  # 反向: under the 300 万元 cost target
+        ("2.4.1", {"actual": "350", "reason": "超支50万元"}, "6.00"),  # 反向: 7 × 300 / 350
+        ("3.1.1", {"band": "partial", "value": "5.5", "reason": "共享不足"}, "5.50"),  # tiered
+        (
+            "2.2.1",
+            {
+                "deductions-0-points": "2",
+                "deductions-0-reason": "在线率低于合同约定的90%",
+                "deductions-1-points": "",
+                "deductions-1-reason": "",
+                "reason": "见扣分明细",
+            },
+            "8.00",
+        ),  # deduction: 10 − 2
+        (
+            "3.3.1",
+            {
+                "survey_mode": "answers",
+                "counts-0": "18",
+                "counts-1": "12",
+                "counts-2": "",
+                "counts-3": "",
+            },
+            "15.00",
+        ),  # survey: (18 × 100 + 12 × 80) / 30 = 92 % ≥ 90 %
+        (
+            "3.3.1",
+            {
+                "survey_mode": "counts",
+                "respondents": "100",
+                "satisfied": "81",
+                "reason": "满意度81%",
+            },
+            "13.50",
+        ),  # survey: 15 × 81 / 90
+    ],
+)
+def test_each_rule_form_computes_the_score(as_user, session, team, analysis, code, fields, score):
+    res = post_score(as_user(team.leader), analysis, code, **fields)
+    assert res.status_code == 302, page(res)
+    assert str(stored_score(session, analysis, code).score) == score
+
+
+def test_survey_answers_can_be_uploaded_as_a_csv(as_user, session, team, analysis):
+    member = as_user(team.members[0])
+    answers = "答案\n" + "非常满意\n" * 18 + "满意\n" * 12
+    res = post_score(
+        member,
+        analysis,
+        "3.3.1",
+        survey_mode="csv",
+        file=(io.BytesIO(answers.encode("gbk")), "问卷.csv"),
+    )
+    assert res.status_code == 302, page(res)
+    row = stored_score(session, analysis, "3.3.1")
+    assert row.score == Decimal("15.00") and row.actual == Decimal("92.00")
+
+    bad = "非常满意\n很好\n"
+    res = post_score(
+        member, analysis, "3.3.1", survey_mode="csv", file=(io.BytesIO(bad.encode()), "a.csv")
+    )
+    assert res.status_code == 400
+    assert "第2行的答案“很好”不是有效选项" in page(res)
+
+
+def test_a_band_value_outside_its_band_is_refused_with_the_input_kept(as_user, team, analysis):
+    res = post_score(as_user(team.leader), analysis, "3.1.1", band="met", value="5")
+    assert res.status_code == 400
+    html = page(res)
+    assert "“达成”档的得分须在6.40至8.00分之间，收到5.00分" in html
+    assert 'value="5"' in html
+    assert '<option selected value="met">达成（6.40～8.00 分）</option>' in html
+
+
+def test_a_deviating_actual_needs_a_deviation_note(as_user, session, team, analysis):
+    leader = as_user(team.leader)
+    res = post_score(leader, analysis, "2.1.1", actual="3000")  # 143 % of 2100
+    assert res.status_code == 400
+    html = page(res)
+    assert "须填写偏差说明" in html and "请按下方提示补充后再保存" in html
+    res = post_score(leader, analysis, "2.1.1", actual="3000", deviation_note="追加建设900路")
+    assert res.status_code == 302
+    assert stored_score(session, analysis, "2.1.1").deviation_note == "追加建设900路"
+
+
+def test_not_applicable_needs_a_reason_and_rescales_the_total(as_user, session, team, analysis):
+    leader = as_user(team.leader)
+    res = post_score(leader, analysis, "2.4.1", not_applicable="y")
+    assert res.status_code == 400
+    assert "标记为不适用须写明理由" in page(res)
+    res = post_score(leader, analysis, "2.4.1", not_applicable="y", reason="无建设成本数据")
+    assert res.status_code == 302
+    score_all(session, analysis, skip="2.4.1")  # the others, as the 组长
+    html = page(leader.get(f"/evaluations/{analysis.id}/scorecard"))
+    assert 'id="rescaled"' in html and "适用分值 93.00" in html
+    assert "不适用：" in html and "无建设成本数据" in html
+
+
+def test_manual_rule_takes_a_typed_score_with_its_justification(as_user, session, team):
+    evaluation = put_in_state(session, team.evaluation, "implementation")
+    tree = get_template("xueliang").indicators()
+    tree[0]["children"][0]["children"][0] = {
+        "code": "1.1.1", "name": "专家综合评议", "weight": "5", "rule": {"type": "manual"},
+    }  # fmt: skip
+    indicator_tree.replace_indicators(session, team.leader, evaluation.id, tree)
+    evaluation = put_in_state(session, evaluation, "analysis")
+    leader = as_user(team.leader)
+    res = post_score(leader, evaluation, "1.1.1", score="5")
+    assert res.status_code == 400
+    assert "人工评分须写明评分依据" in page(res)
+    res = post_score(leader, evaluation, "1.1.1", score="6", reason="专家意见")
+    assert "得分6.00超过该指标分值5.00" in page(res)
+    res = post_score(leader, evaluation, "1.1.1", score="4.5", reason="专家意见")
+    assert res.status_code == 302
+    assert stored_score(session, evaluation, "1.1.1").score == Decimal("4.50")
+
+
+def test_deduction_form_adds_a_row_without_saving(as_user, session, team, analysis):
+    prefix = leaf_prefix("2.2.1")
+    res = post_score(as_user(team.leader), analysis, "2.2.1", op="add_row")
+    assert res.status_code == 200
+    assert f'name="{prefix}-deductions-2-points"' in page(res)
+    assert stored_score(session, analysis, "2.2.1") is None
+
+
+def test_member_scores_only_the_leaf_given_to_them(as_user, session, team, analysis):
+    member = as_user(team.members[0])
+    html = page(member.get(f"/evaluations/{analysis.id}/scores"))
+    assert html.count('class="score-form') == 1
+    assert f'action="{score_url(analysis, "3.3.1")}#leaf-leaf3_3_1"' in html
+    assert "分配给我打分的指标" in html
+
+    res = post_score(member, analysis, "2.1.1", actual="2100")
+    assert res.status_code == 403
+    assert "只有该指标的打分人或组长可以打分" in page(res)
+    assert stored_score(session, analysis, "2.1.1") is None
+
+    other = as_user(team.members[1])
+    assert 'class="score-form' not in page(other.get(f"/evaluations/{analysis.id}/scores"))
+
+
+def test_scoring_is_refused_outside_the_analysis_stage(as_user, session, team):
+    evaluation = in_state(session, team, "implementation")
+    leader = as_user(team.leader)
+    html = page(leader.get(f"/evaluations/{evaluation.id}/scores"))
+    assert "当前阶段（组织实施）不能打分" in html and 'class="score-form' not in html
+    res = post_score(leader, evaluation, "2.1.1", actual="2100")
+    assert res.status_code == 409
+    assert "打分在分析评价阶段进行" in page(res)
+
+
+def test_leader_finalizes_and_scores_are_locked(as_user, session, team, analysis):
+    leader = as_user(team.leader)
+    url = f"/evaluations/{analysis.id}/scores"
+    res = leader.post(f"{url}/finalize", follow_redirects=True)
+    assert "尚不能定稿" in page(res) and "尚未打分" in page(res)
+
+    member = as_user(team.members[0])
+    assert "评分定稿" not in page(member.get(url))  # only the 组长 sees the button
+    res = member.post(f"{url}/finalize", follow_redirects=True)
+    assert "您无权进行此操作" in page(res)
+
+    leader = as_user(team.leader)
+    score_everything(session, analysis, finalize=False)
+    res = leader.post(f"{url}/finalize", follow_redirects=True)
+    html = page(res)
+    assert "评分已定稿：总分" in html and 'id="locked"' in html
+    assert 'class="score-form' not in html
+    res = post_score(leader, analysis, "2.1.1", actual="2100")
+    assert res.status_code == 409
+    assert "评分已定稿，如需修改请先将评价退回至分析评价阶段" in page(res)
+    assert scorecards.finalization(session, analysis) is not None
+
+
+def test_scorecard_page_shows_every_level_and_downloads_as_xlsx(as_user, session, team, analysis):
+    score_everything(session, analysis)
+    leader = as_user(team.leader)
+    html = page(leader.get(f"/evaluations/{analysis.id}/scorecard"))
+    card = scorecards.get_scorecard(session, team.leader, analysis.id)
+    for level1 in card["levels"]:
+        assert 'class="merged level1" rowspan="' in html and level1["name"] in html
+        for level2 in level1["children"]:
+            assert level2["name"] in html
+            for leaf in level2["children"]:
+                assert f'data-code="{leaf["code"]}"' in html
+    assert html.count('class="merged level1"') == 3
+    assert html.count('class="merged level2"') == 10
+    assert f'<span class="sum-value" id="total">{card["total"]}</span>' in html
+    assert f"grade grade-{card['grade']}" in html
+    assert "已定稿" in html and "下载 Excel 评分表" in html
+
+    res = leader.get(f"/evaluations/{analysis.id}/scorecard.xlsx")
+    assert res.status_code == 200
+    assert res.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(res.data))["评分表"]
+    names = {cell.value for row in sheet.iter_rows() for cell in row}
+    assert {"项目过程", "产出数量", "群众满意度"} <= names
+
+
+def test_evaluation_page_links_fit_the_stage(as_user, session, team):
+    leader = as_user(team.leader)
+    url = f"/evaluations/{team.evaluation.id}"
+    evaluation = put_in_state(session, team.evaluation, "implementation")
+    html = page(leader.get(url))
+    assert "设置评价指标体系" in html and "进入评分" not in html and ">评分表<" not in html
+    fill_indicators(session, evaluation)
+    put_in_state(session, evaluation, "analysis")
+    html = page(leader.get(url))
+    assert "进入评分" in html and ">评分表<" in html and "设置评价指标体系" not in html
+
+
+# --- 工作任务 -----------------------------------------------------------------------------------
+
+
+def create_task_through_the_form(browser, evaluation, **fields):
+    data = {"kind": "collect", "title": "收集合同与验收资料", "required": "y", **fields}
+    return browser.post(f"/evaluations/{evaluation.id}/tasks/new", data)
+
+
+def task_version(browser, task_id: int, form: str) -> str:
+    html = page(browser.get(f"/tasks/{task_id}"))
+    match = re.search(rf'name="{form}-version"[^>]*value="(\d+)"', html)
+    assert match, f"no {form} form on the task page"
+    return match.group(1)
+
+
+def test_leader_creates_tasks_for_a_member_and_for_the_pool(as_user, session, team):
+    evaluation = put_in_state(session, team.evaluation, "implementation")
+    leader = as_user(team.leader)
+    html = page(leader.get(f"/evaluations/{evaluation.id}/tasks/new"))
+    for kind in ("资料收集", "现场核验", "满意度调查", "底稿编制", "报告章节", "指标打分"):
+        assert kind in html
+    assert "（任务池：组内成员自行领取）" in html
+
+    member = team.members[0]
+    res = create_task_through_the_form(
+        leader, evaluation, assignee=str(member.id), due_date="2024-03-01", kind="field_check"
+    )
+    assert res.status_code == 302
+    res = create_task_through_the_form(leader, evaluation, title="发放满意度问卷", kind="survey")
+    assert res.status_code == 302
+    rows = session.query(Task).order_by(Task.id).all()
+    assert [(t.kind, t.status, t.assignee_id) for t in rows] == [
+        ("field_check", "claimed", member.id),
+        ("survey", "open", None),
+    ]
+    assert rows[0].due_date == date(2024, 3, 1) and rows[0].required
+
+    html = page(leader.get(f"/evaluations/{evaluation.id}"))
+    assert "收集合同与验收资料" in html and "发放满意度问卷" in html and "任务池" in html
+    assert "＋ 分派任务" in html
+
+
+def test_task_form_keeps_the_input_when_refused(as_user, session, team):
+    evaluation = put_in_state(session, team.evaluation, "implementation")
+    leader = as_user(team.leader)
+    res = create_task_through_the_form(leader, evaluation, title="", description="现场核验点位")
+    assert res.status_code == 400
+    assert "请填写任务标题" in page(res) and "现场核验点位" in page(res)
+    res = create_task_through_the_form(leader, evaluation, assignee=str(team.reviewer.id))
+    assert res.status_code == 400
+    assert "任务只能分派给本评价工作组的组长、副组长或成员" in page(res)
+
+
+def test_member_cannot_create_tasks(as_user, session, team):
+    evaluation = put_in_state(session, team.evaluation, "implementation")
+    member = as_user(team.members[0])
+    res = member.get(f"/evaluations/{evaluation.id}/tasks/new")
+    assert res.status_code == 403 and "只有组长可以分派任务" in page(res)
+    assert create_task_through_the_form(member, evaluation).status_code == 403
+    assert "＋ 分派任务" not in page(member.get(f"/evaluations/{evaluation.id}"))
+    assert session.query(Task).count() == 0
+
+
+@pytest.fixture
+def pool_task(session, team):
+    evaluation = put_in_state(session, team.evaluation, "implementation")
+    return tasks.create_task(
+        session, team.leader, evaluation.id, tasks.TaskSpec("collect", "收集合同与验收资料")
+    )
+
+
+def test_member_claims_transfers_and_completes_a_task_with_evidence(
+    as_user, session, team, pool_task, files_dir
+):
+    first, second = team.members
+    member = as_user(first)
+    url = f"/tasks/{pool_task.id}"
+    assert "领取任务" in page(member.get(url))
+    res = member.post(
+        f"{url}/claim", {"claim-version": task_version(member, pool_task.id, "claim")}
+    )
+    assert res.status_code == 302
+
+    # 转交: a reason is required, and the input is kept
+    version = task_version(member, pool_task.id, "transfer")
+    res = member.post(
+        f"{url}/transfer", {"transfer-to": str(second.id), "transfer-version": version}
+    )
+    assert res.status_code == 400 and "请写明转交理由" in page(res)
+    res = member.post(
+        f"{url}/transfer",
+        {"transfer-to": str(second.id), "transfer-reason": "出差", "transfer-version": version},
+    )
+    assert res.status_code == 302
+    session.expire_all()
+    assert session.get(Task, pool_task.id).assignee_id == second.id
+
+    # the first member may no longer complete it
+    current = str(session.get(Task, pool_task.id).version)
+    res = member.post(f"{url}/complete", {"complete-note": "完成", "complete-version": current})
+    assert res.status_code == 403 and "只有任务负责人可以完成任务" in page(res)
+
+    holder = as_user(second)
+    version = task_version(holder, pool_task.id, "complete")
+    with open(files_dir / "work-plan.pdf", "rb") as fh:
+        res = holder.post(
+            f"{url}/complete",
+            {
+                "complete-note": "已收集合同3份、验收报告1份",
+                "complete-files": (fh, "验收报告.pdf"),
+                "complete-version": version,
+            },
+            content_type="multipart/form-data",
+        )
+    assert res.status_code == 302, page(res)
+    html = page(holder.get(url))
+    assert "已完成" in html and "已收集合同3份、验收报告1份" in html and "验收报告.pdf" in html
+    for event in ("分派任务", "领取任务", "转交任务", "完成任务"):
+        assert event in html
+    assert "出差" in html  # the transfer reason in the history
+    session.expire_all()
+    task = session.get(Task, pool_task.id)
+    assert task.status == "done" and [a.document.category for a in task.attachments] == ["evidence"]
+
+
+def test_only_the_leader_reopens_a_done_task_with_a_reason(as_user, session, team, pool_task):
+    member = team.members[0]
+    tasks.claim_task(session, member, pool_task.id)
+    tasks.complete_task(session, member, pool_task.id, "已完成")
+    url = f"/tasks/{pool_task.id}"
+
+    browser = as_user(member)
+    assert "重新打开任务" not in page(browser.get(url))
+    res = browser.post(f"{url}/reopen", {"reopen-reason": "补充", "reopen-version": "3"})
+    assert res.status_code == 403 and "只有组长可以重新打开任务" in page(res)
+
+    leader = as_user(team.leader)
+    version = task_version(leader, pool_task.id, "reopen")
+    res = leader.post(f"{url}/reopen", {"reopen-version": version})
+    assert res.status_code == 400 and "请写明重新打开的理由" in page(res)
+    res = leader.post(f"{url}/reopen", {"reopen-reason": "缺少验收报告", "reopen-version": version})
+    assert res.status_code == 302
+    html = page(leader.get(url))
+    assert "进行中" in html and "重新打开任务" in html and "缺少验收报告" in html
+
+
+def test_a_stale_task_page_is_refused(as_user, session, team, pool_task):
+    browser = as_user(team.members[0])
+    version = task_version(browser, pool_task.id, "claim")
+    tasks.claim_task(session, team.members[1], pool_task.id)
+    res = browser.post(f"/tasks/{pool_task.id}/claim", {"claim-version": version})
+    assert res.status_code == 409
+    assert "任务已被他人处理，请刷新" in page(res)
+
+
+def test_todo_shows_my_tasks_overdue_marks_and_the_pool(as_user, session, team, pool_task):
+    member = team.members[0]
+    evaluation = pool_task.evaluation
+    yesterday = date.today() - timedelta(days=2)
+    tasks.create_task(
+        session,
+        team.leader,
+        evaluation.id,
+        tasks.TaskSpec("field_check", "核验前端点位", assignee_id=member.id, due_date=yesterday),
+    )
+    tasks.create_task(
+        session,
+        team.leader,
+        evaluation.id,
+        tasks.TaskSpec("working_paper", "编制底稿", assignee_id=team.members[1].id),
+    )
+    html = page(as_user(member).get("/"))
+    mine = html.split('id="todo-tasks"')[1].split("</section>")[0]
+    pool = html.split('id="todo-pool"')[1].split("</section>")[0]
+    assert "核验前端点位" in mine and "编制底稿" not in mine
+    assert 'class="is-overdue"' in mine and "已逾期" in mine
+    assert "收集合同与验收资料" in pool and "核验前端点位" not in pool
+    assert evaluation.project_name in mine

@@ -234,7 +234,8 @@ class Comments(MethodView):
         )
 
 
-def _send(report: reports.ReportFile, mimetype: str):
+def send_report(report: reports.ReportFile, mimetype: str):
+    """The file as a download, its SHA-256 and whether it is the signed one in the headers."""
     response = send_file(
         io.BytesIO(report.data),
         mimetype=mimetype,
@@ -252,7 +253,7 @@ def _send(report: reports.ReportFile, mimetype: str):
 @document_errors(blp, 404)
 def report_pdf(evaluation_id):
     """The report as A4 PDF; once archived, the signed file, byte for byte."""
-    return _send(reports.report_pdf(session(), caller(), evaluation_id, store()), PDF)
+    return send_report(reports.report_pdf(session(), caller(), evaluation_id, store()), PDF)
 
 
 @blp.route("/evaluations/<int:evaluation_id>/report.docx")
@@ -260,4 +261,4 @@ def report_pdf(evaluation_id):
 @document_errors(blp, 404)
 def report_docx(evaluation_id):
     """The report as a Word file."""
-    return _send(reports.report_docx(session(), caller(), evaluation_id), DOCX)
+    return send_report(reports.report_docx(session(), caller(), evaluation_id), DOCX)

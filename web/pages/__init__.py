@@ -24,8 +24,8 @@ def _nav() -> dict[str, bool]:
 
 
 def register_pages(app: Flask) -> None:
-    from web.pages import admin, auth, evaluations, indicators, notifications, tasks
+    from web.pages import admin, auth, evaluations, indicators, notifications, reports, tasks
 
-    for module in (auth, evaluations, indicators, tasks, notifications, admin):
+    for module in (auth, evaluations, indicators, tasks, reports, notifications, admin):
         app.register_blueprint(module.bp)
     app.context_processor(_nav)

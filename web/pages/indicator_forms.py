@@ -244,7 +244,10 @@ def _new_rows(level: int, parent_code: str, siblings: int, taken: set[str]) -> l
                 "options": format_options(DEFAULT_SURVEY_OPTIONS),
             }
         ]
-    return [{"level": level, "code": code, "name": f"新{title}指标"}, *_new_rows(level + 1, code, 0, taken)]
+    return [
+        {"level": level, "code": code, "name": f"新{title}指标"},
+        *_new_rows(level + 1, code, 0, taken),
+    ]
 
 
 def _free_code(code: str, taken: set[str]) -> str:
@@ -257,7 +260,9 @@ def _free_code(code: str, taken: set[str]) -> str:
 
 def _children_count(rows: list[dict[str, Any]], index: int) -> int:
     level = _level(rows[index]["level"])
-    return sum(1 for row in rows[index + 1 : _block_end(rows, index)] if _level(row["level"]) == level + 1)
+    return sum(
+        1 for row in rows[index + 1 : _block_end(rows, index)] if _level(row["level"]) == level + 1
+    )
 
 
 def apply_op(rows: list[dict[str, Any]], op: str) -> tuple[list[dict[str, Any]], int | None]:

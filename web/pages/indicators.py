@@ -29,12 +29,13 @@ from web.pages.indicator_forms import (
 from workflow import evaluations, indicator_tree, scorecards
 from workflow.errors import InvalidInput, JixiaoError, NotAllowed, NotFound
 from workflow.indicators import list_templates, node_weight, self_evaluation_weight_warnings
-from workflow.models import Evaluation, Indicator, IndicatorScore, User
+from workflow.models import RULE_TYPES, Evaluation, Indicator, IndicatorScore, User
 from workflow.scorecard_excel import scorecard_workbook
 from workflow.scoring import (
     BANDS,
-    ZERO,
+    DEFAULT_TARGET_RATE,
     MEASURES,
+    ZERO,
     ScoreResult,
     band_limits,
     compute_score,
@@ -55,7 +56,7 @@ GROUP_ROLES = (("leader", "组长"), ("deputy", "副组长"), ("member", "成员
 
 
 def group_people(evaluation: Evaluation) -> list[tuple[int, str]]:
-    """组长、副组长、成员 of the evaluation as (id, "姓名（角色）"), who may score and hold tasks."""
+    """组长、副组长、成员 as (id, "姓名（角色）"): who may score leaves and hold tasks."""
     people: dict[int, str] = {}
     for role, label in GROUP_ROLES:
         for user in evaluation.users_in(role):
@@ -87,38 +88,35 @@ def table_rows(levels: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def rule_label(rule: dict[str, Any] | None) -> str:
     """评分规则 in words: "比率（预算执行率）", "满意度调查（目标90%）"."""
     rule_type, params = split_rule(rule)
-    title = {
-        "rate": "比率",
-        "completion": "完成率",
-        "tiered": "分档评价",
-        "deduction": "扣分法",
-        "survey": "满意度调查",
-        "manual": "人工评分",
-    }.get(rule_type or "", rule_type or "—")
+    title = RULE_TYPES.get(rule_type or "", rule_type or "—")
     if rule_type == "rate":
         return f"{title}（{MEASURES.get(params.get('measure'), '—')}）"
     if rule_type == "survey":
-        return f"{title}（目标{params.get('target_rate') or '90'}%）"
+        return f"{title}（目标{params.get('target_rate') or DEFAULT_TARGET_RATE}%）"
     return title
+
+
+def _settled(leaf: dict[str, Any]) -> bool:
+    """A scorecard leaf that has a score or is 不适用."""
+    return leaf["score"] is not None or bool(leaf["not_applicable"])
 
 
 def indicator_panel(session, user: User, evaluation: Evaluation) -> dict[str, Any]:
     """The 评价指标与评分 card of the evaluation page: what exists, and the links for the stage."""
     system = indicator_tree.system_of(session, evaluation)
     card = scorecards.scorecard_of(session, evaluation) if system.indicators else None
-    scored = [leaf for leaf in _card_leaves(card["levels"])] if card else []
-    done = sum(1 for leaf in scored if leaf["score"] is not None or leaf["not_applicable"])
+    leaves = list(_card_leaves(card["levels"])) if card else []
+    done = sum(1 for leaf in leaves if _settled(leaf))
     return {
         "has_tree": bool(system.indicators),
         "valid": system.valid,
         "errors": system.errors if system.indicators else [],
-        "leaves": len(scored),
+        "leaves": len(leaves),
         "scored": done,
         "card": card,
         "can_edit": indicator_tree.can_edit(user, evaluation),
         "scoring_open": evaluation.state == "analysis",
-        "show_scores": bool(system.indicators)
-        and (evaluation.state == "analysis" or done > 0),
+        "show_scores": bool(system.indicators) and (evaluation.state == "analysis" or done > 0),
     }
 
 
@@ -199,7 +197,7 @@ def _tree_form(rows: list[dict[str, Any]], evaluation: Evaluation) -> IndicatorT
 
 
 def _fit_tree_form(form: IndicatorTreeForm, evaluation: Evaluation) -> None:
-    people = options([("", "（未指定，由组长打分）"), *group_people(evaluation)])
+    people = options([("", "由组长打分"), *group_people(evaluation)])
     for entry in form.nodes:
         entry.form.scorer.choices = people
 
@@ -338,7 +336,12 @@ def _describe_rule(item: LeafItem, amounts) -> None:
     item.rule_text = rule_label(rule)
     if rule_type == "tiered":
         item.bands = [
-            (key, title, fmt(band_limits(leaf.weight, key)[0]), fmt(band_limits(leaf.weight, key)[1]))
+            (
+                key,
+                title,
+                fmt(band_limits(leaf.weight, key)[0]),
+                fmt(band_limits(leaf.weight, key)[1]),
+            )
             for key, (_, _, title) in BANDS.items()
         ]
     elif rule_type == "survey":
@@ -395,9 +398,7 @@ def _render_scores(page: ScoringPage, status: int = 200):
         "items": page.items,
         "finalization": page.finalization,
         "mine": mine,
-        "done": sum(
-            1 for item in page.items.values() if item.score is not None
-        ),
+        "done": sum(1 for item in page.items.values() if item.score is not None),
         "can_finalize": page.finalization is None
         and page.evaluation.state == "analysis"
         and roles.can(user, "finalize_scores", page.evaluation),
@@ -442,7 +443,9 @@ def _save_score(session, user: User, evaluation_id: int, item: LeafItem, form: S
     note = form.deviation_note.data or ""
     if form.not_applicable.data:
         entry = scorecards.ScoreEntry(reason=reason, not_applicable=True)
-        return scorecards.score_leaf(session, user, evaluation_id, item.leaf.code, entry, client_addr())
+        return scorecards.score_leaf(
+            session, user, evaluation_id, item.leaf.code, entry, client_addr()
+        )
     parsed = score_inputs(form, item.rule_type, item.option_names)
     if parsed.csv is not None:
         if not parsed.csv:
@@ -500,10 +503,7 @@ def scorecard(evaluation_id: int):
         "evaluation": evaluation,
         "card": card,
         "rows": table_rows(card["levels"]),
-        "any_scored": any(
-            leaf["score"] is not None or leaf["not_applicable"]
-            for leaf in _card_leaves(card["levels"])
-        ),
+        "any_scored": any(_settled(leaf) for leaf in _card_leaves(card["levels"])),
         "finalization": scorecards.finalization(session, evaluation),
     }
     return render_template("indicators/scorecard.html", **context)

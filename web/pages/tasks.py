@@ -92,7 +92,9 @@ def new(evaluation_id: int):
             error = exc
         else:
             flash(f"已分派任务：{task.title}", "success")
-            return redirect(url_for("evaluation_pages.show", evaluation_id=evaluation_id, _anchor="tasks"))
+            return redirect(
+                url_for("evaluation_pages.show", evaluation_id=evaluation_id, _anchor="tasks")
+            )
     return form_page("tasks/new.html", form, error, evaluation=evaluation)
 
 
@@ -219,7 +221,12 @@ def reopen(task_id: int):
         "reopen",
         ReopenForm(prefix="reopen"),
         lambda form: tasks.reopen_task(
-            db(), page_user(), task_id, form.reason.data or "", version_of(form.version), client_addr()
+            db(),
+            page_user(),
+            task_id,
+            form.reason.data or "",
+            version_of(form.version),
+            client_addr(),
         ),
         "任务已重新打开",
     )
