@@ -449,3 +449,18 @@ def shot(page, name: str) -> None:
     """A full-page screenshot in tests/artifacts/ for a person to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, live_server: str, username: str) -> None:
+    """Log in through the real form in a browser page."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server}/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登 录").click()
+    expect(page.locator(".flash-success")).to_contain_text("欢迎")
+
+
+def log_out(page) -> None:
+    page.locator(".userbox").get_by_role("button", name="退出").click()

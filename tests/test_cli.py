@@ -22,6 +22,6 @@ def test_demo_loads_once_and_prints_logins(tmp_path, monkeypatch):
     with make_sessionmaker(engine)() as session:
         states = {e.state for e in session.scalars(select(Evaluation))}
     engine.dispose()
-    assert {"preparation", "implementation", "analysis"} <= states
+    assert {"preparation", "implementation", "analysis", "group_review"} <= states
     again = CliRunner().invoke(main, ["demo"])
     assert again.exit_code == 0 and "演示数据已存在" in again.output

@@ -180,7 +180,7 @@ def test_a_stale_version_keeps_the_users_text_and_shows_the_other_version(
     html = page(res)
     assert "该章节已被他人修改，请刷新后再保存" in html
     assert textarea(html) == mine
-    assert "成员的说明。" in html and "<ins>" in html  # their text beside mine
+    assert "<del>成员</del>的说明" in html and "<ins>组长</ins>" in html  # theirs beside mine
     assert 'name="version" type="hidden" value="2"' in html
     assert section(session, team, reporting, "other")["body"] == "成员的说明。"
     # Having seen the other version, saving again keeps the text in the box.

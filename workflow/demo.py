@@ -14,7 +14,16 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workflow import accounts, clock, documents, evaluations, indicator_tree, scorecards, tasks
+from workflow import (
+    accounts,
+    clock,
+    documents,
+    evaluations,
+    indicator_tree,
+    reports,
+    scorecards,
+    tasks,
+)
 from workflow.models import User
 
 PASSWORD = "jixiao-demo"
@@ -106,6 +115,36 @@ def _score(session: Session, leader: User, evaluation_id: int) -> None:
         scorecards.score_leaf(session, leader, evaluation_id, code, entry)
 
 
+_EXPERIENCE = (
+    "（一）坚持高位推动。市委政法委牵头成立项目建设领导小组，定期调度建设进度。\n"
+    "（二）坚持共建共享。依托陇南云计算大数据中心，整合全市公共安全视频监控资源。\n"
+    "（三）坚持以用促建。围绕治安防控、应急指挥等场景推动视频资源深度应用。"
+)
+_OTHER = "无其他需要说明的问题。"
+
+
+def _complete_report(session: Session, leader: User, evaluation_id: int) -> None:
+    """报告撰写: what the draft leaves to the group, and the problems with their measures."""
+    view = reports.report_view(session, leader, evaluation_id)
+    for section in view["sections"]:
+        if not section["body"].strip():
+            text = _EXPERIENCE if section["key"] == "experience" else _OTHER
+            reports.save_section(
+                session, leader, evaluation_id, section["key"], text, section["version"]
+            )
+    reports.add_problem(session, leader, evaluation_id, reports.ProblemSpec(
+        problem="部分乡镇前端点位在线率偏低",
+        cause="乡镇供电和网络条件不稳定，运维响应不及时",
+        measure="与运营商签订运维服务协议，在线率纳入月度考核",
+        owner="刘志强",
+        due_date=date(2025, 6, 30),
+    ))
+    reports.add_problem(session, leader, evaluation_id, reports.ProblemSpec(
+        problem="建立视频监控运维经费保障机制", kind="suggestion",
+        measure="将运维经费纳入年度部门预算",
+    ))
+
+
 def load(session: Session, store: documents.DocumentStore) -> bool:
     """Load the demo once; False when the database already has users."""
     if session.scalar(select(func.count()).select_from(User)):
@@ -144,6 +183,28 @@ def load(session: Session, store: documents.DocumentStore) -> bool:
     _implement(session, zhang, members, cloud)
     evaluations.perform(session, zhang, cloud, "advance", comment="资料收集和现场核验已完成")
     _score(session, zhang, cloud)
+    scorecards.finalize_scores(session, zhang, cloud)
+    evaluations.perform(session, zhang, cloud, "advance", comment="评分已定稿")
+    _complete_report(session, zhang, cloud)
+    evaluations.perform(session, zhang, cloud, "advance", comment="报告初稿完成，提请领导小组审核")
+    evaluations.perform(session, zhang, cloud, "approve", comment="同意")
+
+    county = _open(
+        session, zhang, longnan,
+        project_name="陇南市雪亮工程县区视频联网项目", year=2021, kind="department",
+        budget=Decimal("3000.00"), funds_received=Decimal("3000.00"),
+        funds_spent=Decimal("2712.60"), due_date=date(2022, 4, 30),
+        targets="9个县区视频监控资源全部接入市级平台，重点公共区域视频监控覆盖率达到100%。",
+    )
+    evaluations.set_group(
+        session, zhang, county,
+        evaluations.GroupSpec(zhang.id, [u.id for u in deputies], [u.id for u in members], []),
+    )
+    documents.add_document(session, zhang, county, "work_plan", "评价工作方案.txt",
+                           io.BytesIO(_PLAN), store)
+    evaluations.perform(session, zhang, county, "advance")
+    _implement(session, zhang, members, county)
+    evaluations.perform(session, zhang, county, "advance")
 
     xu = _user(session, admin, "xuqq", "徐泉泉", "财务室主任", heping)
     huang = _user(session, admin, "huangcy", "黄志成", "科技信息化大队民警", heping)
