@@ -390,3 +390,19 @@ def test_scorecard_of_another_unit_is_invisible(api, make, department):
     ev = department.evaluation
     assert api.as_(stranger).get(f"{base(ev)}/scorecard").status_code == 404
     assert api.as_(stranger).get(f"{base(ev)}/scorecard.xlsx").status_code == 404
+
+
+def test_the_last_applicable_leaf_cannot_be_marked_not_applicable(api, session, make):
+    team = Team(make)
+    evaluation = put_in_state(session, team.evaluation, "implementation")
+    indicator_tree.replace_indicators(session, team.leader, evaluation.id, [
+        {"code": "1", "name": "产出", "children": [{"code": "1.1", "name": "数量", "children": [
+            {"code": "1.1.1", "name": "完成率", "weight": "100", "target": "10", "unit": "个",
+             "standard": "", "rule": {"type": "completion"}, "scorer": None}]}]}])
+    evaluation = put_in_state(session, evaluation, "analysis")
+    res = api.as_(team.leader).put(
+        f"/api/v1/evaluations/{evaluation.id}/indicators/1.1.1/score",
+        json={"not_applicable": True, "reason": "本年度未开展"},
+    )
+    assert res.status_code == 400
+    assert res.json["message"] == "至少需要保留一项适用的指标，不能全部标为不适用"

@@ -86,13 +86,13 @@ def test_report_is_edited_reviewed_returned_resubmitted_and_archived(
     expect(checks).to_have_count(3)
     expect(checks.nth(0)).to_contain_text("“六、主要经验及做法”尚未填写")
     expect(page.locator("#section-conclusion .doc")).to_contain_text("总分为99.52分")
-    shot(page, "20-report-draft")
+    shot(page, "report-01-draft")
 
     # 编辑 a section.
     experience.get_by_role("link", name="编辑").click()
     expect(page.locator("h1")).to_have_text("六、主要经验及做法")
     page.get_by_label("章节内容").fill(EXPERIENCE)
-    shot(page, "21-report-edit")
+    shot(page, "report-02-edit")
     page.get_by_role("button", name="保存").click()
     expect(flash).to_have_text("已保存“六、主要经验及做法”（第2版）")
     expect(experience.locator(".doc")).to_contain_text(EXPERIENCE)
@@ -112,7 +112,7 @@ def test_report_is_edited_reviewed_returned_resubmitted_and_archived(
     expect(page.locator("#problems tbody tr")).to_have_count(2)
     expect(page.locator("#section-problems .doc")).to_contain_text("整改措施：建立支付台账")
     expect(page.locator("#checks")).to_contain_text("一致性检查已全部通过")
-    shot(page, "22-report-complete")
+    shot(page, "report-03-complete")
 
     # 提交 (推进 to 领导小组审核) from beside the report.
     page.locator("#actions").get_by_role("button", name="推进至“领导小组审核”").click()
@@ -128,7 +128,7 @@ def test_report_is_edited_reviewed_returned_resubmitted_and_archived(
     experience.get_by_role("button", name="提交意见").click()
     expect(flash).to_have_text("审核意见已提交")
     expect(experience.locator(".rail")).to_contain_text("请补充绩效运行监控的具体做法。")
-    shot(page, "23-report-review-comment")
+    shot(page, "report-04-review-comment")
     actions = page.locator("#actions")
     actions.get_by_label("退回到").select_option(label="报告撰写")
     actions.get_by_label("理由（必填）").fill("请按审核意见补充主要经验及做法")
@@ -143,7 +143,7 @@ def test_report_is_edited_reviewed_returned_resubmitted_and_archived(
     expect(rail).to_contain_text("第 1 轮")
     expect(rail).to_contain_text("刘志强")
     expect(rail).to_contain_text("请补充绩效运行监控的具体做法。")
-    shot(page, "24-report-returned")
+    shot(page, "report-05-returned")
     experience.get_by_role("link", name="编辑").click()
     expect(page.locator(".side-col")).to_contain_text("请补充绩效运行监控的具体做法。")
     page.get_by_label("章节内容").fill(f"{EXPERIENCE}\n{MONITORING}")
@@ -153,7 +153,7 @@ def test_report_is_edited_reviewed_returned_resubmitted_and_archived(
     experience.get_by_role("link", name="历史版本").click()
     expect(page.locator("#versions tbody tr")).to_have_count(3)
     expect(page.locator(".diff ins")).to_have_text([MONITORING])
-    shot(page, "25-report-versions")
+    shot(page, "report-06-versions")
     page.get_by_role("link", name="返回报告").click()
 
     page.locator("#actions").get_by_role("button", name="推进至“领导小组审核”").click()
@@ -173,16 +173,16 @@ def test_report_is_edited_reviewed_returned_resubmitted_and_archived(
     log_in(page, live_server, "zhaomin")
     page.goto(report_url)
     expect(page.locator(".alert-info")).to_contain_text("报告只读")
-    shot(page, "26-report-finance-review")
+    shot(page, "report-07-finance-review")
     page.locator("#actions").get_by_role("button", name="审核通过").click()
-    expect(flash).to_have_text("已审核通过，当前阶段：归档")
+    expect(flash).to_have_text("已审核通过，当前阶段：已归档")
 
     # The archived report: read-only, the signed PDF with its SHA-256.
     page.locator("#report").get_by_role("link", name="查看评价报告").click()
     expect(page.locator("#archive")).to_contain_text("报告已签发归档")
     expect(page.get_by_role("link", name="编辑")).to_have_count(0)
     sha256 = page.get_by_test_id("sha256").inner_text()
-    shot(page, "27-report-archived")
+    shot(page, "report-08-archived")
     with page.expect_download() as download:
         page.get_by_test_id("download-pdf").click()
     data = open(download.value.path(), "rb").read()

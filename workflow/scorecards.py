@@ -177,6 +177,8 @@ def score_leaf(
         session.add(row)
     _store(row, actor, entry, result)
     session.flush()
+    if entry.not_applicable:
+        _keep_one_applicable(session, evaluation)
     audit(
         session,
         evaluation,
@@ -187,6 +189,14 @@ def score_leaf(
         details={"code": leaf.code, "score": fmt(row.score), "not_applicable": row.not_applicable},
     )
     return ScoredLeaf(leaf, row, bool(result and result.deviation_note_required))
+
+
+def _keep_one_applicable(session: Session, evaluation: Evaluation) -> None:
+    """不适用 rescales over the applicable weights: at least one leaf must stay applicable."""
+    scores = _scores(session, evaluation)
+    marked = {leaf_id for leaf_id, row in scores.items() if row.not_applicable}
+    if all(leaf.id in marked for leaf in leaves(load_nodes(session, evaluation))):
+        raise InvalidInput("至少需要保留一项适用的指标，不能全部标为不适用", details=["not_applicable"])
 
 
 def _store(row: IndicatorScore, actor: User, entry: ScoreEntry, result: ScoreResult | None) -> None:

@@ -104,7 +104,12 @@ def _settled(leaf: dict[str, Any]) -> bool:
 def indicator_panel(session, user: User, evaluation: Evaluation) -> dict[str, Any]:
     """The 评价指标与评分 card of the evaluation page: what exists, and the links for the stage."""
     system = indicator_tree.system_of(session, evaluation)
-    card = scorecards.scorecard_of(session, evaluation) if system.indicators else None
+    card = None
+    if system.indicators:
+        try:
+            card = scorecards.scorecard_of(session, evaluation)
+        except InvalidInput:  # every leaf 不适用: no total to show, the page still opens
+            card = None
     leaves = list(_card_leaves(card["levels"])) if card else []
     done = sum(1 for leaf in leaves if _settled(leaf))
     return {

@@ -61,7 +61,7 @@ class CommentForm(Form):
     """审核意见 on one section."""
 
     section = HiddenField()
-    body = TextAreaField("审核意见", validators=[DataRequired("请填写审核意见")])
+    body = TextAreaField("提出审核意见", validators=[DataRequired("请填写审核意见")])
 
 
 class DeleteForm(Form):
