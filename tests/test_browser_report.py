@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -27,7 +28,7 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -185,7 +186,7 @@ def test_report_is_edited_reviewed_returned_resubmitted_and_archived(
     shot(page, "report-08-archived")
     with page.expect_download() as download:
         page.get_by_test_id("download-pdf").click()
-    data = open(download.value.path(), "rb").read()
+    data = Path(download.value.path()).read_bytes()
     assert data.startswith(b"%PDF")
     assert hashlib.sha256(data).hexdigest() == sha256
     assert download.value.suggested_filename == "雪亮工程视频监控建设项目绩效评价报告.pdf"

@@ -172,7 +172,9 @@ def test_a_stale_version_keeps_the_users_text_and_shows_the_other_version(
 ):
     member, leader = as_user(team.members[0]), as_user(team.leader)
     leader.get(url(reporting, "/sections/other/edit"))  # both read version 1
-    saved = member.post(url(reporting, "/sections/other/edit"), {"body": "成员的说明。", "version": "1"})
+    saved = member.post(
+        url(reporting, "/sections/other/edit"), {"body": "成员的说明。", "version": "1"}
+    )
     assert saved.status_code == 302
     mine = "组长的说明，不能丢失。"
     res = leader.post(url(reporting, "/sections/other/edit"), {"body": mine, "version": "1"})
@@ -196,9 +198,7 @@ def test_reviewers_and_outsiders_cannot_open_the_editor(as_user, make, team, rep
     assert "/sections/other/edit" not in html and "添加问题或建议" not in html
 
 
-def test_versions_page_lists_versions_and_compares_side_by_side(
-    as_user, session, team, reporting
-):
+def test_versions_page_lists_versions_and_compares_side_by_side(as_user, session, team, reporting):
     basic = section(session, team, reporting, "basic")
     edited = basic["body"].replace("本次评价为部门评价。", "本次评价为部门评价，由评价工作组实施。")
     reports.save_section(session, team.members[0], reporting.id, "basic", edited, 1)
@@ -307,9 +307,7 @@ def test_problems_form_adds_edits_and_deletes(as_user, session, team, reporting)
     assert reports.problems_of(session, reporting) == []
 
 
-def test_an_owner_from_another_unit_is_refused_with_the_input_kept(
-    as_user, make, team, reporting
-):
+def test_an_owner_from_another_unit_is_refused_with_the_input_kept(as_user, make, team, reporting):
     stranger = make.make_user(unit=make.make_unit())
     res = as_user(team.leader).post(
         url(reporting, "/problems"),

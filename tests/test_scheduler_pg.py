@@ -116,7 +116,7 @@ def links_received(smtp: Inbox) -> collections.Counter:
     """(recipient, task link) → how many e-mails carried it."""
     seen: collections.Counter = collections.Counter()
     for message in smtp.messages:
-        for link in re.findall(r"#task-(\d+)", message.get_content()):
+        for link in re.findall(r"/tasks/(\d+)", message.get_content()):
             seen[(message["To"], int(link))] += 1
     return seen
 

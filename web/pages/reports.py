@@ -175,9 +175,7 @@ def edit_problem(evaluation_id: int, problem_id: int):
         else:
             flash(f"已保存{problem['kind_label']}", "success")
             return redirect(_url(evaluation_id, "problems"))
-    return form_page(
-        "reports/problem.html", form, error, evaluation=evaluation, problem=problem
-    )
+    return form_page("reports/problem.html", form, error, evaluation=evaluation, problem=problem)
 
 
 @bp.route(
@@ -233,7 +231,9 @@ def edit_section(evaluation_id: int, key: str):
                 theirs["rows"] = diff_rows(theirs["body"], form.body.data or "")
                 form.version.data = theirs["version"]
         else:
-            flash(f"已保存“{saved['number']}、{saved['title']}”（第{saved['version']}版）", "success")
+            flash(
+                f"已保存“{saved['number']}、{saved['title']}”（第{saved['version']}版）", "success"
+            )
             return redirect(_url(evaluation_id, f"section-{key}"))
     return form_page(
         "reports/edit_section.html",
@@ -267,9 +267,7 @@ def versions(evaluation_id: int, key: str):
         form.new.data = numbers[-1]
     diff = None
     if form.old.data and form.new.data:
-        diff = reports.section_diff(
-            session, user, evaluation_id, key, form.old.data, form.new.data
-        )
+        diff = reports.section_diff(session, user, evaluation_id, key, form.old.data, form.new.data)
     return render_template(
         "reports/versions.html",
         evaluation=evaluation,
