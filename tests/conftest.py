@@ -40,17 +40,19 @@ def database_url(tmp_path_factory) -> Iterator[str]:
         return
     name = f"jixiao_test_{uuid.uuid4().hex[:10]}"
     admin_url = make_url(normalize_url(server))
-    admin = make_engine(admin_url.render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        admin_url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = admin_url.set(database=name).render_as_string(hide_password=False)
     migrate.upgrade(url)
     yield url
     with admin.connect() as conn:
-        conn.execute(text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-        ), {"n": name})
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin.dispose()
 
@@ -382,7 +384,16 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium (Playwright's own download cannot work offline), headless."""
+    """Debian's Chromium (Playwright's own download cannot work offline), headless.
+
+    Every browser test comes through here: without Chromium they are skipped with the reason,
+    except in CI (`CI` set), where a missing browser is a failure.
+    """
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} not installed (Debian package `chromium`)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI: {message}", pytrace=False)
+        pytest.skip(f"{message}; browser tests skipped")
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),

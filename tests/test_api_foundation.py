@@ -33,23 +33,37 @@ def test_admin_creates_bureau_unit_and_users(api, make):
     admin = api.as_(make.admin)
     bureau = admin.post("/api/v1/bureaus", json={"name": "河源市财政局", "region": "河源市"})
     assert bureau.status_code == 201
-    unit = admin.post("/api/v1/units", json={"name": "河源市公安局", "bureau_id": bureau.json["id"]})
+    unit = admin.post(
+        "/api/v1/units", json={"name": "河源市公安局", "bureau_id": bureau.json["id"]}
+    )
     assert unit.status_code == 201
     user = admin.post(
         "/api/v1/users",
-        json={"username": "zhang", "password": "long-enough", "display_name": "张建明",
-              "role": "unit_user", "unit_id": unit.json["id"]},
+        json={
+            "username": "zhang",
+            "password": "long-enough",
+            "display_name": "张建明",
+            "role": "unit_user",
+            "unit_id": unit.json["id"],
+        },
     )
     assert user.status_code == 201
     assert user.json["unit_id"] == unit.json["id"] and "password" not in user.json
     reviewer = admin.post(
         "/api/v1/users",
-        json={"username": "li", "password": "long-enough", "display_name": "李审核",
-              "role": "finance_reviewer", "bureau_id": bureau.json["id"]},
+        json={
+            "username": "li",
+            "password": "long-enough",
+            "display_name": "李审核",
+            "role": "finance_reviewer",
+            "bureau_id": bureau.json["id"],
+        },
     )
     assert reviewer.status_code == 201
-    renamed = admin.put(f"/api/v1/bureaus/{bureau.json['id']}",
-                        json={"name": "河源市财政局（绩效科）", "region": "河源市"})
+    renamed = admin.put(
+        f"/api/v1/bureaus/{bureau.json['id']}",
+        json={"name": "河源市财政局（绩效科）", "region": "河源市"},
+    )
     assert renamed.json["name"] == "河源市财政局（绩效科）"
     assert admin.delete(f"/api/v1/bureaus/{bureau.json['id']}").status_code == 400  # in use
 
@@ -83,9 +97,16 @@ def test_create_evaluation_with_decimal_amounts(api, make):
     user = make.make_user()
     res = api.as_(user).post(
         "/api/v1/evaluations",
-        json={"unit_id": make.unit.id, "project_name": "智慧新警务第一期项目", "year": 2023,
-              "kind": "unit_self", "budget": "500", "funds_received": "500",
-              "funds_spent": "500.00", "due_date": "2024-04-30"},
+        json={
+            "unit_id": make.unit.id,
+            "project_name": "智慧新警务第一期项目",
+            "year": 2023,
+            "kind": "unit_self",
+            "budget": "500",
+            "funds_received": "500",
+            "funds_spent": "500.00",
+            "due_date": "2024-04-30",
+        },
     )
     assert res.status_code == 201, res.json
     body = res.json
@@ -103,8 +124,13 @@ def test_create_evaluation_refuses_other_units_and_bad_input(api, make):
     assert res.status_code == 403
     res = api.as_(user).post(
         "/api/v1/evaluations",
-        json={"unit_id": make.unit.id, "project_name": "x", "year": 1900, "kind": "guess",
-              "budget": "abc"},
+        json={
+            "unit_id": make.unit.id,
+            "project_name": "x",
+            "year": 1900,
+            "kind": "guess",
+            "budget": "abc",
+        },
     )
     assert res.status_code == 400
     assert set(res.json["details"]["json"]) == {"year", "kind", "budget"}
@@ -139,8 +165,12 @@ def test_group_validation_lists_all_problems(api, make, team):
     stranger = make.make_user(unit=make.make_unit())
     res = api.as_(team.leader).put(
         f"/api/v1/evaluations/{team.evaluation.id}/group",
-        json={"leader": team.leader.id, "deputies": [team.leader.id], "members": [stranger.id],
-              "approval_policy": "quorum:9"},
+        json={
+            "leader": team.leader.id,
+            "deputies": [team.leader.id],
+            "members": [stranger.id],
+            "approval_policy": "quorum:9",
+        },
     )
     assert res.status_code == 400
     assert res.json["details"] == [
@@ -168,7 +198,9 @@ def test_upload_and_download_keep_bytes_and_hash(api, team, make):
     assert res.json["sha256"] == hashlib.sha256(PDF).hexdigest()
     assert res.json["filename"] == "立项批复.pdf"
     reviewer = team.reviewer
-    got = api.as_(reviewer).get(f"/api/v1/evaluations/{team.evaluation.id}/documents/{res.json['id']}")
+    got = api.as_(reviewer).get(
+        f"/api/v1/evaluations/{team.evaluation.id}/documents/{res.json['id']}"
+    )
     assert got.status_code == 200 and got.data == PDF
     assert "attachment" in got.headers["Content-Disposition"]
     stranger = make.make_user(unit=make.make_unit())
@@ -203,7 +235,8 @@ def test_upload_path_in_filename_is_ignored(api, team, app):
 def test_upload_needs_a_category_and_a_file(api, team):
     res = api.as_(team.leader).post(
         f"/api/v1/evaluations/{team.evaluation.id}/documents",
-        data={"category": "poster"}, content_type="multipart/form-data",
+        data={"category": "poster"},
+        content_type="multipart/form-data",
     )
     assert res.status_code == 400
     assert set(res.json["details"]) >= {"form"} or "file" in str(res.json["details"])
@@ -228,12 +261,18 @@ def test_audit_events_cannot_be_changed(session, team):
 
 def test_openapi_document_describes_the_api(client):
     spec = client.get("/api/v1/openapi.json").json
-    for path in ("/api/v1/tokens", "/api/v1/evaluations", "/api/v1/evaluations/{evaluation_id}",
-                 "/api/v1/evaluations/{evaluation_id}/group",
-                 "/api/v1/evaluations/{evaluation_id}/documents",
-                 "/api/v1/evaluations/{evaluation_id}/actions/{action}",
-                 "/api/v1/evaluations/{evaluation_id}/audit", "/api/v1/users", "/api/v1/units",
-                 "/api/v1/bureaus"):
+    for path in (
+        "/api/v1/tokens",
+        "/api/v1/evaluations",
+        "/api/v1/evaluations/{evaluation_id}",
+        "/api/v1/evaluations/{evaluation_id}/group",
+        "/api/v1/evaluations/{evaluation_id}/documents",
+        "/api/v1/evaluations/{evaluation_id}/actions/{action}",
+        "/api/v1/evaluations/{evaluation_id}/audit",
+        "/api/v1/users",
+        "/api/v1/units",
+        "/api/v1/bureaus",
+    ):
         assert path in spec["paths"], path
     schema = spec["components"]["schemas"]["EvaluationIn"]
     assert {"unit_id", "project_name", "year", "kind", "budget"} <= set(schema["properties"])

@@ -160,7 +160,10 @@ def test_unit_webhook_is_off_by_default_and_set_by_admins(api, make):
     res = api.as_(make.admin).put(url, json={"url": "ftp://x", "enabled": True})
     assert res.status_code == 400 and "http" in res.json["message"]
     res = api.as_(make.admin).put(url, json={"enabled": True})
-    assert res.status_code == 400 and res.json["message"] == "开启单位群机器人提醒需要填写 Webhook 地址"
+    assert (
+        res.status_code == 400
+        and res.json["message"] == "开启单位群机器人提醒需要填写 Webhook 地址"
+    )
     res = api.as_(make.admin).put(url, json={"url": "https://chat.example/robot", "enabled": True})
     assert res.json == {"url": "https://chat.example/robot", "enabled": True}
     assert api.as_(make.make_user()).put(url, json={"enabled": False}).status_code == 403

@@ -395,10 +395,35 @@ def test_scorecard_of_another_unit_is_invisible(api, make, department):
 def test_the_last_applicable_leaf_cannot_be_marked_not_applicable(api, session, make):
     team = Team(make)
     evaluation = put_in_state(session, team.evaluation, "implementation")
-    indicator_tree.replace_indicators(session, team.leader, evaluation.id, [
-        {"code": "1", "name": "产出", "children": [{"code": "1.1", "name": "数量", "children": [
-            {"code": "1.1.1", "name": "完成率", "weight": "100", "target": "10", "unit": "个",
-             "standard": "", "rule": {"type": "completion"}, "scorer": None}]}]}])
+    indicator_tree.replace_indicators(
+        session,
+        team.leader,
+        evaluation.id,
+        [
+            {
+                "code": "1",
+                "name": "产出",
+                "children": [
+                    {
+                        "code": "1.1",
+                        "name": "数量",
+                        "children": [
+                            {
+                                "code": "1.1.1",
+                                "name": "完成率",
+                                "weight": "100",
+                                "target": "10",
+                                "unit": "个",
+                                "standard": "",
+                                "rule": {"type": "completion"},
+                                "scorer": None,
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    )
     evaluation = put_in_state(session, evaluation, "analysis")
     res = api.as_(team.leader).put(
         f"/api/v1/evaluations/{evaluation.id}/indicators/1.1.1/score",

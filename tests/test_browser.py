@@ -6,95 +6,11 @@ Screenshots are kept in tests/artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
 import pytest
-from conftest import PASSWORD
-from werkzeug.serving import make_server
-
-from workflow import accounts
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"CI: {CHROMIUM} is missing (apt-get install chromium)", pytrace=False)
-    pytest.skip(
-        f"{CHROMIUM} not installed (Debian package `chromium`); browser tests skipped",
-        allow_module_level=True,
-    )
-
-from playwright.sync_api import Page, expect  # noqa: E402
+from conftest import PASSWORD, shot
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "headless": True,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-        ],
-    }
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {
-        **browser_context_args,
-        "viewport": {"width": 1366, "height": 900},
-        "locale": "zh-CN",
-        "timezone_id": "Asia/Shanghai",
-    }
-
-
-@pytest.fixture
-def live_server(app):
-    """The app on a free loopback port, with the test database, in a background thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def people(make):
-    """A 组长, a 副组长 and two 成员 of 和平县公安局, as seed 002 names them."""
-
-    def person(username: str, name: str, title: str):
-        fields = accounts.UserFields(
-            username=username,
-            display_name=name,
-            title=title,
-            role="unit_user",
-            password=PASSWORD,
-            unit_id=make.unit.id,
-        )
-        return accounts.save_user(make.session, make.admin, fields)
-
-    return {
-        "leader": person("zhangjm", "张建明", "常务副局长"),
-        "deputy": person("liuzq", "刘志强", "副局长"),
-        "members": [person("chenxy", "陈晓燕", "科员"), person("wanglei", "王磊", "科员")],
-    }
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_leader_takes_an_evaluation_to_implementation(page: Page, live_server, people, files_dir):

@@ -3,22 +3,13 @@ opens, and it lands on the task (real Chromium)."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, shot
+from conftest import log_in, shot
+from playwright.sync_api import Page, expect
 
 from workflow import clock, reminders, tasks
-
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"CI: {CHROMIUM} is missing (apt-get install chromium)", pytrace=False)
-    pytest.skip(f"{CHROMIUM} not installed; browser tests skipped", allow_module_level=True)
-
-from playwright.sync_api import Page, expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -45,10 +36,7 @@ def overdue_task(session, team):
 
 def test_member_opens_the_reminder_and_lands_on_the_task(page: Page, live_server, overdue_task):
     member, task = overdue_task
-    page.goto(f"{live_server}/login")
-    page.get_by_label("用户名").fill(member.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登 录").click()
+    log_in(page, live_server, member.username)
     badge = page.get_by_test_id("unread-count")
     expect(badge).to_have_text("1")
     shot(page, "notify-01-unread-count")

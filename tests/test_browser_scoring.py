@@ -8,23 +8,13 @@ Screenshots are kept in tests/artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
-from conftest import ARTIFACTS, CHROMIUM, PASSWORD, put_in_state, shot
+from conftest import ARTIFACTS, log_in, log_out, put_in_state, shot
+from playwright.sync_api import Page, expect
 
 from workflow import evaluations, indicator_tree, scorecards, tasks
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"CI: {CHROMIUM} is missing (apt-get install chromium)", pytrace=False)
-    pytest.skip(
-        f"{CHROMIUM} not installed (Debian package `chromium`); browser tests skipped",
-        allow_module_level=True,
-    )
-
-from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -50,18 +40,6 @@ def evaluation(make, people):
         ),
     )
     return put_in_state(session, evaluation, "implementation")
-
-
-def log_in(page: Page, live_server: str, username: str) -> None:
-    page.goto(f"{live_server}/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登 录").click()
-    expect(page.locator(".flash-success")).to_contain_text("欢迎")
-
-
-def log_out(page: Page) -> None:
-    page.locator(".userbox").get_by_role("button", name="退出").click()
 
 
 def test_leader_sets_up_the_indicator_system_and_a_scoring_task(

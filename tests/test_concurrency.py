@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -53,7 +54,9 @@ def big_team(make):
     team = Team(make, policy="any")
     extra = [make.make_user() for _ in range(THREADS - 3)]
     evaluations.set_group(
-        make.session, team.leader, team.evaluation.id,
+        make.session,
+        team.leader,
+        team.evaluation.id,
         evaluations.GroupSpec(
             leader=team.leader.id,
             deputies=[u.id for u in team.deputies + extra],
@@ -71,11 +74,13 @@ def check_log_matches_state(session, evaluation_id: int) -> Evaluation:
     evaluation = session.get(Evaluation, evaluation_id)
     moves = session.scalars(
         select(AuditEvent)
-        .where(AuditEvent.evaluation_id == evaluation_id, AuditEvent.from_state != AuditEvent.to_state)
+        .where(
+            AuditEvent.evaluation_id == evaluation_id, AuditEvent.from_state != AuditEvent.to_state
+        )
         .order_by(AuditEvent.id)
     ).all()
     assert moves[-1].to_state == evaluation.state
-    for before, after in zip(moves, moves[1:], strict=False):
+    for before, after in itertools.pairwise(moves):
         assert after.from_state == before.to_state  # an unbroken chain of transitions
     return evaluation
 
@@ -91,7 +96,7 @@ def test_sixteen_approve_or_return_at_once_one_transition(app, session, big_team
     results = race(app, evaluation.id, jobs)
     winners = [r for r in results if r == "ok"]
     assert len(winners) == 1, results
-    assert all(isinstance(r, Conflict) or isinstance(r, GuardFailed) for r in results if r != "ok")
+    assert all(isinstance(r, (Conflict, GuardFailed)) for r in results if r != "ok")
     assert any(getattr(r, "message", "") == "已被他人处理，请刷新" for r in results)
     evaluation = check_log_matches_state(session, evaluation.id)
     assert evaluation.state in ("finance_review", "reporting")
@@ -104,16 +109,18 @@ def test_rounds_under_contention_keep_one_transition_each(app, session, big_team
         pytest.skip("runs on PostgreSQL (DATABASE_URL)")
     evaluation = put_in_state(session, big_team.evaluation, "group_review", big_team.leader)
     for _round in range(3):
-        jobs = [(u, "return", {"comment": "再议", "to": "reporting"})
-                for u in big_team.approvers_all]
+        jobs = [
+            (u, "return", {"comment": "再议", "to": "reporting"}) for u in big_team.approvers_all
+        ]
         results = race(app, evaluation.id, jobs)
         assert results.count("ok") == 1
         evaluation = put_in_state(session, evaluation, "group_review", big_team.leader)
     evaluation = session.get(Evaluation, evaluation.id)
     assert evaluation.round == 4
     returns = session.scalars(
-        select(AuditEvent).where(AuditEvent.evaluation_id == evaluation.id,
-                                 AuditEvent.action == "return")
+        select(AuditEvent).where(
+            AuditEvent.evaluation_id == evaluation.id, AuditEvent.action == "return"
+        )
     ).all()
     assert [e.round for e in returns] == [1, 2, 3]
 

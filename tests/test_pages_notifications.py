@@ -16,9 +16,12 @@ def reminded(session, team):
     member = team.members[0]
     for title in ("收集合同和验收报告", "发放满意度问卷"):
         tasks.create_task(
-            session, team.leader, team.evaluation.id,
-            tasks.TaskSpec("collect", title, "", member.id,
-                           clock.today_local() - timedelta(days=1)),
+            session,
+            team.leader,
+            team.evaluation.id,
+            tasks.TaskSpec(
+                "collect", title, "", member.id, clock.today_local() - timedelta(days=1)
+            ),
         )
     reminders.sweep(session)
     session.commit()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import click
-from werkzeug.serving import run_simple
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 from web import create_app
 from web.database import db
@@ -57,9 +57,8 @@ def demo() -> None:
     """Migrate and load a realistic demo data set (once); print the logins."""
     from flask import current_app
 
-    from workflow import demo as demo_data
-
     from web.api.evaluations import store
+    from workflow import demo as demo_data
 
     migrate.upgrade(current_app.config["DATABASE_URL"])
     created = demo_data.load(db(), store())

@@ -44,8 +44,10 @@ FIELD_MESSAGES = [
     (r"^Shorter than minimum length (\d+)\.$", r"长度至少为 \1"),
     (r"^Longer than maximum length (\d+)\.$", r"长度至多为 \1"),
     (r"^Length must be between (\d+) and (\d+)\.$", r"长度应在 \1 到 \2 之间"),
-    (r"^Must be greater than or equal to (\S+)(?: and less than or equal to (\S+))?\.$",
-     r"应不小于 \1"),
+    (
+        r"^Must be greater than or equal to (\S+)(?: and less than or equal to (\S+))?\.$",
+        r"应不小于 \1",
+    ),
     (r"^Invalid JSON body\.$", "请求体不是有效的 JSON"),
 ]
 

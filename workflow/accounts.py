@@ -75,8 +75,12 @@ def save_bureau(
 def delete_bureau(session: Session, actor: User, bureau_id: int) -> None:
     _require_admin(actor)
     bureau = get_object(session, Bureau, bureau_id, "财政局")
-    in_use = session.scalar(select(func.count()).select_from(Unit).where(Unit.bureau_id == bureau_id))
-    in_use += session.scalar(select(func.count()).select_from(User).where(User.bureau_id == bureau_id))
+    in_use = session.scalar(
+        select(func.count()).select_from(Unit).where(Unit.bureau_id == bureau_id)
+    )
+    in_use += session.scalar(
+        select(func.count()).select_from(User).where(User.bureau_id == bureau_id)
+    )
     if in_use:
         raise InvalidInput("该财政局下仍有预算单位或用户，不能删除", code="in_use")
     session.delete(bureau)
@@ -138,7 +142,9 @@ def _check_user(session: Session, fields: UserFields, creating: bool) -> list[st
     if not fields.display_name.strip():
         problems.append("姓名不能为空")
     if fields.role not in SYSTEM_ROLES:
-        problems.append("角色应为 admin（管理员）、unit_user（单位用户）或 finance_reviewer（财政局审核人）")
+        problems.append(
+            "角色应为 admin（管理员）、unit_user（单位用户）或 finance_reviewer（财政局审核人）"
+        )
     if creating and not fields.password:
         problems.append("密码不能为空")
     if fields.password and len(fields.password) < MIN_PASSWORD:

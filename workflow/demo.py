@@ -98,8 +98,10 @@ def _implement(session: Session, leader: User, members: list[User], evaluation_i
     due = clock.today_local() + timedelta(days=5)
     for member, (kind, title) in zip(
         members,
-        [("collect", "收集立项批复、预算批复、合同和资金支付凭证"),
-         ("field_check", "抽查9个县区前端点位在线情况")],
+        [
+            ("collect", "收集立项批复、预算批复、合同和资金支付凭证"),
+            ("field_check", "抽查9个县区前端点位在线情况"),
+        ],
         strict=True,
     ):
         task = tasks.create_task(
@@ -132,17 +134,28 @@ def _complete_report(session: Session, leader: User, evaluation_id: int) -> None
             reports.save_section(
                 session, leader, evaluation_id, section["key"], text, section["version"]
             )
-    reports.add_problem(session, leader, evaluation_id, reports.ProblemSpec(
-        problem="部分乡镇前端点位在线率偏低",
-        cause="乡镇供电和网络条件不稳定，运维响应不及时",
-        measure="与运营商签订运维服务协议，在线率纳入月度考核",
-        owner="刘志强",
-        due_date=date(2025, 6, 30),
-    ))
-    reports.add_problem(session, leader, evaluation_id, reports.ProblemSpec(
-        problem="建立视频监控运维经费保障机制", kind="suggestion",
-        measure="将运维经费纳入年度部门预算",
-    ))
+    reports.add_problem(
+        session,
+        leader,
+        evaluation_id,
+        reports.ProblemSpec(
+            problem="部分乡镇前端点位在线率偏低",
+            cause="乡镇供电和网络条件不稳定，运维响应不及时",
+            measure="与运营商签订运维服务协议，在线率纳入月度考核",
+            owner="刘志强",
+            due_date=date(2025, 6, 30),
+        ),
+    )
+    reports.add_problem(
+        session,
+        leader,
+        evaluation_id,
+        reports.ProblemSpec(
+            problem="建立视频监控运维经费保障机制",
+            kind="suggestion",
+            measure="将运维经费纳入年度部门预算",
+        ),
+    )
 
 
 def load(session: Session, store: documents.DocumentStore) -> bool:
@@ -154,7 +167,9 @@ def load(session: Session, store: documents.DocumentStore) -> bool:
     longnan = accounts.save_unit(session, admin, "陇南市委政法委", bureau.id)
     heping = accounts.save_unit(session, admin, "和平县公安局", bureau.id)
     yuhua = accounts.save_unit(session, admin, "雨花街道办事处", bureau.id)
-    _user(session, admin, "caizheng", "李绩效", "绩效科科长", bureau=bureau, role="finance_reviewer")
+    _user(
+        session, admin, "caizheng", "李绩效", "绩效科科长", bureau=bureau, role="finance_reviewer"
+    )
 
     zhang = _user(session, admin, "zhangjm", "张建明", "常务副书记", longnan)
     deputies = [
@@ -166,19 +181,28 @@ def load(session: Session, store: documents.DocumentStore) -> bool:
         _user(session, admin, "zhaocy", "赵磊", "综治中心干部", longnan),
     ]
     cloud = _open(
-        session, zhang, longnan,
-        project_name="陇南市监控视频共享云平台项目", year=2020, kind="department",
-        budget=Decimal("300.00"), funds_received=Decimal("300.00"),
-        funds_spent=Decimal("300.00"), due_date=date(2025, 4, 30),
+        session,
+        zhang,
+        longnan,
+        project_name="陇南市监控视频共享云平台项目",
+        year=2020,
+        kind="department",
+        budget=Decimal("300.00"),
+        funds_received=Decimal("300.00"),
+        funds_spent=Decimal("300.00"),
+        due_date=date(2025, 4, 30),
         targets="建成1个市级视频云共享平台、1个综治分平台、1个公安分平台和9个县级分平台，"
         "新建行政村高清监控点2100路，实现公共安全视频监控全域覆盖、全网共享。",
     )
     evaluations.set_group(
-        session, zhang, cloud,
+        session,
+        zhang,
+        cloud,
         evaluations.GroupSpec(zhang.id, [u.id for u in deputies], [u.id for u in members], []),
     )
-    documents.add_document(session, zhang, cloud, "work_plan", "评价工作方案.txt",
-                           io.BytesIO(_PLAN), store)
+    documents.add_document(
+        session, zhang, cloud, "work_plan", "评价工作方案.txt", io.BytesIO(_PLAN), store
+    )
     evaluations.perform(session, zhang, cloud, "advance", comment="工作组已组建，方案已审定")
     _implement(session, zhang, members, cloud)
     evaluations.perform(session, zhang, cloud, "advance", comment="资料收集和现场核验已完成")
@@ -190,18 +214,27 @@ def load(session: Session, store: documents.DocumentStore) -> bool:
     evaluations.perform(session, zhang, cloud, "approve", comment="同意")
 
     county = _open(
-        session, zhang, longnan,
-        project_name="陇南市雪亮工程县区视频联网项目", year=2021, kind="department",
-        budget=Decimal("3000.00"), funds_received=Decimal("3000.00"),
-        funds_spent=Decimal("2712.60"), due_date=date(2022, 4, 30),
+        session,
+        zhang,
+        longnan,
+        project_name="陇南市雪亮工程县区视频联网项目",
+        year=2021,
+        kind="department",
+        budget=Decimal("3000.00"),
+        funds_received=Decimal("3000.00"),
+        funds_spent=Decimal("2712.60"),
+        due_date=date(2022, 4, 30),
         targets="9个县区视频监控资源全部接入市级平台，重点公共区域视频监控覆盖率达到100%。",
     )
     evaluations.set_group(
-        session, zhang, county,
+        session,
+        zhang,
+        county,
         evaluations.GroupSpec(zhang.id, [u.id for u in deputies], [u.id for u in members], []),
     )
-    documents.add_document(session, zhang, county, "work_plan", "评价工作方案.txt",
-                           io.BytesIO(_PLAN), store)
+    documents.add_document(
+        session, zhang, county, "work_plan", "评价工作方案.txt", io.BytesIO(_PLAN), store
+    )
     evaluations.perform(session, zhang, county, "advance")
     _implement(session, zhang, members, county)
     evaluations.perform(session, zhang, county, "advance")
@@ -209,30 +242,58 @@ def load(session: Session, store: documents.DocumentStore) -> bool:
     xu = _user(session, admin, "xuqq", "徐泉泉", "财务室主任", heping)
     huang = _user(session, admin, "huangcy", "黄志成", "科技信息化大队民警", heping)
     police = _open(
-        session, xu, heping,
-        project_name="和平县公安局2023年智慧新警务第一期项目进度款", year=2023, kind="unit_self",
-        budget=Decimal("500.00"), funds_received=Decimal("500.00"),
-        funds_spent=Decimal("500.00"), due_date=date(2024, 4, 30),
+        session,
+        xu,
+        heping,
+        project_name="和平县公安局2023年智慧新警务第一期项目进度款",
+        year=2023,
+        kind="unit_self",
+        budget=Decimal("500.00"),
+        funds_received=Decimal("500.00"),
+        funds_spent=Decimal("500.00"),
+        due_date=date(2024, 4, 30),
         targets="建设479个社会治安视频监控点、26个治安卡口点、10套移动终端采集设备和38个智慧小区点。",
     )
     evaluations.set_group(session, xu, police, evaluations.GroupSpec(xu.id, [], [huang.id], []))
-    documents.add_document(session, xu, police, "work_plan", "自评工作方案.txt",
-                           io.BytesIO(_PLAN), store)
+    documents.add_document(
+        session, xu, police, "work_plan", "自评工作方案.txt", io.BytesIO(_PLAN), store
+    )
     evaluations.perform(session, xu, police, "advance", comment="按财政局通知开展自评")
     indicator_tree.copy_template(session, xu, police, "unit_self")
     soon = clock.today_local() + timedelta(days=2)
     late = clock.today_local() - timedelta(days=3)
-    tasks.create_task(session, xu, police, tasks.TaskSpec(
-        "collect", "收集项目合同、验收报告和资金支付凭证", "按自评指标逐项收集佐证材料",
-        huang.id, late))
-    tasks.create_task(session, xu, police, tasks.TaskSpec(
-        "survey", "发放服务对象满意度问卷", "向辖区群众发放问卷不少于30份", None, soon))
+    tasks.create_task(
+        session,
+        xu,
+        police,
+        tasks.TaskSpec(
+            "collect",
+            "收集项目合同、验收报告和资金支付凭证",
+            "按自评指标逐项收集佐证材料",
+            huang.id,
+            late,
+        ),
+    )
+    tasks.create_task(
+        session,
+        xu,
+        police,
+        tasks.TaskSpec(
+            "survey", "发放服务对象满意度问卷", "向辖区群众发放问卷不少于30份", None, soon
+        ),
+    )
 
     yang = _user(session, admin, "yangzz", "杨振中", "平安办主任", yuhua)
     _open(
-        session, yang, yuhua,
-        project_name="蓝光天娇城小区智慧安防项目", year=2021, kind="department",
-        budget=Decimal("268.50"), funds_received=None, funds_spent=None,
+        session,
+        yang,
+        yuhua,
+        project_name="蓝光天娇城小区智慧安防项目",
+        year=2021,
+        kind="department",
+        budget=Decimal("268.50"),
+        funds_received=None,
+        funds_spent=None,
         due_date=date(2022, 6, 30),
         targets="建成小区视频监控、人员统计、出入管控等8个部分，提升小区治安防控能力。",
     )

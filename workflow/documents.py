@@ -1,4 +1,4 @@
-"""Uploaded documents (依据文件、工作方案、佐证材料): checked, hashed and stored by generated key."""
+"""Uploaded documents (依据文件、工作方案、佐证材料): checked, hashed, stored by a generated key."""
 
 from __future__ import annotations
 

@@ -63,7 +63,9 @@ def _check_project(fields: ProjectFields) -> None:
     if not 2000 <= fields.year <= 2100:
         problems.append("年度应在 2000 至 2100 之间")
     if fields.kind not in EVALUATION_KINDS:
-        problems.append("评价类型应为 unit_self（单位自评）、department（部门评价）或 finance（财政评价）")
+        problems.append(
+            "评价类型应为 unit_self（单位自评）、department（部门评价）或 finance（财政评价）"
+        )
     for label, value in (
         ("预算金额", fields.budget),
         ("到位资金", fields.funds_received),
@@ -200,7 +202,11 @@ def todo(session: Session, user: User) -> list[tuple[Evaluation, list[str]]]:
 
 @unit_of_work
 def create_evaluation(
-    session: Session, actor: User, unit_id: int, fields: ProjectFields, client_addr: str | None = None
+    session: Session,
+    actor: User,
+    unit_id: int,
+    fields: ProjectFields,
+    client_addr: str | None = None,
 ) -> Evaluation:
     """开展评价: open an evaluation for a project and year in `preparation`."""
     unit = session.get(Unit, unit_id)
@@ -318,8 +324,13 @@ def set_group(
         actor,
         "group_changed",
         client_addr=client_addr,
-        details={"leader": spec.leader, "deputies": spec.deputies, "members": spec.members,
-                 "approvers": spec.approvers, "approval_policy": spec.approval_policy},
+        details={
+            "leader": spec.leader,
+            "deputies": spec.deputies,
+            "members": spec.members,
+            "approvers": spec.approvers,
+            "approval_policy": spec.approval_policy,
+        },
     )
     return evaluation
 
@@ -360,14 +371,20 @@ def perform(
     if action in ACTIONS_NEEDING_REASON and not comment:
         raise InvalidInput(f"{ACTIONS[action]}必须填写理由", details=["comment"])
     if action == "return" and to not in return_targets(evaluation.state):
-        raise InvalidInput("请选择退回到的阶段（前期准备、组织实施、分析评价或报告撰写）",
-                           details=["to"])
+        raise InvalidInput(
+            "请选择退回到的阶段（前期准备、组织实施、分析评价或报告撰写）", details=["to"]
+        )
     if action == "approve":
         _record_approval(session, evaluation, actor, comment)
 
     source, read_version = evaluation.state, evaluation.version
     ctx = ActionContext(
-        session=session, actor=actor, role=role, action=action, comment=comment, to=to,
+        session=session,
+        actor=actor,
+        role=role,
+        action=action,
+        comment=comment,
+        to=to,
         files=files,
     )
     # Guards only read; the state change is written once, below, with its audit event.

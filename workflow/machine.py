@@ -7,6 +7,7 @@ later stages add theirs without touching the machine.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,7 +45,7 @@ ACTIONS_NEEDING_REASON = ("return", "cancel")
 TRANSITIONS: list[dict[str, Any]] = [
     *(
         {"trigger": "advance", "source": a, "dest": b, "conditions": ["guards_pass"]}
-        for a, b in zip(FLOW[:4], FLOW[1:5], strict=True)
+        for a, b in itertools.pairwise(FLOW[:5])
     ),
     # 领导小组: each approval is recorded; the stage moves on once the policy is met.
     {

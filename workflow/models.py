@@ -167,7 +167,7 @@ class Evaluation(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     unit: Mapped[Unit] = relationship()
     members: Mapped[list[GroupMember]] = relationship(
@@ -213,7 +213,7 @@ class GroupMember(Base):
 
 
 class Document(Base):
-    """An uploaded file (依据文件, 工作方案, 佐证材料); stored under a generated key, never a user path."""
+    """An uploaded file (依据文件, 工作方案, 佐证材料) under a generated key, never a user path."""
 
     __tablename__ = "documents"
     __table_args__ = (

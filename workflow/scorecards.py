@@ -196,7 +196,9 @@ def _keep_one_applicable(session: Session, evaluation: Evaluation) -> None:
     scores = _scores(session, evaluation)
     marked = {leaf_id for leaf_id, row in scores.items() if row.not_applicable}
     if all(leaf.id in marked for leaf in leaves(load_nodes(session, evaluation))):
-        raise InvalidInput("至少需要保留一项适用的指标，不能全部标为不适用", details=["not_applicable"])
+        raise InvalidInput(
+            "至少需要保留一项适用的指标，不能全部标为不适用", details=["not_applicable"]
+        )
 
 
 def _store(row: IndicatorScore, actor: User, entry: ScoreEntry, result: ScoreResult | None) -> None:

@@ -6,7 +6,13 @@ from web.auth import require_api_user
 from web.database import db
 from workflow.models import User
 
-ERRORS = {400: "输入有误", 401: "未登录", 403: "无权操作", 404: "不存在或不可见", 409: "冲突或条件未满足"}
+ERRORS = {
+    400: "输入有误",
+    401: "未登录",
+    403: "无权操作",
+    404: "不存在或不可见",
+    409: "冲突或条件未满足",
+}
 
 
 def caller() -> User:

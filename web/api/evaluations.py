@@ -74,7 +74,9 @@ class EvaluationItem(MethodView):
     def get(self, evaluation_id):
         """One evaluation with `state`, `round` and the caller's `available_actions`."""
         user = caller()
-        return evaluation_dict(session(), user, evaluations.get_visible(session(), user, evaluation_id))
+        return evaluation_dict(
+            session(), user, evaluations.get_visible(session(), user, evaluation_id)
+        )
 
     @blp.arguments(EvaluationUpdate)
     @blp.response(200, EvaluationOut)
@@ -126,8 +128,14 @@ class Documents(MethodView):
         if not hasattr(upload, "stream"):
             raise InvalidInput("请选择要上传的文件", details={"file": ["必填"]})
         return documents.add_document(
-            session(), caller(), evaluation_id, form["category"], upload.filename or "",
-            upload.stream, store(), client_addr(),
+            session(),
+            caller(),
+            evaluation_id,
+            form["category"],
+            upload.filename or "",
+            upload.stream,
+            store(),
+            client_addr(),
         )
 
 
@@ -158,9 +166,15 @@ def act(data, evaluation_id, action):
     """Take a workflow action: advance, approve, return (with `to`), withdraw, cancel."""
     user = caller()
     evaluation = evaluations.perform(
-        session(), user, evaluation_id, action,
-        comment=data["comment"], to=data["to"], expected_version=data["version"],
-        client_addr=client_addr(), files=store(),
+        session(),
+        user,
+        evaluation_id,
+        action,
+        comment=data["comment"],
+        to=data["to"],
+        expected_version=data["version"],
+        client_addr=client_addr(),
+        files=store(),
     )
     return evaluation_dict(session(), user, evaluation)
 
@@ -170,6 +184,3 @@ def act(data, evaluation_id, action):
 def audit(evaluation_id):
     """The audit timeline (审计记录), oldest first."""
     return evaluations.audit_log(session(), caller(), evaluation_id)
-
-
-

@@ -218,7 +218,7 @@ class IndicatorNode(Schema):
         metadata={
             "type": "object",
             "description": '评分规则 (leaf): {"type": rate|completion|tiered|deduction|survey|'
-            'manual, …params}',
+            "manual, …params}",
         }
     )
     scorer = fields.Raw(allow_none=True, metadata={"type": "integer", "description": "打分人"})
@@ -406,8 +406,10 @@ class NotificationTarget(Schema):
 class NotificationOut(Schema):
     id = fields.Integer()
     kind = fields.String(
-        metadata={"description": "task_due, task_overdue, task_escalation, stage_due, "
-                  "stage_overdue, review_waiting, review_escalation"}
+        metadata={
+            "description": "task_due, task_overdue, task_escalation, stage_due, "
+            "stage_overdue, review_waiting, review_escalation"
+        }
     )
     target = fields.Function(lambda n: NotificationTarget().dump(n))
     title = fields.String()

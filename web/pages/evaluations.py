@@ -30,6 +30,7 @@ from workflow.scoring import percentage
 bp = Blueprint("evaluation_pages", __name__)
 require_login(bp)
 
+
 def _project_fields(form: ProjectForm) -> evaluations.ProjectFields:
     return evaluations.ProjectFields(
         project_name=form.project_name.data or "",
