@@ -15,7 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import CHROMIUM, PASSWORD, log_in, log_out, shot
+from conftest import ARTIFACTS, CHROMIUM, PASSWORD, log_in, log_out, shot
 from report_helpers import to_reporting
 
 from workflow import accounts, documents, evaluations
@@ -145,6 +145,10 @@ def test_report_is_edited_reviewed_returned_resubmitted_and_archived(
     expect(rail).to_contain_text("刘志强")
     expect(rail).to_contain_text("请补充绩效运行监控的具体做法。")
     shot(page, "report-05-returned")
+    page.set_viewport_size({"width": 420, "height": 900})
+    experience.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "report-05-returned-narrow.png"))
+    page.set_viewport_size({"width": 1366, "height": 900})
     experience.get_by_role("link", name="编辑").click()
     expect(page.locator(".side-col")).to_contain_text("请补充绩效运行监控的具体做法。")
     page.get_by_label("章节内容").fill(f"{EXPERIENCE}\n{MONITORING}")

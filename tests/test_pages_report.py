@@ -165,6 +165,8 @@ def test_leader_edits_a_section_and_it_becomes_a_version(as_user, session, team,
     assert "项目前期充分论证。" in html and "<li>建立台账</li>" in html
     assert "“六、主要经验及做法”尚未填写" not in html
     assert section(session, team, reporting, "experience")["version"] == 2
+    timeline = page(leader.get(f"/evaluations/{reporting.id}")).split('id="timeline"')[1]
+    assert "修改报告章节" in timeline and "修改报告章节“主要经验及做法”（第2版）" in timeline
 
 
 def test_a_stale_version_keeps_the_users_text_and_shows_the_other_version(

@@ -348,3 +348,49 @@ def test_policy_changes_take_effect(session, team, ev, make):
         ("task_escalation", team.leader.id),
         ("task_overdue", team.members[0].id),
     ]
+
+
+def test_rectification_owner_is_reminded_before_the_due_date_only(session, team):
+    """整改事项 of an archived report: 7 and 1 days before the due date, to its owner, once."""
+    from workflow.report_models import Rectification
+
+    archived = put_in_state(session, team.evaluation, "archived")
+    owner = team.deputies[0]
+    session.add_all(
+        [
+            Rectification(
+                evaluation_id=archived.id,
+                kind="problem",
+                problem="前端点位在线率偏低",
+                measure="签订运维协议",
+                owner_id=owner.id,
+                due_date=date(2024, 3, 29),
+            ),
+            Rectification(  # owner only named in text: nobody to remind in the app
+                evaluation_id=archived.id,
+                kind="problem",
+                problem="台账不全",
+                measure="补建台账",
+                owner_text="办公室",
+                due_date=date(2024, 3, 29),
+            ),
+            Rectification(  # already done
+                evaluation_id=archived.id,
+                kind="problem",
+                problem="已整改",
+                measure="x",
+                owner_id=owner.id,
+                due_date=date(2024, 3, 29),
+                status="done",
+            ),
+        ]
+    )
+    session.commit()
+    assert sweep(session, MON) == []  # 11 days ahead
+    assert sweep(session, FRI) == [("rectification_due", owner.id)]  # 7 days ahead
+    assert sweep(session, FRI, 15) == []  # once per window
+    assert sweep(session, date(2024, 3, 28)) == [("rectification_due", owner.id)]  # the day before
+    assert sweep(session, date(2024, 3, 30)) == []  # past due: the 整改 follow-up is the bureau's
+    note = session.scalars(select(Notification).where(Notification.user_id == owner.id)).first()
+    assert note.link == f"/evaluations/{archived.id}/report"
+    assert "前端点位在线率偏低" in note.title

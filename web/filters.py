@@ -36,6 +36,12 @@ AUDIT_LABELS = {
     "task_transferred": "转交任务",
     "task_completed": "完成任务",
     "task_reopened": "重新打开任务",
+    "report_drafted": "生成报告初稿",
+    "report_section_saved": "修改报告章节",
+    "report_problem_added": "添加问题或建议",
+    "report_problem_updated": "修改问题或建议",
+    "report_problem_deleted": "删除问题或建议",
+    "report_commented": "提出审核意见",
 }
 
 

@@ -33,8 +33,9 @@ NOTIFICATION_KINDS = {
     "stage_overdue": "阶段已逾期",
     "review_waiting": "待您审核",
     "review_escalation": "审核滞留上报",
+    "rectification_due": "整改事项即将到期",
 }
-TARGET_TYPES = ("task", "evaluation")
+TARGET_TYPES = ("task", "evaluation", "rectification")
 CHANNELS = {"email": "电子邮件", "webhook": "单位群机器人"}
 OUTBOX_STATUSES = {
     "pending": "待发送",

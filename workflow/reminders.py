@@ -62,6 +62,7 @@ from workflow.notification_models import (
     StageDeadline,
     UnitSettings,
 )
+from workflow.report_models import Rectification
 
 DEFAULT_POLICY: dict[str, Any] = {
     "task_due_days": [3, 1],
@@ -69,6 +70,7 @@ DEFAULT_POLICY: dict[str, Any] = {
     "task_escalation_days": 2,
     "stage_due_days": [7, 3, 1],
     "stage_overdue_daily": True,
+    "rectification_due_days": [7, 1],
     "review_waiting_days": {"group_review": 2, "finance_review": 3},
     "review_escalation_factor": 2,
     "work_start": "08:30",
@@ -108,6 +110,7 @@ def _check_policy(policy: dict[str, Any]) -> None:
     for name, label in (
         ("task_due_days", "任务到期提醒天数"),
         ("stage_due_days", "阶段期限提醒天数"),
+        ("rectification_due_days", "整改到期提醒天数"),
     ):
         days = policy[name]
         if not isinstance(days, list) or not all(isinstance(d, int) and 0 < d <= 60 for d in days):
@@ -376,6 +379,52 @@ def _task_rules(sw: _Sweep) -> None:
             or_(Task.assignee_id.is_(None), Task.assignee_id != leader.user_id),
         ),
     )
+
+
+def _rectification_rules(sw: _Sweep) -> None:
+    """整改事项 from archived reports → their owner, N days before the due date."""
+    base = (
+        select()
+        .select_from(Rectification)
+        .join(Evaluation, Evaluation.id == Rectification.evaluation_id)
+    )
+    for n, lo, hi in _offset_windows(sw.policy["rectification_due_days"]):
+        sw.add(
+            "rectification_due",
+            base.add_columns(
+                _cat(
+                    "rectification_due:",
+                    Rectification.owner_id,
+                    ":rectification:",
+                    Rectification.id,
+                    ":",
+                    Rectification.due_date,
+                    f":d{n}",
+                ).label("dedupe_key"),
+                Rectification.owner_id.label("user_id"),
+                literal("rectification").label("target_type"),
+                Rectification.id.label("target_id"),
+                Rectification.evaluation_id.label("evaluation_id"),
+                _cat("整改事项即将到期：", Rectification.problem).label("title"),
+                _cat(
+                    "「",
+                    Evaluation.project_name,
+                    "」的整改事项「",
+                    Rectification.problem,
+                    "」应于 ",
+                    Rectification.due_date,
+                    " 前完成整改：",
+                    Rectification.measure,
+                ).label("body"),
+                _cat("/evaluations/", Rectification.evaluation_id, "/report").label("link"),
+            ).where(
+                Rectification.status == "open",
+                Rectification.owner_id.is_not(None),
+                Rectification.due_date.between(
+                    sw.today + timedelta(days=lo), sw.today + timedelta(days=hi)
+                ),
+            ),
+        )
 
 
 def _stage_rules(sw: _Sweep) -> None:
@@ -680,6 +729,7 @@ def sweep(session: Session, at: datetime | None = None) -> SweepResult:
     _task_rules(sw)
     _stage_rules(sw)
     _review_rules(sw)
+    _rectification_rules(sw)
     sw.run()
     _queue_outbox(sw)
     result = SweepResult(sw.sweep_id, now)

@@ -462,6 +462,7 @@ class ReminderPolicySchema(Schema):
     task_escalation_days = fields.Integer(validate=validate.Range(min=1, max=60))
     stage_due_days = _Days
     stage_overdue_daily = fields.Boolean()
+    rectification_due_days = _Days
     review_waiting_days = fields.Nested(ReviewWaitingDays)
     review_escalation_factor = fields.Integer(validate=validate.Range(min=1, max=10))
     work_start = fields.String(validate=_HHMM, metadata={"description": "工作时段开始（北京时间）"})
