@@ -419,6 +419,35 @@ def test_return_needs_a_reason_and_offers_the_earlier_stages(as_user, team, sess
     assert "已退回，当前阶段：分析评价" in html and "评分依据不足" in html
 
 
+def test_return_offers_the_nearest_stage_first(as_user, team, session):
+    put_in_state(session, team.evaluation, "group_review")
+    html = page(as_user(team.deputies[0]).get(f"/evaluations/{team.evaluation.id}"))
+    options = re.findall(r'<option value="(\w+)">', html.split('name="to"')[1])
+    assert options[0] == "reporting"
+
+
+@pytest.mark.parametrize(
+    ("next_", "lands"),
+    [
+        ("/evaluations/{id}/report", "/evaluations/{id}/report"),
+        ("//evil.example/x", "/evaluations/{id}"),
+        ("https://evil.example/", "/evaluations/{id}"),
+    ],
+)
+def test_an_action_returns_to_the_page_it_came_from_on_this_site(
+    as_user, team, session, next_, lands
+):
+    evaluation = put_in_state(session, team.evaluation, "group_review", team.leader)
+    browser = as_user(team.deputies[0])
+    url = f"/evaluations/{evaluation.id}"
+    res = browser.post(
+        f"{url}/actions/approve",
+        {"version": version_on(page(browser.get(url))), "next": next_.format(id=evaluation.id)},
+    )
+    assert res.status_code == 302
+    assert res.headers["Location"] == lands.format(id=evaluation.id)
+
+
 # --- visibility and administration ----------------------------------------------------------
 
 

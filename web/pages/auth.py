@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from web.database import db
+from web.pages.common import local_path
 from web.pages.forms import LoginForm
 from workflow import accounts
 
@@ -15,12 +14,7 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a local path may be a redirect target after login (no open redirect)."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
-            return target
-    return url_for("evaluation_pages.todo")
+    return local_path(target) or url_for("evaluation_pages.todo")
 
 
 @bp.route("/login", methods=["GET", "POST"])

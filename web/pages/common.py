@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 
@@ -23,6 +25,15 @@ def require_login(bp: Blueprint) -> None:
 def status_of(exc: JixiaoError) -> int:
     """The HTTP status of a service error, from the one mapping in `web.errors`."""
     return next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: redirects never leave the site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/"):
+            return target
+    return None
 
 
 def version_of(field) -> int | None:

@@ -8,7 +8,7 @@ import roles
 from web.api.evaluations import send_document, store
 from web.auth import client_addr, page_user
 from web.database import db
-from web.pages.common import form_page, require_login, status_of, version_of
+from web.pages.common import form_page, local_path, require_login, status_of, version_of
 from web.pages.forms import (
     ActionForm,
     DocumentForm,
@@ -289,4 +289,5 @@ def act(evaluation_id: int, action: str):
         flash(exc.message, "error")
     else:
         flash(f"已{ACTIONS[action]}，当前阶段：{STATES[evaluation.state]}", "success")
-    return redirect(url_for(".show", evaluation_id=evaluation_id))
+    back = local_path(form.next.data) or url_for(".show", evaluation_id=evaluation_id)
+    return redirect(back)

@@ -127,6 +127,7 @@ class ActionForm(Form):
     comment = TextAreaField("意见 / 理由")
     to = StringField("退回到")
     version = HiddenField()
+    next = HiddenField()  # the page to come back to (the report page, or the evaluation)
 
 
 class BureauForm(Form):
