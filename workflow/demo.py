@@ -122,7 +122,12 @@ _EXPERIENCE = (
     "（二）坚持共建共享。依托陇南云计算大数据中心，整合全市公共安全视频监控资源。\n"
     "（三）坚持以用促建。围绕治安防控、应急指挥等场景推动视频资源深度应用。"
 )
-_OTHER = "无其他需要说明的问题。"
+_WRITTEN_BY_THE_GROUP = {
+    "experience": _EXPERIENCE,
+    "problems": "评价工作组通过资料审核、现场核验和问卷调查，发现以下问题：",
+    "suggestions": "针对上述问题，评价工作组提出如下建议：",
+    "other": "无其他需要说明的问题。",
+}
 
 
 def _complete_report(session: Session, leader: User, evaluation_id: int) -> None:
@@ -130,7 +135,7 @@ def _complete_report(session: Session, leader: User, evaluation_id: int) -> None
     view = reports.report_view(session, leader, evaluation_id)
     for section in view["sections"]:
         if not section["body"].strip():
-            text = _EXPERIENCE if section["key"] == "experience" else _OTHER
+            text = _WRITTEN_BY_THE_GROUP[section["key"]]
             reports.save_section(
                 session, leader, evaluation_id, section["key"], text, section["version"]
             )
