@@ -394,8 +394,7 @@ def perform(
         raise _refusal(action, ctx)
 
     action_round = evaluation.round
-    _after_action(evaluation, actor, action)
-    _write_state(session, evaluation, read_version)
+    _write_state(session, evaluation, read_version, _round_changes(evaluation, actor, action))
     audit(
         session,
         evaluation,
@@ -415,16 +414,19 @@ def perform(
 _STATE_COLUMNS = ("state", "round", "submitted_by_id")
 
 
-def _write_state(session: Session, evaluation: Evaluation, read_version: int) -> None:
+def _write_state(
+    session: Session, evaluation: Evaluation, read_version: int, changes: dict[str, Any]
+) -> None:
     """Compare-and-set the evaluation row on the version that was read.
 
     Every action writes the row, even an approval that leaves the state as it is, so two
     concurrent actions are ordered: the second updates nothing and gets Conflict
-    ("已被他人处理，请刷新"). A plain UPDATE rather than an ORM flush keeps the hot path short.
+    ("已被他人处理，请刷新"). A plain UPDATE rather than an ORM flush keeps the hot path short;
+    the object is kept in step without being marked changed, so commit has nothing to flush.
     """
-    values = {key: getattr(evaluation, key) for key in _STATE_COLUMNS}
+    values = {key: getattr(evaluation, key) for key in _STATE_COLUMNS} | changes
     values |= {"updated_at": clock.now(), "version": read_version + 1}
-    for key, value in values.items():  # the object now matches the row; nothing left to flush
+    for key, value in values.items():
         set_committed_value(evaluation, key, value)
     result = session.connection().execute(
         _UPDATE_STATE, {**values, "evaluation_id": evaluation.id, "read_version": read_version}
@@ -466,15 +468,15 @@ def _refusal(action: str, ctx: ActionContext) -> Exception:
     return GuardFailed(f"不能{ACTIONS[action]}", details=[])
 
 
-def _after_action(evaluation: Evaluation, actor: User, action: str) -> None:
+def _round_changes(evaluation: Evaluation, actor: User, action: str) -> dict[str, Any]:
     """Round bookkeeping: a submission records its submitter; a return opens a new round."""
     if action == "advance" and evaluation.state == "group_review":
-        evaluation.submitted_by_id = actor.id
-    elif action == "withdraw":
-        evaluation.submitted_by_id = None
-    elif action == "return":
-        evaluation.round += 1  # approvals of the old round no longer count
-        evaluation.submitted_by_id = None
+        return {"submitted_by_id": actor.id}
+    if action == "withdraw":
+        return {"submitted_by_id": None}
+    if action == "return":  # approvals of the old round no longer count
+        return {"round": evaluation.round + 1, "submitted_by_id": None}
+    return {}
 
 
 def audit_log(session: Session, user: User, evaluation_id: int) -> list[AuditEvent]:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.orm.attributes import set_committed_value
 from transitions import EventData, Machine
 
 MACHINE_VERSION = "1"
@@ -149,6 +150,13 @@ def _run_enter_hooks(event: EventData) -> None:
         hook(event.kwargs["ctx"], event.model)
 
 
+def _follow_state(event: EventData) -> None:
+    """Keep the evaluation's `state` in step with the machine's, outside the ORM's unit of work:
+    the service writes the row once, with its version check (`evaluations._write_state`), so
+    the object must not also be flushed as changed."""
+    set_committed_value(event.model, "state", event.model.machine_state)
+
+
 def _resolve(spec: dict[str, Any]) -> dict[str, Any]:
     spec = dict(spec)
     spec["conditions"] = [CONDITIONS[name] for name in spec.get("conditions", [])]
@@ -163,8 +171,8 @@ def build_machine() -> Machine:
         initial="preparation",
         auto_transitions=False,
         send_event=True,
-        model_attribute="state",
-        after_state_change=[_run_enter_hooks],
+        model_attribute="machine_state",
+        after_state_change=[_follow_state, _run_enter_hooks],
     )
 
 
@@ -177,7 +185,8 @@ def attached(evaluation: Any) -> Iterator[Machine]:
     """Attach a loaded evaluation to its version's shared machine for one action.
 
     `initial=evaluation.state` keeps the state read from the database (attaching would
-    otherwise reset it), and the model is removed again so the machine does not grow.
+    otherwise reset it), and the model is removed again so the machine does not grow. The
+    machine works on its own attribute, `machine_state`; `_follow_state` copies it back.
     """
     machine = MACHINES[evaluation.machine_version]
     with _lock:
