@@ -14,6 +14,7 @@ from roles.policy import (
     can_view,
     is_admin,
     is_group_worker,
+    require_admin,
     roles_in,
     visible_evaluations,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "can_view",
     "is_admin",
     "is_group_worker",
+    "require_admin",
     "roles_in",
     "visible_evaluations",
 ]

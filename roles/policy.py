@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select, true
 
+from workflow.errors import NotAllowed
 from workflow.models import Evaluation, Unit, User
 
 ROLE_LABELS = {
@@ -151,6 +152,13 @@ def can_create_evaluation(user: User, unit_id: int) -> bool:
 
 def is_admin(user: User) -> bool:
     return user.role == "admin"
+
+
+def require_admin(user: User, message: str = "仅管理员可以进行此操作") -> User:
+    """系统管理 (bureaus, units, users, templates, reminder policy): administrators only."""
+    if not is_admin(user):
+        raise NotAllowed(message)
+    return user
 
 
 def can_manage_reminders(user: User) -> bool:

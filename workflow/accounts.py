@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+import roles
 from workflow import clock
 from workflow.db import unit_of_work
 from workflow.errors import InvalidInput, NotAllowed, NotFound
@@ -27,8 +28,7 @@ def hash_password(password: str) -> str:
 
 
 def _require_admin(actor: User) -> None:
-    if actor.role != "admin":
-        raise NotAllowed("仅管理员可以进行此操作")
+    roles.require_admin(actor)
 
 
 def get_object(session: Session, model: type, object_id: int, label: str):

@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+import roles
 from workflow import clock
 from workflow.db import unit_of_work
-from workflow.errors import InvalidInput, NotAllowed, NotFound
+from workflow.errors import InvalidInput, NotFound
 from workflow.models import Unit, User
 from workflow.notification_models import Notification, OutboxMessage, UnitSettings
 
@@ -79,8 +80,7 @@ def set_email_preference(session: Session, user: User, enabled: bool) -> User:
 
 
 def _admin_unit(session: Session, actor: User, unit_id: int) -> None:
-    if actor.role != "admin":
-        raise NotAllowed("仅管理员可以进行此操作")
+    roles.require_admin(actor)
     if session.get(Unit, unit_id) is None:
         raise NotFound("预算单位不存在")
 

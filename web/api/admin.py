@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+import roles
 from web.api import make_blueprint
 from web.api.common import caller, session
 from web.api.schemas import BureauIn, BureauOut, UnitIn, UnitOut, UserIn, UserOut
 from workflow import accounts
-from workflow.errors import NotAllowed
 from workflow.models import Bureau, Unit, User
 
 blp = make_blueprint("admin", "系统管理：财政局、预算单位、用户")
 
 
 def _admin():
-    user = caller()
-    if user.role != "admin":
-        raise NotAllowed("仅管理员可以进行此操作")
-    return user
+    return roles.require_admin(caller())
 
 
 def _fetch(model, object_id: int, label: str):

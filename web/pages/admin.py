@@ -12,7 +12,7 @@ from web.database import db
 from web.pages.common import require_login, status_of
 from web.pages.forms import BureauForm, UnitForm, UserForm, options
 from workflow import accounts
-from workflow.errors import JixiaoError, NotAllowed, NotFound
+from workflow.errors import JixiaoError, NotFound
 from workflow.models import Bureau, Unit, User
 
 bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
@@ -21,8 +21,7 @@ require_login(bp)
 
 @bp.before_request
 def _admins_only():
-    if not roles.is_admin(page_user()):
-        raise NotAllowed("仅管理员可以访问系统管理")
+    roles.require_admin(page_user(), "仅管理员可以访问系统管理")
 
 
 def _fetch(model: type, object_id: int, label: str):
