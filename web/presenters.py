@@ -25,9 +25,13 @@ def group_dict(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
-def evaluation_dict(session: Session, user: User, evaluation: Evaluation) -> dict[str, Any]:
+def evaluation_dict(
+    session: Session, user: User, evaluation: Evaluation, *, guards: bool = True
+) -> dict[str, Any]:
+    """The API's evaluation; `guards=False` (lists) leaves out the unmet guards, which can be
+    costly to work out (the report checks) and belong to one evaluation's page."""
     actions = evaluations.available_actions(session, user, evaluation)
-    return {
+    body = {
         "id": evaluation.id,
         "unit_id": evaluation.unit_id,
         "unit_name": evaluation.unit.name,
@@ -47,8 +51,10 @@ def evaluation_dict(session: Session, user: User, evaluation: Evaluation) -> dic
         "approval_policy": evaluation.approval_policy,
         "available_actions": actions,
         "return_targets": return_targets(evaluation.state) if "return" in actions else [],
-        "unmet_guards": unmet_guards(session, evaluation) if "advance" in actions else [],
         "group": group_dict(evaluation),
         "created_at": evaluation.created_at,
         "updated_at": evaluation.updated_at,
     }
+    if guards:
+        body["unmet_guards"] = unmet_guards(session, evaluation) if "advance" in actions else []
+    return body
