@@ -19,7 +19,8 @@ from sqlalchemy.engine import make_url
 from web import create_app, database
 from workflow import accounts, evaluations, migrate
 from workflow.db import make_engine, make_sessionmaker, normalize_url
-from workflow.models import Base
+from workflow.indicator_templates import built_in_rows
+from workflow.models import Base, IndicatorTemplate
 
 PASSWORD = "secret-pass-1"
 # Cheap hashes keep hundreds of logins fast; production keeps scrypt.
@@ -68,6 +69,8 @@ def db_url(database_url, tmp_path) -> str:
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # what the migrations insert, as a fresh database has it
+        conn.execute(IndicatorTemplate.__table__.insert(), built_in_rows())
     engine.dispose()
     return database_url
 

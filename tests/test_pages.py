@@ -75,6 +75,9 @@ PROTECTED = [
     "/admin/units/1/edit",
     "/admin/users",
     "/admin/users/new",
+    "/admin/templates",
+    "/admin/templates/new",
+    "/admin/templates/xueliang/edit",
 ]
 
 
@@ -470,6 +473,9 @@ ADMIN_PAGES = [
     "/admin/units/new",
     "/admin/users",
     "/admin/users/new",
+    "/admin/templates",
+    "/admin/templates/new",
+    "/admin/templates/xueliang/edit",
 ]
 
 

@@ -36,6 +36,7 @@ AUDIT_LABELS = {
     "task_transferred": "转交任务",
     "task_completed": "完成任务",
     "task_reopened": "重新打开任务",
+    "task_section_set": "指定报告章节",
     "report_drafted": "生成报告初稿",
     "report_section_saved": "修改报告章节",
     "report_problem_added": "添加问题或建议",

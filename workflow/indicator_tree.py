@@ -19,8 +19,8 @@ from workflow.db import unit_of_work
 from workflow.errors import InvalidInput
 from workflow.evaluations import audit, get_visible, require
 from workflow.guards import register
+from workflow.indicator_templates import get_template
 from workflow.indicators import (
-    get_template,
     is_branch,
     iter_leaves,
     node_weight,
@@ -160,10 +160,11 @@ def copy_template(
     template_key: str,
     client_addr: str | None = None,
 ) -> IndicatorSystem:
-    """从模板复制: replace the tree with a copy of a template (共性指标框架、单位自评、雪亮工程)."""
+    """从模板复制: replace the tree with a copy of a kept template (共性指标框架、单位自评、雪亮工程
+    or one an administrator added)."""
     evaluation = get_visible(session, actor, evaluation_id)
     require(actor, "edit_indicators", evaluation)
-    template = get_template(template_key)
+    template = get_template(session, template_key)
     comment = f"从模板“{template.title}”复制"
     return _replace(
         session,

@@ -12,6 +12,7 @@ import copy
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -235,13 +236,21 @@ def _level1_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class Template:
-    """A template kept by administrators and copied into an evaluation (`indicators()`)."""
+    """A template copied into an evaluation (`indicators()`).
+
+    The ones below (`TEMPLATES`) are the built-in data; administrators keep the templates in
+    the database (`workflow.indicator_templates`), which hands them out as this same value.
+    """
 
     key: str
     title: str
     kinds: tuple[str, ...]  # evaluation kinds it suits: unit_self, department, finance
     description: str
     tree: tuple[dict[str, Any], ...]
+    built_in: bool = True  # False for the templates administrators added
+    updated_by: int | None = None  # user id
+    updated_by_name: str | None = None
+    updated_at: datetime | None = None
 
     def indicators(self) -> list[dict[str, Any]]:
         """A fresh deep copy of the tree, safe to edit."""
@@ -254,6 +263,9 @@ class Template:
             "kinds": list(self.kinds),
             "description": self.description,
             "indicators": self.indicators(),
+            "built_in": self.built_in,
+            "updated_by": self.updated_by,
+            "updated_at": self.updated_at,
         }
 
 
@@ -698,11 +710,12 @@ TEMPLATES: dict[str, Template] = {
 
 
 def list_templates() -> list[Template]:
+    """The built-in templates as data (the app reads the kept ones: `indicator_templates`)."""
     return list(TEMPLATES.values())
 
 
 def get_template(key: str) -> Template:
-    """The template with this key; `NotFound` otherwise."""
+    """The built-in template with this key; `NotFound` otherwise."""
     try:
         return TEMPLATES[key]
     except KeyError:

@@ -344,6 +344,27 @@ class Indicator(Base):
         return self.level == 3
 
 
+class IndicatorTemplate(Base):
+    """指标模板: a tree kept by administrators and copied into an evaluation (从模板复制).
+
+    The built-in ones (共性指标框架、单位自评、雪亮工程, from `workflow.indicators.TEMPLATES`) are
+    inserted by the migration; they may be edited but not deleted.
+    """
+
+    __tablename__ = "indicator_templates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kinds: Mapped[list] = mapped_column(JSON)  # evaluation kinds it suits (EVALUATION_KINDS)
+    description: Mapped[str] = mapped_column(Text, default="")
+    tree: Mapped[list] = mapped_column(JSON)  # level-1 nodes in the API shape
+    built_in: Mapped[bool] = mapped_column(default=False)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    updated_by: Mapped[User | None] = relationship()
+
+
 class IndicatorScore(Base):
     """三级指标得分: the scorer's inputs and the computed score, or 不适用 with its reason."""
 
@@ -396,6 +417,7 @@ class Task(Base):
     """工作任务 of the working group (资料收集、现场核验、问卷、底稿、报告章节、打分).
 
     `open` is in the pool (no assignee), `claimed` is held by its assignee, `done` is complete.
+    A 报告章节 task names its report section (`section`); no other kind has one.
     """
 
     __tablename__ = "tasks"
@@ -408,12 +430,15 @@ class Task(Base):
             name="assignee",
         ),
         CheckConstraint("(status = 'done') = (completed_at IS NOT NULL)", name="completed"),
+        CheckConstraint("kind = 'report_section' OR section IS NULL", name="section"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(
         ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(20))
+    #: 报告章节 tasks: the key of the report section to write (`report_draft.outline`).
+    section: Mapped[str | None] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -30,7 +30,7 @@ from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, Not
 from workflow.evaluations import audit, get_visible
 from workflow.guards import register
 from workflow.machine import STATES, ActionContext, on_enter
-from workflow.models import Evaluation, User
+from workflow.models import TASK_STATUSES, Evaluation, Task, User
 from workflow.report_models import (
     PROBLEM_KINDS,
     ArchivedReport,
@@ -79,6 +79,24 @@ def comments_of(session: Session, evaluation: Evaluation) -> list[ReportComment]
             .order_by(ReportComment.round, ReportComment.id)
         )
     )
+
+
+def section_tasks(session: Session, evaluation: Evaluation) -> dict[str, list[Task]]:
+    """The open 报告章节 tasks (not done) of each section: who is writing it."""
+    assigned: dict[str, list[Task]] = {}
+    for task in session.scalars(
+        select(Task)
+        .where(
+            Task.evaluation_id == evaluation.id,
+            Task.kind == "report_section",
+            Task.section.is_not(None),
+            Task.status != "done",
+        )
+        .options(selectinload(Task.assignee))
+        .order_by(Task.id)
+    ):
+        assigned.setdefault(task.section, []).append(task)
+    return assigned
 
 
 def archived_report(session: Session, evaluation: Evaluation) -> ArchivedReport | None:
@@ -253,6 +271,25 @@ def _hand_stated(
     return checks
 
 
+def _is_empty(section: ReportSection | None, problem_kinds: set[str]) -> bool:
+    """尚未填写: no text, and (for 存在的问题/有关建议) no listed item of its kind either."""
+    if section is None:
+        return True
+    has_items = report_draft.ITEM_SECTIONS.get(section.key) in problem_kinds
+    return not section.body.strip() and not has_items
+
+
+def section_is_empty(session: Session, evaluation: Evaluation, key: str) -> bool:
+    """Is the section still empty (or not drafted yet)? The same test as the `empty_section`
+    check."""
+    section = session.scalar(
+        select(ReportSection).where(
+            ReportSection.evaluation_id == evaluation.id, ReportSection.key == key
+        )
+    )
+    return _is_empty(section, {p.kind for p in problems_of(session, evaluation)})
+
+
 def checks_of(session: Session, evaluation: Evaluation) -> list[Check]:
     """Everything that still blocks submission of the report, all at once."""
     sections = sections_of(session, evaluation)
@@ -264,8 +301,7 @@ def checks_of(session: Session, evaluation: Evaluation) -> list[Check]:
     kinds = {p.kind for p in problems}
     checks: list[Check] = []
     for number, section in enumerate(sections, start=1):
-        has_items = report_draft.ITEM_SECTIONS.get(section.key) in kinds
-        if not section.body.strip() and not has_items:
+        if _is_empty(section, kinds):
             checks.append(Check("empty_section", f"{_label(section, number)}尚未填写", section.key))
             continue
         stale, rest = _stale_figures(section, number, current.get(section.key, {}))
@@ -328,9 +364,25 @@ def problem_dict(problem: ReportProblem) -> dict[str, Any]:
     }
 
 
+def section_task_dict(task: Task) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "title": task.title,
+        "assignee": task.assignee_id,
+        "assignee_name": _user_name(task.assignee),
+        "status": task.status,
+        "status_label": TASK_STATUSES[task.status],
+        "due_date": task.due_date,
+    }
+
+
 def section_dict(
-    section: ReportSection, number: int, comments: list[ReportComment] = ()
+    section: ReportSection,
+    number: int,
+    comments: list[ReportComment] = (),
+    tasks: dict[str, list[Task]] | None = None,
 ) -> dict[str, Any]:
+    """A section; `tasks` (open 报告章节 tasks by section) says who it is assigned to."""
     return {
         "key": section.key,
         "number": report_draft.numeral(number),
@@ -342,6 +394,7 @@ def section_dict(
         "updated_at": section.updated_at,
         "generated": section.updated_by_id is None and section.version == 1,
         "comments": [comment_dict(c) for c in comments if c.section_key == section.key],
+        "tasks": [section_task_dict(t) for t in (tasks or {}).get(section.key, [])],
     }
 
 
@@ -350,6 +403,7 @@ def report_view(session: Session, actor: User, evaluation_id: int) -> dict[str, 
     evaluation = get_visible(session, actor, evaluation_id)
     sections = sections_of(session, evaluation)
     comments = comments_of(session, evaluation)
+    tasks = section_tasks(session, evaluation)
     archive = archived_report(session, evaluation)
     editable = can_edit(actor, evaluation)
     return {
@@ -359,7 +413,7 @@ def report_view(session: Session, actor: User, evaluation_id: int) -> dict[str, 
         "round": evaluation.round,
         "editable": editable,
         "can_comment": can_comment(actor, evaluation),
-        "sections": [section_dict(s, n, comments) for n, s in enumerate(sections, start=1)],
+        "sections": [section_dict(s, n, comments, tasks) for n, s in enumerate(sections, start=1)],
         "problems": [problem_dict(p) for p in problems_of(session, evaluation)],
         "checks": [c.as_dict() for c in checks_of(session, evaluation)]
         if evaluation.state == "reporting"
@@ -443,7 +497,8 @@ def save_section(
         )
     session.refresh(section, ["updated_by"])
     comments = comments_of(session, evaluation)
-    return section_dict(section, _number(session, evaluation, section), comments)
+    tasks = section_tasks(session, evaluation)
+    return section_dict(section, _number(session, evaluation, section), comments, tasks)
 
 
 def section_versions(

@@ -3,6 +3,9 @@
 A task is `open` in the pool (no assignee), `claimed` while someone holds it, `done` when
 completed with a result note and optional 佐证材料. Every event goes into the evaluation's audit
 timeline. Leaving `implementation` needs every required task done.
+
+A 报告章节 task names the report section it is for (a key of the outline for the evaluation's
+kind); it can be completed only once that section has text.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 import roles
-from workflow import clock, documents
+from workflow import clock, documents, report_draft, reports
 from workflow.db import unit_of_work
-from workflow.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound
 from workflow.evaluations import audit, get_visible, require
 from workflow.guards import register
 from workflow.models import (
@@ -35,7 +38,8 @@ from workflow.models import (
 
 @dataclass
 class TaskSpec:
-    """A new task: kind (资料收集、现场核验…), title, assignee (None = 任务池), due date."""
+    """A new task: kind (资料收集、现场核验…), title, assignee (None = 任务池), due date, and for
+    a 报告章节 task the key of its report section."""
 
     kind: str
     title: str
@@ -43,6 +47,7 @@ class TaskSpec:
     assignee_id: int | None = None
     due_date: date | None = None
     required: bool = True
+    section: str | None = None
 
 
 def kind_label(kind: str) -> str:
@@ -51,6 +56,18 @@ def kind_label(kind: str) -> str:
 
 def status_label(status: str) -> str:
     return TASK_STATUSES.get(status, status)
+
+
+def section_choices(evaluation: Evaluation) -> list[tuple[str, str]]:
+    """The report sections a 报告章节 task may name: the outline for the evaluation's kind."""
+    return list(report_draft.outline(evaluation.kind))
+
+
+def section_title(task: Task) -> str | None:
+    """The title of the task's report section (its key if the outline no longer has it)."""
+    if task.section is None:
+        return None
+    return dict(section_choices(task.evaluation)).get(task.section, task.section)
 
 
 def is_overdue(task: Task) -> bool:
@@ -129,7 +146,39 @@ def can_reopen(actor: User, task: Task) -> bool:
     return task.status == "done" and roles.can(actor, "manage_tasks", task.evaluation)
 
 
+def can_set_section(actor: User, task: Task) -> bool:
+    """The 组长 may point a 报告章节 task that is not done at another section."""
+    return (
+        task.kind == "report_section"
+        and task.status != "done"
+        and roles.can(actor, "manage_tasks", task.evaluation)
+    )
+
+
+def completion_blockers(session: Session, task: Task) -> list[str]:
+    """Why the task cannot be completed yet, whoever holds it: a 报告章节 task's section is
+    still empty (or the report is not drafted yet)."""
+    if task.kind != "report_section" or task.section is None:
+        return []
+    if not reports.section_is_empty(session, task.evaluation, task.section):
+        return []
+    return [f"报告章节“{section_title(task)}”尚未填写，请先在报告撰写中填写该章节，再完成任务"]
+
+
 # --- writing ------------------------------------------------------------------------------------
+
+
+def _section_problems(evaluation: Evaluation, kind: str, section: str | None) -> list[str]:
+    """A 报告章节 task needs a section of the outline; no other kind may have one."""
+    if kind != "report_section":
+        return ["section：只有“报告章节”任务可以指定报告章节"] if section else []
+    keys = "、".join(f"{key}（{title}）" for key, title in section_choices(evaluation))
+    if not section:
+        return [f"section：“报告章节”任务须指定报告章节，可选 {keys}"]
+    if section not in dict(section_choices(evaluation)):
+        kind_label = report_draft.EVALUATION_KINDS[evaluation.kind]
+        return [f"section：{kind_label}报告没有章节“{section}”，可选 {keys}"]
+    return []
 
 
 def _check_spec(evaluation: Evaluation, spec: TaskSpec) -> None:
@@ -137,6 +186,8 @@ def _check_spec(evaluation: Evaluation, spec: TaskSpec) -> None:
     if spec.kind not in TASK_KINDS:
         kinds = "、".join(f"{key}（{label}）" for key, label in TASK_KINDS.items())
         problems.append(f"kind：任务类型应为 {kinds}")
+    else:
+        problems += _section_problems(evaluation, spec.kind, spec.section)
     if not spec.title.strip():
         problems.append("title：任务标题不能为空")
     if spec.assignee_id is not None and not roles.is_group_worker(spec.assignee_id, evaluation):
@@ -180,6 +231,7 @@ def create_task(
     task = Task(
         evaluation=evaluation,
         kind=spec.kind,
+        section=spec.section or None,
         title=spec.title.strip(),
         description=spec.description.strip(),
         assignee_id=spec.assignee_id,
@@ -199,6 +251,7 @@ def create_task(
         client_addr=client_addr,
         assignee=spec.assignee_id,
         kind=spec.kind,
+        section=task.section,
     )
     return task
 
@@ -272,6 +325,48 @@ def transfer_task(
     return task
 
 
+@unit_of_work
+def set_task_section(
+    session: Session,
+    actor: User,
+    task_id: int,
+    section: str,
+    expected_version: int | None = None,
+    client_addr: str | None = None,
+) -> Task:
+    """指定章节: the 组长 sets or changes the report section of a 报告章节 task not yet done."""
+    task = _editable(session, actor, task_id, expected_version)
+    if task.kind != "report_section":
+        raise InvalidInput("只有“报告章节”任务可以指定报告章节", details=["section"])
+    if task.status == "done":
+        raise Conflict("任务已完成，不能更改章节；如需更改请先重新打开", code="task_done")
+    if not can_set_section(actor, task):
+        raise NotAllowed("只有组长可以指定任务的报告章节")
+    problems = _section_problems(task.evaluation, task.kind, section)
+    if problems:
+        raise InvalidInput("；".join(problems), details=problems)
+    if section != task.section:
+        previous = task.section
+        task.section = section
+        session.flush()
+        _event(
+            session,
+            task,
+            actor,
+            "task_section_set",
+            comment=f"报告章节：{section_title(task)}",
+            client_addr=client_addr,
+            **{"from": previous, "to": section},
+        )
+    return task
+
+
+def _require_completable(session: Session, task: Task) -> None:
+    blockers = completion_blockers(session, task)
+    if blockers:
+        raise GuardFailed(blockers[0], code="section_empty", details=blockers)
+
+
 def _evidence(session: Session, task: Task, document_ids: list[int]) -> list[Document]:
     documents = []
     for document_id in dict.fromkeys(document_ids):
@@ -304,6 +399,7 @@ def complete_task(
         raise NotAllowed("请先领取任务" if task.status == "open" else "只有任务负责人可以完成任务")
     if not (note or "").strip():
         raise InvalidInput("完成任务须填写结果说明", details=["note：必填"])
+    _require_completable(session, task)
     documents = _evidence(session, task, document_ids or [])
     attached = {a.document_id for a in task.attachments}
     task.attachments.extend(
@@ -340,8 +436,12 @@ def complete_task_with_files(
     """完成任务 from the page: store the uploaded 佐证材料 (category `evidence`) and complete the
     task with them, in one transaction."""
     task = _editable(session, actor, task_id, expected_version)
-    if task.status != "done" and not can_complete(actor, task):  # before any file is stored
-        raise NotAllowed("请先领取任务" if task.status == "open" else "只有任务负责人可以完成任务")
+    if task.status != "done":  # before any file is stored
+        if not can_complete(actor, task):
+            raise NotAllowed(
+                "请先领取任务" if task.status == "open" else "只有任务负责人可以完成任务"
+            )
+        _require_completable(session, task)
     uploaded = [
         documents.add_document(
             session, actor, task.evaluation_id, "evidence", name, stream, store, client_addr

@@ -18,12 +18,13 @@ from web.api.schemas import (
     ScoreIn,
     ScoreOut,
     SurveyCsvForm,
+    TemplateEditIn,
+    TemplateIn,
     TemplateOut,
 )
 from web.auth import client_addr
-from workflow import indicator_tree, scorecards
+from workflow import indicator_templates, indicator_tree, scorecards
 from workflow.errors import InvalidInput
-from workflow.indicators import list_templates
 from workflow.scorecard_excel import scorecard_workbook
 
 blp = make_blueprint("indicators", "评价指标体系、打分、评分定稿与评分表")
@@ -60,12 +61,58 @@ class Indicators(MethodView):
         return _system(system)
 
 
+def _template_fields(data: dict) -> indicator_templates.TemplateFields:
+    return indicator_templates.TemplateFields(
+        title=data["title"],
+        kinds=data["kinds"],
+        description=data["description"],
+        indicators=data["indicators"],
+    )
+
+
 @blp.route("/indicator-templates")
-@blp.response(200, TemplateOut(many=True))
-def templates():
-    """Indicator templates: 共性指标框架, 单位自评, 雪亮工程."""
-    caller()
-    return [template.as_dict() for template in list_templates()]
+class Templates(MethodView):
+    @blp.response(200, TemplateOut(many=True))
+    def get(self):
+        """Indicator templates: 共性指标框架, 单位自评, 雪亮工程 and those administrators added."""
+        caller()
+        return [t.as_dict() for t in indicator_templates.list_templates(session())]
+
+    @blp.arguments(TemplateIn)
+    @blp.response(201, TemplateOut)
+    @document_errors(blp, 400, 403)
+    def post(self, data):
+        """Add a template (administrators); every problem is listed in `details`."""
+        template = indicator_templates.save_template(
+            session(), caller(), data["key"], _template_fields(data), create=True
+        )
+        return template.as_dict()
+
+
+@blp.route("/indicator-templates/<key>")
+class TemplateItem(MethodView):
+    @blp.response(200, TemplateOut)
+    @document_errors(blp, 404)
+    def get(self, key):
+        """One template with its tree."""
+        caller()
+        return indicator_templates.get_template(session(), key).as_dict()
+
+    @blp.arguments(TemplateEditIn)
+    @blp.response(200, TemplateOut)
+    @document_errors(blp, 400, 403, 404)
+    def put(self, data, key):
+        """Edit a template, built-in ones too (administrators); the key stays."""
+        template = indicator_templates.save_template(
+            session(), caller(), key, _template_fields(data)
+        )
+        return template.as_dict()
+
+    @blp.response(204)
+    @document_errors(blp, 400, 403, 404)
+    def delete(self, key):
+        """Delete a template an administrator added; a built-in one is refused (400)."""
+        indicator_templates.delete_template(session(), caller(), key)
 
 
 @blp.route("/evaluations/<int:evaluation_id>/indicators/from-template/<template>", methods=["POST"])

@@ -36,6 +36,18 @@ class CommentOut(Schema):
     at = fields.DateTime()
 
 
+class SectionTaskOut(Schema):
+    """An open 报告章节 task of the section: who is assigned to write it."""
+
+    id = fields.Integer()
+    title = fields.String()
+    assignee = fields.Integer(allow_none=True, metadata={"description": "null: 任务池"})
+    assignee_name = fields.String(allow_none=True)
+    status = fields.String()
+    status_label = fields.String()
+    due_date = fields.Date(allow_none=True)
+
+
 class SectionOut(Schema):
     key = fields.String()
     number = fields.String(metadata={"description": "一、二、…"})
@@ -47,6 +59,9 @@ class SectionOut(Schema):
     updated_at = fields.DateTime()
     generated = fields.Boolean()
     comments = fields.List(fields.Nested(CommentOut))
+    tasks = fields.List(
+        fields.Nested(SectionTaskOut), metadata={"description": "open 报告章节 tasks"}
+    )
 
 
 class ProblemOut(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from workflow import clock
+from workflow import clock, tasks
 from workflow.machine import ACTIONS, RETURN_TARGETS, STATES
 from workflow.models import (
     DOCUMENT_CATEGORIES,
@@ -243,6 +243,29 @@ class TemplateOut(Schema):
     kinds = fields.List(fields.String())
     description = fields.String()
     indicators = fields.List(fields.Nested(IndicatorNode))
+    built_in = fields.Boolean(metadata={"description": "内置模板: may be edited, not deleted"})
+    updated_by = fields.Integer(allow_none=True, metadata={"description": "user id"})
+    updated_at = fields.DateTime(allow_none=True)
+
+
+class TemplateEditIn(Schema):
+    """A template's fields; their content (title, kinds, the tree) is checked by the service,
+    so every problem comes back at once in `details`."""
+
+    title = fields.String(required=True)
+    kinds = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": f"evaluation kinds it suits: {', '.join(EVALUATION_KINDS)}"},
+    )
+    description = fields.String(load_default="")
+    indicators = fields.List(fields.Nested(IndicatorNode), required=True)
+
+
+class TemplateIn(TemplateEditIn):
+    key = fields.String(
+        required=True, metadata={"description": "模板代码: ^[a-z0-9_]{2,40}$, never changes"}
+    )
 
 
 class ScoreIn(Schema):
@@ -344,6 +367,11 @@ class TaskIn(Schema):
     )
     due_date = fields.Date(load_default=None, allow_none=True)
     required = fields.Boolean(load_default=True)
+    section = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "报告章节 tasks only (required there): a report section key"},
+    )
 
 
 class TaskListQuery(Schema):
@@ -372,11 +400,17 @@ class TaskReopenIn(TaskVersionIn):
     reason = fields.String(required=True)
 
 
+class TaskSectionIn(TaskVersionIn):
+    section = fields.String(required=True, metadata={"description": "a report section key"})
+
+
 class TaskOut(Schema):
     id = fields.Integer()
     evaluation_id = fields.Integer()
     kind = fields.String()
     kind_label = fields.Function(lambda t: TASK_KINDS.get(t.kind, t.kind))
+    section = fields.String(allow_none=True, metadata={"description": "报告章节 tasks"})
+    section_title = fields.Function(tasks.section_title)
     title = fields.String()
     description = fields.String()
     assignee = fields.Integer(attribute="assignee_id", allow_none=True)

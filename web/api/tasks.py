@@ -1,4 +1,5 @@
-"""Tasks API (工作任务): per evaluation, my tasks; claim, transfer, complete, reopen."""
+"""Tasks API (工作任务): per evaluation, my tasks; claim, transfer, complete, reopen, and the
+report section of a 报告章节 task."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from web.api.schemas import (
     TaskListQuery,
     TaskOut,
     TaskReopenIn,
+    TaskSectionIn,
     TaskTransferIn,
     TaskVersionIn,
 )
@@ -33,7 +35,8 @@ class EvaluationTasks(MethodView):
     @blp.response(201, TaskOut)
     @document_errors(blp, 400, 403, 404)
     def post(self, data, evaluation_id):
-        """Create a task (组长): `assignee` a group member, or null for the pool."""
+        """Create a task (组长): `assignee` a group member, or null for the pool; a 报告章节 task
+        (`report_section`) names its report `section` (a key of the report outline)."""
         spec = tasks.TaskSpec(
             kind=data["kind"],
             title=data["title"],
@@ -41,6 +44,7 @@ class EvaluationTasks(MethodView):
             assignee_id=data["assignee"],
             due_date=data["due_date"],
             required=data["required"],
+            section=data["section"],
         )
         return tasks.create_task(session(), caller(), evaluation_id, spec, client_addr())
 
@@ -85,7 +89,8 @@ def transfer(data, task_id):
 @blp.response(200, TaskOut)
 @document_errors(blp, 400, 403, 404, 409)
 def complete(data, task_id):
-    """Complete a task with a result note and evidence documents (category `evidence`)."""
+    """Complete a task with a result note and evidence documents (category `evidence`); a 报告章节
+    task only once its section has text (409 `section_empty` otherwise)."""
     return tasks.complete_task(
         session(),
         caller(),
@@ -105,4 +110,15 @@ def reopen(data, task_id):
     """Reopen a done task (组长), with a reason."""
     return tasks.reopen_task(
         session(), caller(), task_id, data["reason"], data["version"], client_addr()
+    )
+
+
+@blp.route("/tasks/<int:task_id>/section", methods=["POST"])
+@blp.arguments(TaskSectionIn)
+@blp.response(200, TaskOut)
+@document_errors(blp, 400, 403, 404, 409)
+def set_section(data, task_id):
+    """Set or change the report section of a 报告章节 task not yet done (组长)."""
+    return tasks.set_task_section(
+        session(), caller(), task_id, data["section"], data["version"], client_addr()
     )

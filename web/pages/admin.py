@@ -1,7 +1,8 @@
-"""系统管理: 财政局, 预算单位, 用户 (administrators only)."""
+"""系统管理: 财政局, 预算单位, 用户, 指标模板 (administrators only)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -10,10 +11,11 @@ import roles
 from web.auth import page_user
 from web.database import db
 from web.pages.common import require_login, status_of
-from web.pages.forms import BureauForm, UnitForm, UserForm, options
-from workflow import accounts
+from web.pages.forms import BureauForm, IndicatorTemplateForm, UnitForm, UserForm, options
+from workflow import accounts, indicator_templates
 from workflow.errors import JixiaoError, NotFound
-from workflow.models import Bureau, Unit, User
+from workflow.indicators import Template, iter_leaves
+from workflow.models import EVALUATION_KINDS, Bureau, Unit, User
 
 bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
 require_login(bp)
@@ -31,7 +33,14 @@ def _fetch(model: type, object_id: int, label: str):
     return obj
 
 
-def _form_page(form, title: str, back: str, save: Callable[[], object]):
+def _form_page(
+    form,
+    title: str,
+    back: str,
+    save: Callable[[], object],
+    page: str = "admin/form.html",
+    **context,
+):
     """The create/edit page of any admin object: save on a valid POST, else show the form.
 
     A refusal from the service re-renders the form with its Chinese message and the input kept.
@@ -46,9 +55,8 @@ def _form_page(form, title: str, back: str, save: Callable[[], object]):
             flash(f"{title}：已保存", "success")
             return redirect(back)
     status = status_of(error) if error else (400 if form.is_submitted() else 200)
-    return render_template("admin/form.html", form=form, title=title, back=back, error=error), (
-        status
-    )
+    html = render_template(page, form=form, title=title, back=back, error=error, **context)
+    return html, status
 
 
 @bp.route("/")
@@ -138,3 +146,67 @@ def user_form(user_id: int | None = None):
         return accounts.save_user(db(), page_user(), fields, user_id)
 
     return _form_page(form, "编辑用户" if user else "新增用户", url_for(".users"), save)
+
+
+# 指标模板 ------------------------------------------------------------------------------------
+
+
+@bp.route("/templates")
+def templates():
+    return render_template(
+        "admin/templates.html",
+        templates=indicator_templates.list_templates(db()),
+        kinds=EVALUATION_KINDS,
+        leaf_count=lambda template: sum(1 for _ in iter_leaves(template.tree)),
+    )
+
+
+def _template_data(template: Template | None) -> dict | None:
+    if template is None:
+        return None
+    return {
+        "title": template.title,
+        "kinds": list(template.kinds),
+        "description": template.description,
+        "tree": json.dumps(template.indicators(), ensure_ascii=False, indent=2),
+    }
+
+
+@bp.route("/templates/new", methods=["GET", "POST"])
+@bp.route("/templates/<key>/edit", methods=["GET", "POST"])
+def template_form(key: str | None = None):
+    """Add or edit a 指标模板: title, kinds and the tree as JSON; problems listed at once."""
+    template = indicator_templates.get_template(db(), key) if key else None
+    form = IndicatorTemplateForm(data=_template_data(template))
+    if template is not None:
+        del form.key  # a template's key never changes
+
+    def save():
+        fields = indicator_templates.TemplateFields(
+            title=form.title.data or "",
+            kinds=form.kinds.data or [],
+            description=form.description.data or "",
+            indicators=form.tree.parsed,
+        )
+        new_key = key or form.key.data or ""
+        return indicator_templates.save_template(
+            db(), page_user(), new_key, fields, create=template is None
+        )
+
+    title = f"编辑指标模板“{template.title}”" if template else "新增指标模板"
+    back = url_for(".templates")
+    return _form_page(form, title, back, save, "admin/template_form.html", template=template)
+
+
+@bp.route("/templates/<key>/delete", methods=["POST"])
+def template_delete(key: str):
+    """删除 a template an administrator added (the built-in ones are refused)."""
+    try:
+        indicator_templates.delete_template(db(), page_user(), key)
+    except NotFound:
+        raise
+    except JixiaoError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".template_form", key=key))
+    flash("指标模板已删除", "success")
+    return redirect(url_for(".templates"))

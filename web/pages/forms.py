@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -19,7 +21,14 @@ from wtforms import (
     widgets,
 )
 from wtforms.meta import DefaultMeta
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from roles import ROLE_LABELS
 from workflow.approvals import POLICY_LABELS
@@ -150,3 +159,35 @@ class UserForm(Form):
     bureau_id = SelectField("所属财政局（财政局审核人）", coerce=_optional_int)
     password = PasswordField("密码")
     active = BooleanField("启用", default=True)
+
+
+class JSONTextAreaField(TextAreaField):
+    """A textarea holding JSON: the text is kept as typed, the parsed value is `parsed`."""
+
+    parsed: object = None
+
+    def pre_validate(self, form) -> None:
+        if not (self.data or "").strip():
+            raise ValidationError("请填写指标体系（JSON）")
+        try:
+            self.parsed = json.loads(self.data or "")
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                f"不是有效的 JSON：第{exc.lineno}行第{exc.colno}列附近有误"
+            ) from None
+
+
+class IndicatorTemplateForm(Form):
+    """指标模板 (系统管理): the tree is edited as JSON in the API shape."""
+
+    key = StringField(
+        "模板代码", description="2～40位小写字母、数字或下划线，例如 road_building；保存后不能修改"
+    )
+    title = StringField("模板名称")
+    kinds = MultiCheckboxField("适用评价类型", choices=options(EVALUATION_KINDS.items()))
+    description = TextAreaField("说明")
+    tree = JSONTextAreaField(
+        "指标体系（JSON）",
+        description="一级指标的列表，与 /api/v1/evaluations/{id}/indicators 的 indicators 相同；"
+        "模板不指定打分人",
+    )

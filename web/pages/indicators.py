@@ -26,9 +26,9 @@ from web.pages.indicator_forms import (
     score_inputs,
     tree_from_rows,
 )
-from workflow import evaluations, indicator_tree, scorecards
+from workflow import evaluations, indicator_templates, indicator_tree, scorecards
 from workflow.errors import InvalidInput, JixiaoError, NotAllowed, NotFound
-from workflow.indicators import list_templates, node_weight, self_evaluation_weight_warnings
+from workflow.indicators import node_weight, self_evaluation_weight_warnings
 from workflow.models import RULE_TYPES, Evaluation, Indicator, IndicatorScore, User
 from workflow.scorecard_excel import scorecard_workbook
 from workflow.scoring import (
@@ -138,7 +138,8 @@ def _card_leaves(levels: list[dict[str, Any]]):
 
 def _template_form() -> TemplateForm:
     form = TemplateForm()
-    form.template.choices = options((t.key, t.title) for t in list_templates())
+    templates = indicator_templates.list_templates(db())
+    form.template.choices = options((t.key, t.title) for t in templates)
     return form
 
 
@@ -167,7 +168,7 @@ def _render_system(evaluation_id: int, template_form=None, error=None, status: i
         "scorers": _scorer_names(evaluation),
         "rule_label": rule_label,
         "template_form": template_form or _template_form(),
-        "templates": list_templates(),
+        "templates": indicator_templates.list_templates(session),
         "error": error,
     }
     return render_template("indicators/system.html", **context), status
@@ -188,7 +189,7 @@ def copy_template(evaluation_id: int):
         except JixiaoError as exc:
             error = exc
         else:
-            title = {t.key: t.title for t in list_templates()}[form.template.data]
+            title = indicator_templates.get_template(db(), form.template.data).title
             flash(f"已从模板“{title}”复制评价指标体系", "success")
             return redirect(url_for(".system", evaluation_id=evaluation_id))
     status = status_of(error) if error else 400

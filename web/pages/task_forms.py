@@ -1,4 +1,4 @@
-"""Forms of the 工作任务 pages: 分派、领取、转交、完成、重新打开."""
+"""Forms of the 工作任务 pages: 分派、领取、转交、完成、重新打开, 指定报告章节."""
 
 from __future__ import annotations
 
@@ -14,11 +14,19 @@ class TaskForm(Form):
     """分派任务 (组长): to a member, or to the 任务池 for anyone in the group to claim."""
 
     kind = SelectField("任务类型", choices=options(TASK_KINDS.items()))
+    section = SelectField("报告章节", validate_choice=False)
     title = StringField("任务标题", validators=[DataRequired("请填写任务标题"), Length(max=200)])
     description = TextAreaField("任务说明")
     assignee = SelectField("负责人", coerce=_optional_int, validate_choice=False)
     due_date = DateField("完成期限", validators=[Optional()])
     required = BooleanField("必做任务（推进至分析评价前须完成）", default=True)
+
+
+class SectionForm(Form):
+    """指定报告章节 (组长) of a 报告章节 task."""
+
+    section = SelectField("报告章节", validate_choice=False)
+    version = HiddenField()
 
 
 class ClaimForm(Form):

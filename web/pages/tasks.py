@@ -1,4 +1,5 @@
-"""工作任务 pages: 分派任务 (组长), the task page (领取、转交、完成、重新打开, its history),
+"""工作任务 pages: 分派任务 (组长), the task page (领取、转交、完成、重新打开、指定报告章节, its
+history),
 the evaluation page's 任务 card and the 我的任务 / 可认领的任务 sections of 我的待办."""
 
 from __future__ import annotations
@@ -19,18 +20,30 @@ from web.pages.task_forms import (
     ClaimForm,
     CompleteForm,
     ReopenForm,
+    SectionForm,
     TaskForm,
     TransferForm,
     uploaded,
 )
-from workflow import evaluations, tasks
+from workflow import evaluations, reports, tasks
 from workflow.errors import JixiaoError, NotAllowed, NotFound
 from workflow.models import Evaluation, Task, User
+from workflow.report_draft import numeral
 
 bp = Blueprint("task_pages", __name__)
 require_login(bp)
 
 POOL = "（任务池：组内成员自行领取）"
+NO_SECTION = "（仅“报告章节”任务选择）"
+
+
+def section_options(evaluation: Evaluation, blank: str | None = None) -> list:
+    """The report sections of the evaluation's outline, numbered as in the report."""
+    sections = [
+        (key, f"{numeral(n)}、{title}")
+        for n, (key, title) in enumerate(tasks.section_choices(evaluation), start=1)
+    ]
+    return options([("", blank), *sections] if blank else sections)
 
 
 # --- on other pages -----------------------------------------------------------------------------
@@ -74,6 +87,7 @@ def new(evaluation_id: int):
         raise NotAllowed("只有组长可以分派任务，且评价须处于办理阶段")
     form = TaskForm()
     form.assignee.choices = options([("", POOL), *group_people(evaluation)])
+    form.section.choices = section_options(evaluation, NO_SECTION)
     error = None
     if form.validate_on_submit():
         spec = tasks.TaskSpec(
@@ -83,6 +97,7 @@ def new(evaluation_id: int):
             assignee_id=form.assignee.data,
             due_date=form.due_date.data,
             required=form.required.data,
+            section=form.section.data or None,
         )
         try:
             task = tasks.create_task(db(), user, evaluation_id, spec, client_addr())
@@ -116,11 +131,15 @@ def _render(task_id: int, posted: tuple[str, Any] | None = None, error=None, sta
         "transfer": TransferForm(formdata=None, prefix="transfer", version=task.version),
         "complete": CompleteForm(formdata=None, prefix="complete", version=task.version),
         "reopen": ReopenForm(formdata=None, prefix="reopen", version=task.version),
+        "section": SectionForm(
+            formdata=None, prefix="section", version=task.version, section=task.section
+        ),
     }
     if posted:
         name, form = posted
         form.version.data = task.version  # the page now shows the task as it is
         forms[name] = form
+    forms["section"].section.choices = section_options(task.evaluation)
     forms["transfer"].to.choices = options(
         [("", "（请选择接收人）")]
         + [(uid, label) for uid, label in group_people(task.evaluation) if uid != task.assignee_id]
@@ -138,11 +157,16 @@ def _render(task_id: int, posted: tuple[str, Any] | None = None, error=None, sta
         "error_form": posted[0] if posted and error else None,
         "history": history,
         "overdue": tasks.is_overdue(task),
+        "section_title": tasks.section_title(task),
+        "may_edit_section": reports.can_edit(user, task.evaluation),
+        "report_drafted": bool(task.section and reports.sections_of(session, task.evaluation)),
+        "blockers": tasks.completion_blockers(session, task) if task.status != "done" else [],
         "may": {
             "claim": tasks.can_claim(user, task),
             "transfer": tasks.can_transfer(user, task),
             "complete": tasks.can_complete(user, task),
             "reopen": tasks.can_reopen(user, task),
+            "set_section": tasks.can_set_section(user, task),
         },
     }
     return render_template("tasks/show.html", **context), status
@@ -229,4 +253,22 @@ def reopen(task_id: int):
             client_addr(),
         ),
         "任务已重新打开",
+    )
+
+
+@bp.route("/tasks/<int:task_id>/section", methods=["POST"])
+def set_section(task_id: int):
+    return _act(
+        task_id,
+        "section",
+        SectionForm(prefix="section"),
+        lambda form: tasks.set_task_section(
+            db(),
+            page_user(),
+            task_id,
+            form.section.data or "",
+            version_of(form.version),
+            client_addr(),
+        ),
+        "已指定报告章节",
     )
