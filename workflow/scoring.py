@@ -342,7 +342,7 @@ def score_tiered(
     return ScoreResult(
         score=q2(value),
         actual=None,
-        rate=q2(value / weight * HUNDRED) if weight else None,
+        rate=percentage(value, weight),
         details={"band": band, "band_title": BANDS[band][2]},
     )
 
@@ -371,7 +371,7 @@ def score_deduction(
     return ScoreResult(
         score=q2(score),
         actual=None,
-        rate=q2(score / weight * HUNDRED) if weight else None,
+        rate=percentage(score, weight),
         details={
             "deductions": [{"points": str(p), "reason": r} for p, r in deductions],
             "deducted": str(q2(total)),
@@ -547,9 +547,7 @@ def score_manual(
     score = parse_points(inputs["score"], "得分")
     if score > weight:
         raise InvalidInput(f"得分{fmt(score)}超过该指标分值{fmt(weight)}")
-    return ScoreResult(
-        score=q2(score), actual=None, rate=q2(score / weight * HUNDRED) if weight else None
-    )
+    return ScoreResult(score=q2(score), actual=None, rate=percentage(score, weight))
 
 
 # --- the rule table ----------------------------------------------------------------------------
