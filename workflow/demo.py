@@ -92,6 +92,29 @@ _CLOUD_REASONS = {
 }
 
 
+def _prepare(
+    session: Session,
+    leader: User,
+    deputies: list[User],
+    members: list[User],
+    evaluation_id: int,
+    store: documents.DocumentStore,
+) -> None:
+    """前期准备: the group formed, the work plan uploaded, on to 组织实施."""
+    evaluations.set_group(
+        session,
+        leader,
+        evaluation_id,
+        evaluations.GroupSpec(leader.id, [u.id for u in deputies], [u.id for u in members], []),
+    )
+    documents.add_document(
+        session, leader, evaluation_id, "work_plan", "评价工作方案.txt", io.BytesIO(_PLAN), store
+    )
+    evaluations.perform(
+        session, leader, evaluation_id, "advance", comment="工作组已组建，方案已审定"
+    )
+
+
 def _implement(session: Session, leader: User, members: list[User], evaluation_id: int) -> None:
     """组织实施: the 雪亮工程 indicator system, and members' tasks done."""
     indicator_tree.copy_template(session, leader, evaluation_id, "xueliang")
@@ -199,16 +222,7 @@ def load(session: Session, store: documents.DocumentStore) -> bool:
         targets="建成1个市级视频云共享平台、1个综治分平台、1个公安分平台和9个县级分平台，"
         "新建行政村高清监控点2100路，实现公共安全视频监控全域覆盖、全网共享。",
     )
-    evaluations.set_group(
-        session,
-        zhang,
-        cloud,
-        evaluations.GroupSpec(zhang.id, [u.id for u in deputies], [u.id for u in members], []),
-    )
-    documents.add_document(
-        session, zhang, cloud, "work_plan", "评价工作方案.txt", io.BytesIO(_PLAN), store
-    )
-    evaluations.perform(session, zhang, cloud, "advance", comment="工作组已组建，方案已审定")
+    _prepare(session, zhang, deputies, members, cloud, store)
     _implement(session, zhang, members, cloud)
     evaluations.perform(session, zhang, cloud, "advance", comment="资料收集和现场核验已完成")
     _score(session, zhang, cloud)
@@ -231,16 +245,7 @@ def load(session: Session, store: documents.DocumentStore) -> bool:
         due_date=date(2022, 4, 30),
         targets="9个县区视频监控资源全部接入市级平台，重点公共区域视频监控覆盖率达到100%。",
     )
-    evaluations.set_group(
-        session,
-        zhang,
-        county,
-        evaluations.GroupSpec(zhang.id, [u.id for u in deputies], [u.id for u in members], []),
-    )
-    documents.add_document(
-        session, zhang, county, "work_plan", "评价工作方案.txt", io.BytesIO(_PLAN), store
-    )
-    evaluations.perform(session, zhang, county, "advance")
+    _prepare(session, zhang, deputies, members, county, store)
     _implement(session, zhang, members, county)
     evaluations.perform(session, zhang, county, "advance")
 
