@@ -103,7 +103,7 @@ def roles_in(user: User, evaluation: Evaluation) -> set[str]:
     if not can_view(user, evaluation):
         return set()
     roles = {m.role for m in evaluation.members if m.user_id == user.id}
-    if any(a.id == user.id for a in evaluation.approvers):
+    if user.id in evaluation.approver_ids:
         roles.add("approver")
     if evaluation.submitted_by_id == user.id:
         roles.add("submitter")

@@ -20,7 +20,7 @@ def group_dict(evaluation: Evaluation) -> dict[str, Any]:
         "deputies": ids("deputy"),
         "members": ids("member"),
         "approvers": ids("approver"),
-        "effective_approvers": [u.id for u in evaluation.approvers],
+        "effective_approvers": evaluation.approver_ids,
         "approval_policy": evaluation.approval_policy,
     }
 

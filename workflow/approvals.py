@@ -45,7 +45,7 @@ def approvals_this_round(session: Session, evaluation: Evaluation, stage: str) -
 
 def required_approvals(evaluation: Evaluation) -> int:
     kind, n = parse_policy(evaluation.approval_policy)
-    approvers = len({u.id for u in evaluation.approvers})
+    approvers = len(set(evaluation.approver_ids))
     if kind == "all":
         return approvers
     if kind == "any":
@@ -55,7 +55,7 @@ def required_approvals(evaluation: Evaluation) -> int:
 
 def policy_met(session: Session, evaluation: Evaluation) -> bool:
     """True once enough of the current approvers have approved in this round."""
-    approver_ids = {u.id for u in evaluation.approvers}
+    approver_ids = set(evaluation.approver_ids)
     approved = {
         a.user_id
         for a in approvals_this_round(session, evaluation, "group_review")

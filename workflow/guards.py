@@ -57,9 +57,9 @@ def unmet_guards(session: Session, evaluation: Evaluation) -> list[str]:
 @register("preparation")
 def group_is_formed(_session: Session, evaluation: Evaluation) -> list[str]:
     missing = []
-    if not evaluation.users_in("leader"):
+    if not evaluation.ids_in("leader"):
         missing.append("尚未指定组长")
-    if not evaluation.users_in("member"):
+    if not evaluation.ids_in("member"):
         missing.append("工作组至少需要一名成员")
     return missing
 

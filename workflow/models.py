@@ -179,6 +179,15 @@ class Evaluation(Base):
     def users_in(self, role: str) -> list[User]:
         return [m.user for m in self.members if m.role == role]
 
+    def ids_in(self, role: str) -> list[int]:
+        """The user ids holding `role`: permissions and guards need no User rows."""
+        return [m.user_id for m in self.members if m.role == role]
+
+    @property
+    def approver_ids(self) -> list[int]:
+        """领导小组审批人 by id: the named approvers, by default the 组长 and 副组长."""
+        return self.ids_in("approver") or self.ids_in("leader") + self.ids_in("deputy")
+
     @property
     def leader(self) -> User | None:
         leaders = self.users_in("leader")
