@@ -1,15 +1,19 @@
-"""The `jixiao` command: init-db, create-admin, serve, demo (and later sweep, scheduler)."""
+"""The `jixiao` command: init-db, create-admin, demo, serve, sweep, scheduler."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.engine import make_url
 from werkzeug.serving import run_simple
 
 from web import create_app
+from web.api.evaluations import store
+from web.cli_reminders import scheduler_command, sweep_command
 from web.database import db
 from workflow import accounts, migrate
+from workflow import demo as demo_data
 from workflow.errors import JixiaoError
 
 
@@ -26,15 +30,11 @@ def main() -> None:
 @with_appcontext
 def init_db() -> None:
     """Create or upgrade the database schema (Alembic migrations)."""
-    from flask import current_app
-
     migrate.upgrade(current_app.config["DATABASE_URL"])
     click.echo(f"数据库已就绪：{_safe_url(current_app.config['DATABASE_URL'])}")
 
 
 def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)
 
 
@@ -55,11 +55,6 @@ def create_admin(username: str, password: str) -> None:
 @with_appcontext
 def demo() -> None:
     """Migrate and load a realistic demo data set (once); print the logins."""
-    from flask import current_app
-
-    from web.api.evaluations import store
-    from workflow import demo as demo_data
-
     migrate.upgrade(current_app.config["DATABASE_URL"])
     created = demo_data.load(db(), store())
     click.echo("演示数据已载入。" if created else "演示数据已存在，未重复载入。")
@@ -80,8 +75,6 @@ def demo() -> None:
 @with_appcontext
 def serve(host: str, port: int, scheduler: bool | None) -> None:
     """Run the web server (Werkzeug's threaded server; use gunicorn for larger deployments)."""
-    from flask import current_app
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if scheduler is None:
         scheduler = app.config["DATABASE_URL"].startswith("sqlite")
@@ -95,11 +88,5 @@ def serve(host: str, port: int, scheduler: bool | None) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
-def _register_reminder_commands() -> None:
-    from web.cli_reminders import scheduler_command, sweep_command
-
-    main.add_command(sweep_command)
-    main.add_command(scheduler_command)
-
-
-_register_reminder_commands()
+main.add_command(sweep_command)
+main.add_command(scheduler_command)
