@@ -280,6 +280,22 @@ def _leaders():
     return aliased(GroupMember, name="leader")
 
 
+def _task_notice(
+    kind: str, user: Any, window: tuple[Any, ...], title: str, *body_tail: Any
+) -> list[ColumnElement[Any]]:
+    """The columns of one task reminder: who, which task, the window it is once per, the text."""
+    return [
+        _cat(f"{kind}:", user, ":task:", Task.id, ":", *window).label("dedupe_key"),
+        user.label("user_id"),
+        literal("task").label("target_type"),
+        Task.id.label("target_id"),
+        Task.evaluation_id.label("evaluation_id"),
+        _cat(title, Task.title).label("title"),
+        _cat("「", Evaluation.project_name, "」的任务「", Task.title, *body_tail).label("body"),
+        _cat("/tasks/", Task.id).label("link"),
+    ]
+
+
 def _task_rules(sw: _Sweep) -> None:
     holder = aliased(User, name="holder")
     open_task = and_(
@@ -288,29 +304,20 @@ def _task_rules(sw: _Sweep) -> None:
         Evaluation.state.in_(WORKING_STATES),
     )
     base = select().select_from(Task).join(Evaluation, Evaluation.id == Task.evaluation_id)
-    link = _cat("/tasks/", Task.id)
+    today = (sw.today.isoformat(),)
     for n, lo, hi in _offset_windows(sw.policy["task_due_days"]):
         sw.add(
             "task_due",
             base.add_columns(
-                _cat(
-                    "task_due:", Task.assignee_id, ":task:", Task.id, ":", Task.due_date, f":d{n}"
-                ).label("dedupe_key"),
-                Task.assignee_id.label("user_id"),
-                literal("task").label("target_type"),
-                Task.id.label("target_id"),
-                Task.evaluation_id.label("evaluation_id"),
-                _cat("任务即将到期：", Task.title).label("title"),
-                _cat(
-                    "「",
-                    Evaluation.project_name,
-                    "」的任务「",
-                    Task.title,
+                *_task_notice(
+                    "task_due",
+                    Task.assignee_id,
+                    (Task.due_date, f":d{n}"),
+                    "任务即将到期：",
                     "」将于 ",
                     Task.due_date,
                     " 到期，请按时完成。",
-                ).label("body"),
-                link.label("link"),
+                )
             ).where(
                 open_task,
                 Task.assignee_id.is_not(None),
@@ -323,24 +330,15 @@ def _task_rules(sw: _Sweep) -> None:
         sw.add(
             "task_overdue",
             base.add_columns(
-                _cat(
-                    "task_overdue:", Task.assignee_id, ":task:", Task.id, ":", sw.today.isoformat()
-                ).label("dedupe_key"),
-                Task.assignee_id.label("user_id"),
-                literal("task").label("target_type"),
-                Task.id.label("target_id"),
-                Task.evaluation_id.label("evaluation_id"),
-                _cat("任务已逾期：", Task.title).label("title"),
-                _cat(
-                    "「",
-                    Evaluation.project_name,
-                    "」的任务「",
-                    Task.title,
+                *_task_notice(
+                    "task_overdue",
+                    Task.assignee_id,
+                    today,
+                    "任务已逾期：",
                     "」已于 ",
                     Task.due_date,
                     " 到期，尚未完成。",
-                ).label("body"),
-                link.label("link"),
+                )
             ).where(open_task, Task.assignee_id.is_not(None), Task.due_date < sw.today),
         )
     leader = _leaders()
@@ -350,19 +348,11 @@ def _task_rules(sw: _Sweep) -> None:
         base.join(leader, and_(leader.evaluation_id == Task.evaluation_id, leader.role == "leader"))
         .outerjoin(holder, holder.id == Task.assignee_id)
         .add_columns(
-            _cat(
-                "task_escalation:", leader.user_id, ":task:", Task.id, ":", sw.today.isoformat()
-            ).label("dedupe_key"),
-            leader.user_id.label("user_id"),
-            literal("task").label("target_type"),
-            Task.id.label("target_id"),
-            Task.evaluation_id.label("evaluation_id"),
-            _cat("任务逾期未完成：", Task.title).label("title"),
-            _cat(
-                "「",
-                Evaluation.project_name,
-                "」的任务「",
-                Task.title,
+            *_task_notice(
+                "task_escalation",
+                leader.user_id,
+                today,
+                "任务逾期未完成：",
                 "」已于 ",
                 Task.due_date,
                 " 到期，逾期超过 ",
@@ -370,8 +360,7 @@ def _task_rules(sw: _Sweep) -> None:
                 " 天仍未完成（负责人：",
                 func.coalesce(holder.display_name, "任务池，尚无人领取"),
                 "）。",
-            ).label("body"),
-            link.label("link"),
+            )
         )
         .where(
             open_task,
