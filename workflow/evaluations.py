@@ -28,8 +28,8 @@ from workflow.machine import (
     STATES,
     ActionContext,
     actions_from,
-    attached,
     return_targets,
+    trigger,
 )
 from workflow.models import (
     EVALUATION_KINDS,
@@ -93,6 +93,20 @@ def audit(
     evaluation: Evaluation,
     actor: User | None,
     action: str,
+    **event: Any,
+) -> None:
+    """Append one audit event (审计记录) to the evaluation's timeline, in the caller's transaction.
+
+    A plain INSERT, not an ORM object: events are never changed. `event` takes the keywords
+    of `audit_row`.
+    """
+    session.connection().execute(_INSERT_AUDIT, audit_row(evaluation, actor, action, **event))
+
+
+def audit_row(
+    evaluation: Evaluation,
+    actor: User | None,
+    action: str,
     *,
     role: str = "",
     from_state: str | None = None,
@@ -101,28 +115,21 @@ def audit(
     client_addr: str | None = None,
     details: dict[str, Any] | None = None,
     round_: int | None = None,
-) -> None:
-    """Append one audit event (审计记录) to the evaluation's timeline, in the caller's transaction.
-
-    A plain INSERT, not an ORM object: events are never changed, and this is the hot path of
-    every action.
-    """
-    session.connection().execute(
-        _INSERT_AUDIT,
-        {
-            "evaluation_id": evaluation.id,
-            "action": action,
-            "from_state": from_state or evaluation.state,
-            "to_state": to_state or evaluation.state,
-            "actor_id": actor.id if actor else None,
-            "actor_role": role,
-            "at": clock.now(),
-            "comment": comment,
-            "round": round_ or evaluation.round,
-            "client_addr": client_addr,
-            "details": details,
-        },
-    )
+) -> dict[str, Any]:
+    """The audit event's columns: who, in which role, when, what, from → to, why, which round."""
+    return {
+        "evaluation_id": evaluation.id,
+        "action": action,
+        "from_state": from_state or evaluation.state,
+        "to_state": to_state or evaluation.state,
+        "actor_id": actor.id if actor else None,
+        "actor_role": role,
+        "at": clock.now(),
+        "comment": comment,
+        "round": round_ or evaluation.round,
+        "client_addr": client_addr,
+        "details": details,
+    }
 
 
 # Built once: statement construction is a large part of an action's cost.
@@ -134,14 +141,31 @@ _LOAD = (
 )
 
 
-def _load(session: Session, evaluation_id: int) -> Evaluation | None:
+# An action needs the members' ids, not their User rows (those load on first use, if a stage
+# hook wants names): a narrower row for the hot path.
+_LOAD_FOR_ACTION = (
+    select(Evaluation)
+    .where(Evaluation.id == bindparam("evaluation_id"))
+    .options(
+        joinedload(Evaluation.members).lazyload(GroupMember.user),
+        joinedload(Evaluation.unit, innerjoin=True),
+    )
+)
+
+
+def _load(session: Session, evaluation_id: int, statement: Select = _LOAD) -> Evaluation | None:
     # One round trip: the row, its unit and its group (roles and guards need all three).
-    return session.scalars(_LOAD, {"evaluation_id": evaluation_id}).unique().one_or_none()
+    return session.scalars(statement, {"evaluation_id": evaluation_id}).unique().one_or_none()
 
 
-def get_visible(session: Session, user: User, evaluation_id: int) -> Evaluation:
-    """The evaluation if `user` may see it; otherwise NotFound, never a hint that it exists."""
-    evaluation = _load(session, evaluation_id)
+def get_visible(
+    session: Session, user: User, evaluation_id: int, *, for_action: bool = False
+) -> Evaluation:
+    """The evaluation if `user` may see it; otherwise NotFound, never a hint that it exists.
+
+    `for_action` loads what permissions and guards read (the group by id) and no more.
+    """
+    evaluation = _load(session, evaluation_id, _LOAD_FOR_ACTION if for_action else _LOAD)
     if evaluation is None or not roles.can_view(user, evaluation):
         raise NotFound("评价不存在或无权查看")
     return evaluation
@@ -354,7 +378,7 @@ def perform(
     concurrent second action fail with Conflict ("已被他人处理，请刷新") instead of half-writing.
     `files` is the file store the stage hooks may write to (archiving keeps the signed PDF there).
     """
-    evaluation = get_visible(session, actor, evaluation_id)
+    evaluation = get_visible(session, actor, evaluation_id, for_action=True)
     if action not in ACTIONS:
         raise NotFound(f"未知操作：{action}")
     _check_version(evaluation, expected_version)
@@ -388,15 +412,12 @@ def perform(
         files=files,
     )
     # Guards only read; the state change is written once, below, with its audit event.
-    with attached(evaluation), session.no_autoflush:
-        moved = evaluation.trigger(action, ctx=ctx)
+    with session.no_autoflush:
+        moved = trigger(evaluation, action, ctx)
     if not moved:
         raise _refusal(action, ctx)
 
-    action_round = evaluation.round
-    _write_state(session, evaluation, read_version, _round_changes(evaluation, actor, action))
-    audit(
-        session,
+    event = audit_row(
         evaluation,
         actor,
         action,
@@ -406,8 +427,9 @@ def perform(
         comment=comment,
         client_addr=client_addr,
         details=ctx.details or None,
-        round_=action_round,
+        round_=evaluation.round,  # the round acted in, before a return opens the next
     )
+    _write_state(session, evaluation, read_version, _round_changes(evaluation, actor, action), event)
     return evaluation
 
 
@@ -415,24 +437,42 @@ _STATE_COLUMNS = ("state", "round", "submitted_by_id")
 
 
 def _write_state(
-    session: Session, evaluation: Evaluation, read_version: int, changes: dict[str, Any]
+    session: Session,
+    evaluation: Evaluation,
+    read_version: int,
+    changes: dict[str, Any],
+    event: dict[str, Any],
 ) -> None:
-    """Compare-and-set the evaluation row on the version that was read.
+    """Compare-and-set the evaluation row on the version that was read, and append its audit
+    event, in the caller's transaction.
 
     Every action writes the row, even an approval that leaves the state as it is, so two
     concurrent actions are ordered: the second updates nothing and gets Conflict
-    ("已被他人处理，请刷新"). A plain UPDATE rather than an ORM flush keeps the hot path short;
+    ("已被他人处理，请刷新"). Plain statements rather than an ORM flush keep the hot path short;
     the object is kept in step without being marked changed, so commit has nothing to flush.
+    On PostgreSQL the update and the insert are one statement (the insert selects from the
+    updated row, so no row means no event): one round trip per action fewer.
     """
     values = {key: getattr(evaluation, key) for key in _STATE_COLUMNS} | changes
     values |= {"updated_at": clock.now(), "version": read_version + 1}
     for key, value in values.items():
         set_committed_value(evaluation, key, value)
-    result = session.connection().execute(
-        _UPDATE_STATE, {**values, "evaluation_id": evaluation.id, "read_version": read_version}
-    )
-    if result.rowcount != 1:
+    connection = session.connection()
+    params = {**values, "evaluation_id": evaluation.id, "read_version": read_version}
+    if connection.dialect.name == "postgresql":
+        written = len(connection.execute(_MOVE_AND_AUDIT, params | _event_params(event)).all())
+    else:
+        written = connection.execute(_UPDATE_STATE, params).rowcount
+        if written == 1:
+            connection.execute(_INSERT_AUDIT, event)
+    if written != 1:
         raise Conflict(CONFLICT_MESSAGE)
+
+
+def _event_params(event: dict[str, Any]) -> dict[str, Any]:
+    # The event's evaluation is the updated row's; its other columns are bound as `event_*`
+    # so they cannot clash with the row's own names (state, round …).
+    return {f"event_{key}": value for key, value in event.items() if key != "evaluation_id"}
 
 
 _table = Evaluation.__table__
@@ -441,6 +481,16 @@ _UPDATE_STATE = (
     .where(_table.c.id == bindparam("evaluation_id"), _table.c.version == bindparam("read_version"))
     .values({c: bindparam(c) for c in (*_STATE_COLUMNS, "updated_at", "version")})
 )
+_audit_table = AuditEvent.__table__
+_EVENT_COLUMNS = [c.name for c in _audit_table.c if c.name not in ("id", "evaluation_id")]
+_moved = _UPDATE_STATE.returning(_table.c.id).cte("moved")
+_MOVE_AND_AUDIT = insert(_audit_table).from_select(
+    ["evaluation_id", *_EVENT_COLUMNS],
+    select(
+        _moved.c.id,
+        *(bindparam(f"event_{name}", type_=_audit_table.c[name].type) for name in _EVENT_COLUMNS),
+    ),
+).returning(_audit_table.c.id)  # the event's id; no row when the compare-and-set missed
 
 
 def _record_approval(session: Session, evaluation: Evaluation, actor: User, comment: str) -> None:

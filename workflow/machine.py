@@ -8,9 +8,7 @@ later stages add theirs without touching the machine.
 from __future__ import annotations
 
 import itertools
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,25 +175,20 @@ def build_machine() -> Machine:
 
 
 MACHINES: dict[str, Machine] = {MACHINE_VERSION: build_machine()}
-_lock = threading.Lock()
 
 
-@contextmanager
-def attached(evaluation: Any) -> Iterator[Machine]:
-    """Attach a loaded evaluation to its version's shared machine for one action.
+def trigger(evaluation: Any, action: str, ctx: ActionContext) -> bool:
+    """Run `action` on a loaded evaluation through its version's shared machine.
 
-    `initial=evaluation.state` keeps the state read from the database (attaching would
-    otherwise reset it), and the model is removed again so the machine does not grow. The
-    machine works on its own attribute, `machine_state`; `_follow_state` copies it back.
+    The evaluation is not added to the machine: as the library's FAQ shows for many models
+    (a static machine, `machine.events[name].trigger(model)`), the event is fired on the
+    object directly, so nothing is attached, locked or left behind per action. The machine
+    works on its own attribute, `machine_state`, seeded here from the column (never from the
+    machine's initial state); `_follow_state` copies the result back.
     """
     machine = MACHINES[evaluation.machine_version]
-    with _lock:
-        machine.add_model(evaluation, initial=evaluation.state)
-    try:
-        yield machine
-    finally:
-        with _lock:
-            machine.remove_model(evaluation)
+    evaluation.machine_state = evaluation.state
+    return machine.events[action].trigger(evaluation, ctx=ctx)
 
 
 def actions_from(state: str, version: str = MACHINE_VERSION) -> list[str]:
