@@ -429,7 +429,8 @@ def perform(
         details=ctx.details or None,
         round_=evaluation.round,  # the round acted in, before a return opens the next
     )
-    _write_state(session, evaluation, read_version, _round_changes(evaluation, actor, action), event)
+    changes = _round_changes(evaluation, actor, action)
+    _write_state(session, evaluation, read_version, changes, event)
     return evaluation
 
 
@@ -484,13 +485,14 @@ _UPDATE_STATE = (
 _audit_table = AuditEvent.__table__
 _EVENT_COLUMNS = [c.name for c in _audit_table.c if c.name not in ("id", "evaluation_id")]
 _moved = _UPDATE_STATE.returning(_table.c.id).cte("moved")
-_MOVE_AND_AUDIT = insert(_audit_table).from_select(
-    ["evaluation_id", *_EVENT_COLUMNS],
-    select(
-        _moved.c.id,
-        *(bindparam(f"event_{name}", type_=_audit_table.c[name].type) for name in _EVENT_COLUMNS),
-    ),
-).returning(_audit_table.c.id)  # the event's id; no row when the compare-and-set missed
+_event_values = [
+    bindparam(f"event_{name}", type_=_audit_table.c[name].type) for name in _EVENT_COLUMNS
+]
+_MOVE_AND_AUDIT = (
+    insert(_audit_table)
+    .from_select(["evaluation_id", *_EVENT_COLUMNS], select(_moved.c.id, *_event_values))
+    .returning(_audit_table.c.id)  # the event's id; no row when the compare-and-set missed
+)
 
 
 def _record_approval(session: Session, evaluation: Evaluation, actor: User, comment: str) -> None:
