@@ -74,7 +74,7 @@ def covers(user: User, evaluation: Evaluation) -> bool:
     return (
         user.role == "finance_reviewer"
         and user.bureau_id is not None
-        and evaluation.unit.bureau_id == user.bureau_id
+        and evaluation.bureau_id == user.bureau_id
     )
 
 
@@ -102,7 +102,7 @@ def roles_in(user: User, evaluation: Evaluation) -> set[str]:
     """Every role `user` holds for `evaluation` (system roles that apply to it included)."""
     if not can_view(user, evaluation):
         return set()
-    roles = {m.role for m in evaluation.members if m.user_id == user.id}
+    roles = evaluation.roles_of(user.id)
     if user.id in evaluation.approver_ids:
         roles.add("approver")
     if evaluation.submitted_by_id == user.id:
@@ -143,7 +143,7 @@ def can_score(user: User, evaluation: Evaluation, scorer_id: int | None) -> bool
 
 def is_group_worker(user_id: int, evaluation: Evaluation) -> bool:
     """A 组长, 副组长 or 成员 of the evaluation: who may hold tasks and score leaves."""
-    return any(m.user_id == user_id and m.role in GROUP_WORKERS for m in evaluation.members)
+    return bool(evaluation.roles_of(user_id) & set(GROUP_WORKERS))
 
 
 def can_create_evaluation(user: User, unit_id: int) -> bool:

@@ -145,6 +145,7 @@ def add_document(
     )
     session.add(document)
     session.flush()
+    session.expire(evaluation, ["has_work_plan"])
     audit(
         session,
         evaluation,

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, bindparam, insert, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 import roles
@@ -141,15 +141,15 @@ _LOAD = (
 )
 
 
-# An action needs the members' ids, not their User rows (those load on first use, if a stage
-# hook wants names): a narrower row for the hot path.
+# An action decides on the row as it is now (populate_existing: not on what this session saw
+# earlier) and reads only the row: permissions and the 前期准备 guards need the group by id and
+# the covering bureau (columns of the row) and whether the work plan is there. The group's
+# and the unit's rows load on first use, if a stage hook wants names.
 _LOAD_FOR_ACTION = (
     select(Evaluation)
     .where(Evaluation.id == bindparam("evaluation_id"))
-    .options(
-        joinedload(Evaluation.members).lazyload(GroupMember.user),
-        joinedload(Evaluation.unit, innerjoin=True),
-    )
+    .options(undefer(Evaluation.has_work_plan))
+    .execution_options(populate_existing=True)
 )
 
 
@@ -341,7 +341,7 @@ def set_group(
     evaluation.approval_policy = spec.approval_policy
     evaluation.updated_at = clock.now()
     session.flush()
-    session.refresh(evaluation, ["members"])
+    session.refresh(evaluation, ["members", "group_roles"])
     audit(
         session,
         evaluation,

@@ -9,10 +9,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
-from workflow.models import Document, Evaluation
+from workflow.models import Evaluation
 
 Guard = Callable[[Session, Evaluation], list[str]]
 GUARDS: dict[str, list[Guard]] = {}
@@ -65,16 +64,8 @@ def group_is_formed(_session: Session, evaluation: Evaluation) -> list[str]:
 
 
 @register("preparation")
-def work_plan_uploaded(session: Session, evaluation: Evaluation) -> list[str]:
-    has_plan = session.connection().scalar(_HAS_WORK_PLAN, {"evaluation_id": evaluation.id})
-    return [] if has_plan else ["缺少评价工作方案"]
-
-
-_HAS_WORK_PLAN = select(
-    exists().where(
-        Document.evaluation_id == bindparam("evaluation_id"), Document.category == "work_plan"
-    )
-)
+def work_plan_uploaded(_session: Session, evaluation: Evaluation) -> list[str]:
+    return [] if evaluation.has_work_plan else ["缺少评价工作方案"]
 
 
 @register("preparation")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
@@ -18,8 +19,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    cast,
+    exists,
+    func,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 
 from workflow import clock
 
@@ -180,8 +185,13 @@ class Evaluation(Base):
         return [m.user for m in self.members if m.role == role]
 
     def ids_in(self, role: str) -> list[int]:
-        """The user ids holding `role`: permissions and guards need no User rows."""
-        return [m.user_id for m in self.members if m.role == role]
+        """The user ids holding `role`, in the group's order: permissions and guards read these
+        (from `group_roles`, loaded with the row), never the member or User rows."""
+        return list(parse_group_roles(self.group_roles).get(role, ()))
+
+    def roles_of(self, user_id: int) -> set[str]:
+        """The group roles (组长/副组长/成员/审批人) `user_id` holds in this evaluation."""
+        return {role for role, ids in parse_group_roles(self.group_roles).items() if user_id in ids}
 
     @property
     def approver_ids(self) -> list[int]:
@@ -242,6 +252,53 @@ class Document(Base):
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
     uploaded_by: Mapped[User] = relationship()
+
+
+# The group by id, as "member id:role:user id" joined by commas, computed from group_members
+# in the evaluation's own SELECT: who holds which role is asked on every permission check, and
+# this answers it from the row alone. Kept current by `set_group` (refresh) like `members`.
+Evaluation.group_roles = column_property(
+    select(
+        func.aggregate_strings(
+            cast(GroupMember.id, String)
+            + ":"
+            + GroupMember.role
+            + ":"
+            + cast(GroupMember.user_id, String),
+            ",",
+        )
+    )
+    .where(GroupMember.evaluation_id == Evaluation.id)
+    .correlate_except(GroupMember)
+    .scalar_subquery()
+)
+# 财政局: the bureau covering the evaluation's unit, which finance reviewers' access turns on.
+Evaluation.bureau_id = column_property(
+    select(Unit.bureau_id).where(Unit.id == Evaluation.unit_id).scalar_subquery()
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_group_roles(encoded: str | None) -> dict[str, tuple[int, ...]]:
+    """`Evaluation.group_roles` → {role: user ids in the order the members were added}."""
+    entries = sorted(
+        (int(row), role, int(user))
+        for row, role, user in (item.split(":") for item in (encoded or "").split(",") if item)
+    )
+    group: dict[str, tuple[int, ...]] = {}
+    for _row, role, user in entries:
+        group[role] = (*group.get(role, ()), user)
+    return group
+
+
+# 已上传评价工作方案: what the 前期准备 guard asks, as a column of the evaluation so that an
+# action loads it with the row instead of asking again (deferred: lists do not need it).
+Evaluation.has_work_plan = column_property(
+    exists()
+    .where(Document.evaluation_id == Evaluation.id, Document.category == "work_plan")
+    .correlate_except(Document),
+    deferred=True,
+)
 
 
 class Approval(Base):
