@@ -6,6 +6,7 @@ everything at once. Later stages register theirs with `register`.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 
@@ -41,8 +42,9 @@ STAGE_MODULES = (
 )
 
 
+@functools.cache
 def load_stage_modules() -> None:
-    """Import the modules that register later stages' guards and hooks (cheap once loaded)."""
+    """Import the modules that register later stages' guards and hooks (once per process)."""
     for name in STAGE_MODULES:
         importlib.import_module(name)
 

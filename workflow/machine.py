@@ -7,6 +7,7 @@ later stages add theirs without touching the machine.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -191,11 +192,15 @@ def trigger(evaluation: Any, action: str, ctx: ActionContext) -> bool:
     return machine.events[action].trigger(evaluation, ctx=ctx)
 
 
+@functools.cache
+def _offered(version: str, state: str) -> tuple[str, ...]:
+    offered = set(MACHINES[version].get_triggers(state))
+    return tuple(a for a in ACTIONS if a in offered)
+
+
 def actions_from(state: str, version: str = MACHINE_VERSION) -> list[str]:
     """The actions the definition offers in `state`, in a stable order."""
-    machine = MACHINES[version]
-    offered = set(machine.get_triggers(state))
-    return [a for a in ACTIONS if a in offered]
+    return list(_offered(version, state))
 
 
 def return_targets(state: str) -> list[str]:

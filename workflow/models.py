@@ -22,6 +22,7 @@ from sqlalchemy import (
     cast,
     exists,
     func,
+    literal_column,
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
@@ -260,12 +261,10 @@ class Document(Base):
 Evaluation.group_roles = column_property(
     select(
         func.aggregate_strings(
-            cast(GroupMember.id, String)
-            + ":"
-            + GroupMember.role
-            + ":"
+            cast(GroupMember.id, String) + ":" + GroupMember.role + ":"
             + cast(GroupMember.user_id, String),
-            ",",
+            # A literal column, not a str: a str separator is rendered anew at each execution.
+            literal_column("','"),
         )
     )
     .where(GroupMember.evaluation_id == Evaluation.id)
