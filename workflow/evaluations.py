@@ -154,7 +154,8 @@ _LOAD_FOR_ACTION = (
 
 
 def _load(session: Session, evaluation_id: int, statement: Select = _LOAD) -> Evaluation | None:
-    # One round trip: the row, its unit and its group (roles and guards need all three).
+    # One round trip: the row with what roles and guards read (the page load adds the group's
+    # and the unit's rows, hence unique()).
     return session.scalars(statement, {"evaluation_id": evaluation_id}).unique().one_or_none()
 
 

@@ -261,7 +261,10 @@ class Document(Base):
 Evaluation.group_roles = column_property(
     select(
         func.aggregate_strings(
-            cast(GroupMember.id, String) + ":" + GroupMember.role + ":"
+            cast(GroupMember.id, String)
+            + ":"
+            + GroupMember.role
+            + ":"
             + cast(GroupMember.user_id, String),
             # A literal column, not a str: a str separator is rendered anew at each execution.
             literal_column("','"),
