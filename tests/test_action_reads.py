@@ -1,0 +1,132 @@
+"""What an action reads: the evaluation's row as it is now, in one statement.
+
+Permissions and the 前期准备 guards read the group by id, the covering bureau and whether the
+work plan is there from the row itself; an action decides on the database's current row, not
+on what its session loaded earlier.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import event, select
+
+from workflow import documents, evaluations
+from workflow.db import make_sessionmaker
+from workflow.errors import NotAllowed
+from workflow.guards import unmet_guards
+from workflow.models import AuditEvent, Evaluation, User
+
+PLAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def other_session(app):
+    """A second person's session (another request, another tab)."""
+    s = make_sessionmaker(app.extensions["jixiao.engine"])()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def store(tmp_path):
+    return documents.DocumentStore(tmp_path / "files")
+
+
+def upload_plan(session, user, evaluation_id, store):
+    documents.add_document(
+        session, user, evaluation_id, "work_plan", "评价工作方案.pdf", io.BytesIO(PLAN), store
+    )
+
+
+def hold(session, user, evaluation_id) -> Evaluation:
+    """Load the evaluation and end the transaction, as a finished request leaves it: the
+    session keeps the object as it saw it."""
+    evaluation = evaluations.get_visible(session, user, evaluation_id)
+    evaluation.has_work_plan, evaluation.group_roles  # noqa: B018 (loaded now)
+    session.commit()
+    return evaluation
+
+
+def test_advance_sees_a_work_plan_uploaded_meanwhile(session, other_session, team, store):
+    held = hold(session, team.leader, team.evaluation.id)
+    assert held.has_work_plan is False
+
+    upload_plan(other_session, team.leader, team.evaluation.id, store)
+    moved = evaluations.perform(session, team.leader, team.evaluation.id, "advance")
+
+    assert moved is held and moved.state == "implementation"
+
+
+def test_a_leader_replaced_meanwhile_may_no_longer_advance(session, other_session, make, team):
+    hold(session, team.leader, team.evaluation.id)  # with the old group
+    successor = make.make_user(name="新组长")
+    evaluations.set_group(
+        other_session,
+        make.admin,
+        team.evaluation.id,
+        evaluations.GroupSpec(successor.id, [], [u.id for u in team.members], []),
+    )
+
+    with pytest.raises(NotAllowed):
+        evaluations.perform(session, team.leader, team.evaluation.id, "advance")
+
+
+def test_the_group_read_by_permissions_follows_set_group(session, make, team):
+    evaluation = evaluations.get_visible(session, team.leader, team.evaluation.id)
+    assert evaluation.ids_in("deputy") == [u.id for u in team.deputies]
+    newcomer = make.make_user()
+
+    evaluations.set_group(
+        session,
+        team.leader,
+        evaluation.id,
+        evaluations.GroupSpec(
+            team.leader.id, [newcomer.id, team.deputies[1].id], [team.members[0].id], []
+        ),
+    )
+
+    assert evaluation.ids_in("deputy") == [newcomer.id, team.deputies[1].id]  # order kept
+    assert evaluation.roles_of(team.members[1].id) == set()
+    assert evaluation.approver_ids == [team.leader.id, newcomer.id, team.deputies[1].id]
+
+
+def test_a_new_evaluation_has_an_empty_group(make):
+    evaluation = make.make_evaluation()
+    assert evaluation.ids_in("leader") == [] and evaluation.approver_ids == []
+    assert unmet_guards(make.session, evaluation)[:3] == [
+        "尚未指定组长",
+        "工作组至少需要一名成员",
+        "缺少评价工作方案",
+    ]
+
+
+def test_advance_is_one_read_and_one_write(app, session, team, store, is_postgres):
+    """The hot path: the row (with the group, bureau and work plan) in one SELECT; the state and
+    its audit event in one statement on PostgreSQL, an UPDATE and an INSERT on SQLite."""
+    upload_plan(session, team.leader, team.evaluation.id, store)
+    engine = app.extensions["jixiao.engine"]
+    request = make_sessionmaker(engine)()  # as a new request starts
+    leader = request.get(User, team.leader.id)
+    request.commit()
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement.split(None, 1)[0].upper())
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        evaluations.perform(request, leader, team.evaluation.id, "advance")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+        request.close()
+
+    assert statements == (["SELECT", "WITH"] if is_postgres else ["SELECT", "UPDATE", "INSERT"])
+    last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
+    assert (last.action, last.from_state, last.to_state, last.actor_id) == (
+        "advance",
+        "preparation",
+        "implementation",
+        team.leader.id,
+    )
