@@ -130,3 +130,5 @@ def test_advance_is_one_read_and_one_write(app, session, team, store, is_postgre
         "implementation",
         team.leader.id,
     )
+    session.expire_all()
+    assert last.at == session.get(Evaluation, team.evaluation.id).updated_at  # one moment

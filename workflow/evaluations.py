@@ -456,7 +456,7 @@ def _write_state(
     updated row, so no row means no event): one round trip per action fewer.
     """
     values = {key: getattr(evaluation, key) for key in _STATE_COLUMNS} | changes
-    values |= {"updated_at": clock.now(), "version": read_version + 1}
+    values |= {"updated_at": event["at"], "version": read_version + 1}  # the event's time
     for key, value in values.items():
         set_committed_value(evaluation, key, value)
     connection = session.connection()
@@ -472,9 +472,9 @@ def _write_state(
 
 
 def _event_params(event: dict[str, Any]) -> dict[str, Any]:
-    # The event's evaluation is the updated row's; its other columns are bound as `event_*`
-    # so they cannot clash with the row's own names (state, round …).
-    return {f"event_{key}": value for key, value in event.items() if key != "evaluation_id"}
+    # The event's evaluation, to-state and time are the updated row's own; its other columns
+    # are bound as `event_*` so they cannot clash with the row's names (state, round …).
+    return {f"event_{key}": event[key] for key in _BOUND_EVENT_COLUMNS}
 
 
 _table = Evaluation.__table__
@@ -484,14 +484,19 @@ _UPDATE_STATE = (
     .values({c: bindparam(c) for c in (*_STATE_COLUMNS, "updated_at", "version")})
 )
 _audit_table = AuditEvent.__table__
-_EVENT_COLUMNS = [c.name for c in _audit_table.c if c.name not in ("id", "evaluation_id")]
-_moved = _UPDATE_STATE.returning(_table.c.id).cte("moved")
-_event_values = [
-    bindparam(f"event_{name}", type_=_audit_table.c[name].type) for name in _EVENT_COLUMNS
-]
+_moved = _UPDATE_STATE.returning(_table.c.id, _table.c.state, _table.c.updated_at).cte("moved")
+_FROM_ROW = {"evaluation_id": _moved.c.id, "to_state": _moved.c.state, "at": _moved.c.updated_at}
+_BOUND_EVENT_COLUMNS = [c.name for c in _audit_table.c if c.name not in ("id", *_FROM_ROW)]
+_event_values = {
+    **_FROM_ROW,
+    **{
+        name: bindparam(f"event_{name}", type_=_audit_table.c[name].type)
+        for name in _BOUND_EVENT_COLUMNS
+    },
+}
 _MOVE_AND_AUDIT = (
     insert(_audit_table)
-    .from_select(["evaluation_id", *_EVENT_COLUMNS], select(_moved.c.id, *_event_values))
+    .from_select(list(_event_values), select(*_event_values.values()))
     .returning(_audit_table.c.id)  # the event's id; no row when the compare-and-set missed
 )
 
