@@ -4,48 +4,59 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 
 import pytest
-from conftest import Team, put_in_state
+from conftest import Team, put_in_state, score_everything
 from sqlalchemy import select
 
-from workflow import evaluations
+from workflow import evaluations, scorecards
 from workflow.db import make_engine, make_sessionmaker
 from workflow.errors import Conflict, GuardFailed, NotAllowed
-from workflow.models import Approval, AuditEvent, Evaluation
+from workflow.models import Approval, AuditEvent, Evaluation, User
 
 THREADS = 16
 
 
-def race(app, evaluation_id: int, jobs) -> list[object]:
-    """Run each (user, action, kwargs) in its own thread and session, released together."""
+def run_together(app, calls) -> list[object]:
+    """Run each `call(session)` in its own thread and session, released together; each result
+    is "ok" or the refusal it raised."""
     # A pool with a connection per thread: the race is about the rows, not the pool.
-    engine = make_engine(app.config["DATABASE_URL"], pool_size=len(jobs) + 1)
+    engine = make_engine(app.config["DATABASE_URL"], pool_size=len(calls) + 1)
     maker = make_sessionmaker(engine)
-    barrier = threading.Barrier(len(jobs), timeout=60)
-    results: list[object] = [None] * len(jobs)
+    barrier = threading.Barrier(len(calls), timeout=60)
+    results: list[object] = [None] * len(calls)
 
-    def run(i: int, user_id: int, action: str, kwargs: dict) -> None:
+    def run(i: int, call) -> None:
         with maker() as session:
-            from workflow.models import User
-
-            user = session.get(User, user_id)
+            prepared = call(session)  # load what the call needs before the start
             barrier.wait()
             try:
-                evaluations.perform(session, user, evaluation_id, action, **kwargs)
+                prepared()
                 results[i] = "ok"
             except (Conflict, GuardFailed, NotAllowed) as exc:
                 results[i] = exc
 
-    threads = [
-        threading.Thread(target=run, args=(i, u.id, a, kw)) for i, (u, a, kw) in enumerate(jobs)
-    ]
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     engine.dispose()
     return results
+
+
+def race(app, evaluation_id: int, jobs) -> list[object]:
+    """Each (user, action, kwargs) taken at once on one evaluation."""
+
+    def job(user_id: int, action: str, kwargs: dict):
+        def prepare(session):
+            user = session.get(User, user_id)
+            return lambda: evaluations.perform(session, user, evaluation_id, action, **kwargs)
+
+        return prepare
+
+    return run_together(app, [job(u.id, a, kw) for u, a, kw in jobs])
 
 
 @pytest.fixture
@@ -96,7 +107,9 @@ def test_sixteen_approve_or_return_at_once_one_transition(app, session, big_team
     results = race(app, evaluation.id, jobs)
     winners = [r for r in results if r == "ok"]
     assert len(winners) == 1, results
-    assert all(isinstance(r, (Conflict, GuardFailed)) for r in results if r != "ok")
+    # The others are refused: a conflict, or, arriving once the stage has moved on, an action
+    # the new stage does not offer or does not allow them (财政局审核 is the reviewers').
+    assert all(isinstance(r, (Conflict, GuardFailed, NotAllowed)) for r in results if r != "ok")
     assert any(getattr(r, "message", "") == "已被他人处理，请刷新" for r in results)
     evaluation = check_log_matches_state(session, evaluation.id)
     assert evaluation.state in ("finance_review", "reporting")
@@ -130,3 +143,49 @@ def test_concurrent_approvals_on_sqlite_still_one_winner(app, session, big_team)
     results = race(app, evaluation.id, [(u, "approve", {}) for u in big_team.approvers_all[:4]])
     assert results.count("ok") == 1
     check_log_matches_state(session, evaluation.id)
+
+
+def test_scores_saved_while_the_leader_finalizes_are_in_the_card_or_refused(
+    app, session, make, ready_to_advance
+):
+    """打分 and 评分定稿 at once: a score either lands before the 定稿 reads the scores (and is
+    in the total it records) or is refused as finalised; none lands after."""
+    team = Team(make)
+    put_in_state(session, team.evaluation, "implementation")
+    ready_to_advance(team.evaluation)
+    evaluation = put_in_state(session, team.evaluation, "analysis")
+    score_everything(session, evaluation, finalize=False)
+
+    def rescore(code: str, value: str, after: float):  # half a point off a 分档 leaf
+        def prepare(s):
+            leader = s.get(User, team.leader.id)
+            entry = scorecards.ScoreEntry({"band": "met", "value": value}, reason="复核调整")
+
+            def save():
+                time.sleep(after)  # spread over the time the 定稿 takes
+                scorecards.score_leaf(s, leader, evaluation.id, code, entry)
+
+            return save
+
+        return prepare
+
+    def finalize(s):
+        leader = s.get(User, team.leader.id)
+        return lambda: scorecards.finalize_scores(s, leader, evaluation.id)
+
+    tiered = {"1.2.1": "2.5", "1.3.1": "3.5", "1.3.2": "3.5", "2.3.1": "7.5", "3.1.1": "7.5"}
+    tiered |= {"3.1.2": "6.5", "3.2.1": "9.5"}
+    scorers = [rescore(c, v, i * 0.003) for i, (c, v) in enumerate(tiered.items())]
+    results = run_together(app, [finalize, *scorers])
+
+    assert results[0] == "ok"
+    refused = [r for r in results[1:] if r != "ok"]
+    assert all(isinstance(r, Conflict) and r.code == "scores_finalized" for r in refused), refused
+    session.expire_all()
+    finalized = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.evaluation_id == evaluation.id, AuditEvent.action == "scores_finalized"
+        )
+    ).one()
+    card = scorecards.scorecard_of(session, session.get(Evaluation, evaluation.id))
+    assert card["finalized"] and finalized.details["total"] == card["total"]

@@ -172,6 +172,23 @@ def get_visible(
     return evaluation
 
 
+def lock(session: Session, evaluation_id: int, *, shared: bool = False) -> None:
+    """Hold the evaluation's row until commit, for work that reads, checks and then writes
+    other rows and must not interleave with its counterpart (打分 against 评分定稿).
+
+    Call it first, before reading what is checked. On PostgreSQL a row lock: shared ones
+    (scorers) do not wait for each other, an exclusive one waits for them and holds them off,
+    as do actions (their compare-and-set writes the row). SQLite has one writer at a time: an
+    empty write takes its lock, so what is read next includes every earlier commit.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.execute(_TAKE_WRITE_LOCK, {"evaluation_id": evaluation_id})
+    else:
+        lock_row = _LOCK_SHARED if shared else _LOCK
+        connection.execute(lock_row, {"evaluation_id": evaluation_id})
+
+
 def require(user: User, permission: str, evaluation: Evaluation) -> None:
     if not roles.can(user, permission, evaluation):
         raise NotAllowed("您无权进行此操作，或当前阶段不允许")
@@ -482,6 +499,11 @@ _UPDATE_STATE = (
     update(_table)
     .where(_table.c.id == bindparam("evaluation_id"), _table.c.version == bindparam("read_version"))
     .values({c: bindparam(c) for c in (*_STATE_COLUMNS, "updated_at", "version")})
+)
+_LOCK = select(_table.c.id).where(_table.c.id == bindparam("evaluation_id")).with_for_update()
+_LOCK_SHARED = _LOCK.with_for_update(read=True)
+_TAKE_WRITE_LOCK = (
+    update(_table).where(_table.c.id == bindparam("evaluation_id")).values(version=_table.c.version)
 )
 _audit_table = AuditEvent.__table__
 _moved = _UPDATE_STATE.returning(_table.c.id, _table.c.state, _table.c.updated_at).cte("moved")

@@ -18,7 +18,7 @@ import roles
 from workflow import clock
 from workflow.db import unit_of_work
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound
-from workflow.evaluations import audit, get_visible, require
+from workflow.evaluations import audit, get_visible, lock, require
 from workflow.guards import register
 from workflow.indicator_tree import leaf_dict, leaves, load_nodes, roots
 from workflow.machine import STATES, ActionContext, on_enter
@@ -167,6 +167,7 @@ def score_leaf(
     client_addr: str | None = None,
 ) -> ScoredLeaf:
     """打分: compute and store a leaf's score from the scorer's inputs (or mark it 不适用)."""
+    lock(session, evaluation_id, shared=True)  # a 定稿 under way finishes first, or waits
     evaluation = get_visible(session, actor, evaluation_id)
     leaf = _leaf(session, evaluation, code)
     _check_may_score(session, actor, evaluation, leaf)
@@ -286,6 +287,7 @@ def finalize_scores(
     session: Session, actor: User, evaluation_id: int, client_addr: str | None = None
 ) -> dict[str, Any]:
     """评分定稿: the 组长 locks the scores once every leaf is scored or 不适用."""
+    lock(session, evaluation_id)  # scores being saved now land first, later ones are refused
     evaluation = get_visible(session, actor, evaluation_id)
     require(actor, "finalize_scores", evaluation)
     if finalization(session, evaluation) is not None:
