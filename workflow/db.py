@@ -56,6 +56,12 @@ def after_commit(session: Session, fn: Callable[[], None]) -> None:
     session.info.setdefault("after_commit", []).append(fn)
 
 
+def after_rollback(session: Session, fn: Callable[[], None]) -> None:
+    """Queue an undo for work outside the database (a file stored for a row of this
+    transaction) to run if the transaction rolls back instead."""
+    session.info.setdefault("after_rollback", []).append(fn)
+
+
 def unit_of_work(fn: Callable[P, R]) -> Callable[P, R]:
     """Make a service function one transaction: commit on success, roll back on any error.
 
@@ -73,21 +79,28 @@ def unit_of_work(fn: Callable[P, R]) -> Callable[P, R]:
             if depth == 0:
                 session.commit()
         except StaleDataError as exc:
-            session.rollback()
+            _roll_back(session)
             raise Conflict(CONFLICT_MESSAGE) from exc
         except IntegrityError as exc:
-            session.rollback()
+            _roll_back(session)
             raise Conflict(CONFLICT_MESSAGE, code="conflict") from exc
         except BaseException:
             if depth == 0:
-                session.rollback()
-                session.info.pop("after_commit", None)
+                _roll_back(session)
             raise
         finally:
             session.info["uow_depth"] = depth
         if depth == 0:
+            session.info.pop("after_rollback", None)
             for hook in session.info.pop("after_commit", []):
                 hook()
         return result
 
     return wrapper
+
+
+def _roll_back(session: Session) -> None:
+    session.rollback()
+    session.info.pop("after_commit", None)
+    for undo in session.info.pop("after_rollback", []):
+        undo()

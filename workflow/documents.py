@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow import clock
-from workflow.db import unit_of_work
+from workflow.db import after_rollback, unit_of_work
 from workflow.errors import InvalidInput, NotFound
 from workflow.evaluations import audit, get_visible, require
 from workflow.models import DOCUMENT_CATEGORIES, Document, User
@@ -55,6 +55,17 @@ class DocumentStore:
 
     def read(self, key: str) -> bytes:
         return self.path(key).read_bytes()
+
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)
+
+
+def keep(session: Session, store: DocumentStore, data: bytes) -> str:
+    """Store the file of a row written in this transaction; it goes again if the transaction
+    rolls back, so no file is left without its row."""
+    key = store.save(data)
+    after_rollback(session, lambda: store.delete(key))
+    return key
 
 
 def display_name(filename: str) -> str:
@@ -139,7 +150,7 @@ def add_document(
         content_type=ALLOWED[ext],
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        storage_key=store.save(data),
+        storage_key=keep(session, store, data),
         uploaded_by_id=actor.id,
         uploaded_at=clock.now(),
     )

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 import roles
-from workflow import clock, report_draft
+from workflow import clock, documents, report_draft
 from workflow.db import unit_of_work
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound
 from workflow.evaluations import audit, get_visible
@@ -783,7 +783,7 @@ def _archive_on_enter(ctx: ActionContext, evaluation: Evaluation) -> None:
     content = report_render.ReportContent.of(session, evaluation, sections, problems, final=True)
     data = report_render.render_report_pdf(content)
     sha256 = hashlib.sha256(data).hexdigest()
-    key = ctx.files.save(data)
+    key = documents.keep(session, ctx.files, data)
     session.add(
         ArchivedReport(
             evaluation_id=evaluation.id,
