@@ -8,8 +8,11 @@ on what its session loaded earlier.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from conftest import put_in_state
 from sqlalchemy import event, select
 
 from workflow import documents, evaluations
@@ -102,14 +105,9 @@ def test_a_new_evaluation_has_an_empty_group(make):
     ]
 
 
-def test_advance_is_one_read_and_one_write(app, session, team, store, is_postgres):
-    """The hot path: the row (with the group, bureau and work plan) in one SELECT; the state and
-    its audit event in one statement on PostgreSQL, an UPDATE and an INSERT on SQLite."""
-    upload_plan(session, team.leader, team.evaluation.id, store)
-    engine = app.extensions["jixiao.engine"]
-    request = make_sessionmaker(engine)()  # as a new request starts
-    leader = request.get(User, team.leader.id)
-    request.commit()
+@contextmanager
+def recorded_statements(engine) -> Iterator[list[str]]:
+    """The first word of every statement sent while the block runs."""
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args) -> None:
@@ -117,10 +115,27 @@ def test_advance_is_one_read_and_one_write(app, session, team, store, is_postgre
 
     event.listen(engine, "before_cursor_execute", record)
     try:
-        evaluations.perform(request, leader, team.evaluation.id, "advance")
+        yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
-        request.close()
+
+
+def fresh_request(app, user_id: int):
+    """A new session, as a request starts, with the user loaded."""
+    request = make_sessionmaker(app.extensions["jixiao.engine"])()
+    user = request.get(User, user_id)
+    request.commit()
+    return request, user
+
+
+def test_advance_is_one_read_and_one_write(app, session, team, store, is_postgres):
+    """The hot path: the row (with the group, bureau and work plan) in one SELECT; the state and
+    its audit event in one statement on PostgreSQL, an UPDATE and an INSERT on SQLite."""
+    upload_plan(session, team.leader, team.evaluation.id, store)
+    request, leader = fresh_request(app, team.leader.id)
+    with recorded_statements(app.extensions["jixiao.engine"]) as statements:
+        evaluations.perform(request, leader, team.evaluation.id, "advance")
+    request.close()
 
     assert statements == (["SELECT", "WITH"] if is_postgres else ["SELECT", "UPDATE", "INSERT"])
     last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
@@ -132,3 +147,23 @@ def test_advance_is_one_read_and_one_write(app, session, team, store, is_postgre
     )
     session.expire_all()
     assert last.at == session.get(Evaluation, team.evaluation.id).updated_at  # one moment
+
+
+def test_my_todo_list_costs_the_same_for_one_evaluation_or_many(app, make, team):
+    """我的待办 reads the evaluations and their units, two statements, however many there are
+    (the actions offered come from each row's own columns)."""
+    for n in range(4):
+        evaluation = make.make_evaluation(creator=team.leader, project_name=f"项目{n}")
+        spec = evaluations.GroupSpec(team.leader.id, [], [team.members[0].id], [])
+        evaluations.set_group(make.session, team.leader, evaluation.id, spec)
+    archived = make.make_evaluation(creator=team.leader, project_name="已归档项目")
+    put_in_state(make.session, archived, "archived")
+    request, leader = fresh_request(app, team.leader.id)
+
+    with recorded_statements(app.extensions["jixiao.engine"]) as statements:
+        todo = evaluations.todo(request, leader)
+    request.close()
+
+    assert statements == ["SELECT", "SELECT"]
+    assert len(todo) == 5 and all(actions == ["advance"] for _e, actions in todo)
+    assert "已归档项目" not in {e.project_name for e, _actions in todo}

@@ -201,16 +201,20 @@ def list_visible(
     state: str | None = None,
     unit_id: int | None = None,
     year: int | None = None,
+    open_only: bool = False,
 ) -> list[Evaluation]:
-    """评价列表: the evaluations `user` may see, newest first, optionally filtered."""
+    """评价列表: the evaluations `user` may see, newest first, optionally filtered (`open_only`:
+    not 已归档 or 已终止). Each comes with its unit; its group is read from the row."""
     stmt: Select = select(Evaluation).where(roles.visible_evaluations(user))
     if state:
         stmt = stmt.where(Evaluation.state == state)
+    if open_only:
+        stmt = stmt.where(Evaluation.state.notin_(("archived", "cancelled")))
     if unit_id:
         stmt = stmt.where(Evaluation.unit_id == unit_id)
     if year:
         stmt = stmt.where(Evaluation.year == year)
-    stmt = stmt.options(selectinload(Evaluation.members), selectinload(Evaluation.unit))
+    stmt = stmt.options(selectinload(Evaluation.unit))
     return list(session.scalars(stmt.order_by(Evaluation.id.desc())))
 
 
@@ -233,9 +237,7 @@ def available_actions(session: Session, user: User, evaluation: Evaluation) -> l
 def todo(session: Session, user: User) -> list[tuple[Evaluation, list[str]]]:
     """我的待办: visible open evaluations where `user` can take an action now."""
     items = []
-    for evaluation in list_visible(session, user):
-        if evaluation.state in ("archived", "cancelled"):
-            continue
+    for evaluation in list_visible(session, user, open_only=True):
         actions = [a for a in available_actions(session, user, evaluation) if a != "cancel"]
         if actions:
             items.append((evaluation, actions))
