@@ -164,7 +164,8 @@ def get_visible(
 ) -> Evaluation:
     """The evaluation if `user` may see it; otherwise NotFound, never a hint that it exists.
 
-    `for_action` loads what permissions and guards read (the group by id) and no more.
+    `for_action` loads the row as the database has it now, with what permissions and the
+    前期准备 guards read (group by id, covering bureau, work plan), and no related rows.
     """
     evaluation = _load(session, evaluation_id, _LOAD_FOR_ACTION if for_action else _LOAD)
     if evaluation is None or not roles.can_view(user, evaluation):

@@ -282,7 +282,9 @@ Evaluation.bureau_id = column_property(
 
 @functools.lru_cache(maxsize=4096)
 def parse_group_roles(encoded: str | None) -> dict[str, tuple[int, ...]]:
-    """`Evaluation.group_roles` → {role: user ids in the order the members were added}."""
+    """`Evaluation.group_roles` → {role: user ids in the order the members were added}.
+
+    Cached and shared between callers: read it, never change it."""
     entries = sorted(
         (int(row), role, int(user))
         for row, role, user in (item.split(":") for item in (encoded or "").split(",") if item)
