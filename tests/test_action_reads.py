@@ -21,8 +21,6 @@ from workflow.errors import NotAllowed
 from workflow.guards import unmet_guards
 from workflow.models import AuditEvent, Evaluation, User
 
-PLAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
 
 @pytest.fixture
 def other_session(app):
@@ -37,9 +35,12 @@ def store(tmp_path):
     return documents.DocumentStore(tmp_path / "files")
 
 
-def upload_plan(session, user, evaluation_id, store):
-    documents.add_document(
-        session, user, evaluation_id, "work_plan", "评价工作方案.pdf", io.BytesIO(PLAN), store
+@pytest.fixture
+def upload_plan(files_dir, store):
+    """`upload_plan(session, user, evaluation_id)`: the sample 评价工作方案 PDF."""
+    plan = (files_dir / "work-plan.pdf").read_bytes()
+    return lambda session, user, evaluation_id: documents.add_document(
+        session, user, evaluation_id, "work_plan", "评价工作方案.pdf", io.BytesIO(plan), store
     )
 
 
@@ -52,11 +53,11 @@ def hold(session, user, evaluation_id) -> Evaluation:
     return evaluation
 
 
-def test_advance_sees_a_work_plan_uploaded_meanwhile(session, other_session, team, store):
+def test_advance_sees_a_work_plan_uploaded_meanwhile(session, other_session, team, upload_plan):
     held = hold(session, team.leader, team.evaluation.id)
     assert held.has_work_plan is False
 
-    upload_plan(other_session, team.leader, team.evaluation.id, store)
+    upload_plan(other_session, team.leader, team.evaluation.id)
     moved = evaluations.perform(session, team.leader, team.evaluation.id, "advance")
 
     assert moved is held and moved.state == "implementation"
@@ -128,10 +129,10 @@ def fresh_request(app, user_id: int):
     return request, user
 
 
-def test_advance_is_one_read_and_one_write(app, session, team, store, is_postgres):
+def test_advance_is_one_read_and_one_write(app, session, team, upload_plan, is_postgres):
     """The hot path: the row (with the group, bureau and work plan) in one SELECT; the state and
     its audit event in one statement on PostgreSQL, an UPDATE and an INSERT on SQLite."""
-    upload_plan(session, team.leader, team.evaluation.id, store)
+    upload_plan(session, team.leader, team.evaluation.id)
     request, leader = fresh_request(app, team.leader.id)
     with recorded_statements(app.extensions["jixiao.engine"]) as statements:
         evaluations.perform(request, leader, team.evaluation.id, "advance")

@@ -12,12 +12,15 @@ from workflow import documents, tasks
 from workflow.errors import InvalidInput
 from workflow.models import Document, Task
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
 
 @pytest.fixture
 def store(tmp_path):
     return documents.DocumentStore(tmp_path / "files")
+
+
+@pytest.fixture
+def pdf(files_dir) -> bytes:
+    return (files_dir / "work-plan.pdf").read_bytes()
 
 
 def stored_files(store) -> list[str]:
@@ -32,8 +35,8 @@ def held_task(session, team):
     return tasks.create_task(session, team.leader, evaluation.id, spec)
 
 
-def test_evidence_stored_before_a_refused_file_is_removed(session, team, held_task, store):
-    files = [("验收报告.pdf", io.BytesIO(PDF)), ("程序.exe", io.BytesIO(b"MZ\x90\x00"))]
+def test_evidence_stored_before_a_refused_file_is_removed(session, team, held_task, store, pdf):
+    files = [("验收报告.pdf", io.BytesIO(pdf)), ("程序.exe", io.BytesIO(b"MZ\x90\x00"))]
     with pytest.raises(InvalidInput, match="不支持的文件类型"):
         tasks.complete_task_with_files(
             session, team.members[0], held_task.id, "已收集", files, store
@@ -44,18 +47,18 @@ def test_evidence_stored_before_a_refused_file_is_removed(session, team, held_ta
     assert session.get(Task, held_task.id).status == "claimed"
 
 
-def test_evidence_of_a_completion_without_a_note_is_removed(session, team, held_task, store):
-    files = [("验收报告.pdf", io.BytesIO(PDF))]
+def test_evidence_of_a_completion_without_a_note_is_removed(session, team, held_task, store, pdf):
+    files = [("验收报告.pdf", io.BytesIO(pdf))]
     with pytest.raises(InvalidInput, match="完成任务须填写结果说明"):
         tasks.complete_task_with_files(session, team.members[0], held_task.id, " ", files, store)
     assert stored_files(store) == []
 
 
-def test_a_completed_upload_keeps_its_file(session, team, held_task, store):
-    files = [("验收报告.pdf", io.BytesIO(PDF))]
+def test_a_completed_upload_keeps_its_file(session, team, held_task, store, pdf):
+    files = [("验收报告.pdf", io.BytesIO(pdf))]
     task = tasks.complete_task_with_files(
         session, team.members[0], held_task.id, "已收集合同3份", files, store
     )
     (document,) = [a.document for a in task.attachments]
     assert stored_files(store) == [document.storage_key]
-    assert store.read(document.storage_key) == PDF
+    assert store.read(document.storage_key) == pdf
