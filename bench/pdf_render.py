@@ -178,7 +178,7 @@ def setup_baseline():
     from reportlab.pdfbase.ttfonts import TTFont
     from xhtml2pdf import pisa
 
-    from workflow.pdf import BASE_CSS, FONT_FAMILY, font_path  # importing patches nothing
+    from workflow.reports.render.cjk import BASE_CSS, FONT_FAMILY, font_path
 
     pdfmetrics.registerFont(TTFont(FONT_FAMILY, font_path(), subfontIndex=0))
     for bold in (0, 1):
@@ -196,7 +196,7 @@ def setup_baseline():
 
 
 def setup_render_pdf(*, flow: bool = False):
-    from workflow.pdf import register_cjk_font, render_pdf
+    from workflow.reports.render.cjk import register_cjk_font, render_pdf
 
     register_cjk_font()
     html = report_html(flow=flow)
@@ -215,7 +215,7 @@ def worker(name: str, runs: int, out: str | None) -> None:
     t0 = time.perf_counter()
     import xhtml2pdf.pisa  # noqa: F401  (the import cost, counted apart from the font)
 
-    import workflow.pdf  # noqa: F401
+    import workflow.reports.render.cjk  # noqa: F401
 
     t1 = time.perf_counter()
     render = CONTENDERS[name]()

@@ -26,17 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 
-from workflow import clock, migrate, reminders
-from workflow.db import make_engine, make_sessionmaker, normalize_url
-from workflow.models import (
-    Bureau,
-    Evaluation,
-    GroupMember,
-    Task,
-    Unit,
-    User,
-)
-from workflow.notification_models import Notification, OutboxMessage
+from workflow import migrate
+from workflow.accounts.models import Bureau, Unit, User
+from workflow.kernel import clock
+from workflow.kernel.db import make_engine, make_sessionmaker, normalize_url
+from workflow.lifecycle.models import Evaluation, GroupMember
+from workflow.reminders import sweep as reminders
+from workflow.reminders.models import Notification, OutboxMessage
+from workflow.tasks.models import Task
 
 NOW = datetime(2024, 3, 22, 2, 0)  # Friday 10:00 in Beijing
 EVALUATIONS = 1_000

@@ -6,7 +6,7 @@ import os
 
 from alembic import context
 
-from workflow.db import make_engine
+from workflow.kernel.db import make_engine
 from workflow.models import Base
 
 config = context.config

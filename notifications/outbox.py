@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from notifications import render
 from notifications.senders import DeliveryError, Mailer, Poster
-from workflow.models import Unit, User
-from workflow.notification_models import Notification, OutboxMessage, UnitSettings
+from workflow.accounts.models import Unit, User
+from workflow.reminders.models import Notification, OutboxMessage, UnitSettings
 
 log = logging.getLogger("jixiao.notifications")
 

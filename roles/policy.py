@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select, true
 
-from workflow.errors import NotAllowed
-from workflow.models import Evaluation, Unit, User
+from workflow.accounts.models import Unit, User
+from workflow.kernel.errors import NotAllowed
+from workflow.lifecycle.models import Evaluation
 
 ROLE_LABELS = {
     "admin": "管理员",

@@ -17,10 +17,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from web import create_app, database
-from workflow import accounts, evaluations, migrate
-from workflow.db import make_engine, make_sessionmaker, normalize_url
-from workflow.indicator_templates import built_in_rows
-from workflow.models import Base, IndicatorTemplate
+from workflow import migrate
+from workflow.accounts import operations as accounts
+from workflow.indicators.builtin import built_in_rows
+from workflow.indicators.models import IndicatorTemplate
+from workflow.kernel.db import make_engine, make_sessionmaker, normalize_url
+from workflow.lifecycle import operations as evaluations
+from workflow.models import Base
 
 PASSWORD = "secret-pass-1"
 # Cheap hashes keep hundreds of logins fast; production keeps scrypt.
@@ -289,7 +292,7 @@ def put_in_state(session, evaluation, state: str, submitted_by=None):
     the guards themselves are tested through `advance`)."""
     from sqlalchemy import update
 
-    from workflow.models import Evaluation
+    from workflow.lifecycle.models import Evaluation
 
     session.execute(
         update(Evaluation)
@@ -319,27 +322,26 @@ FULL_MARKS = {
 
 def fill_indicators(session, evaluation, template: str = "xueliang", actor=None):
     """Copy an indicator template into an evaluation in `implementation` (as its 组长)."""
-    from workflow import indicator_tree
+    from workflow.indicators import operations as indicator_ops
 
-    return indicator_tree.copy_template(
-        session, actor or evaluation.leader, evaluation.id, template
-    )
+    return indicator_ops.copy_template(session, actor or evaluation.leader, evaluation.id, template)
 
 
 def score_everything(session, evaluation, actor=None, finalize: bool = True):
     """Score every leaf of an evaluation in `analysis` (full marks where the rule allows, the
     rate rules from the amounts) as its 组长, then finalise the scores."""
-    from workflow import indicator_tree, scorecards
+    from workflow.indicators import queries as indicator_queries
+    from workflow.scoring import operations as scoring
 
     actor = actor or evaluation.leader
-    for leaf in indicator_tree.leaves(indicator_tree.load_nodes(session, evaluation)):
-        data = indicator_tree.leaf_dict(leaf)
-        entry = scorecards.ScoreEntry(
+    for leaf in indicator_queries.leaves(indicator_queries.load_nodes(session, evaluation)):
+        data = indicator_queries.leaf_dict(leaf)
+        entry = scoring.ScoreEntry(
             FULL_MARKS[leaf.rule_type](data), reason="测试扣分理由", deviation_note="测试偏差说明"
         )
-        scorecards.score_leaf(session, actor, evaluation.id, leaf.code, entry)
+        scoring.score_leaf(session, actor, evaluation.id, leaf.code, entry)
     if finalize:
-        scorecards.finalize_scores(session, actor, evaluation.id)
+        scoring.finalize_scores(session, actor, evaluation.id)
 
 
 def make_ready_to_advance(session, evaluation, template: str = "xueliang"):
@@ -347,23 +349,25 @@ def make_ready_to_advance(session, evaluation, template: str = "xueliang"):
     guards a test is about: in `implementation` an indicator system (from `template`) is set
     up and required tasks are completed by their holders; in `analysis` every leaf is scored
     and the scores are finalised. Other stages are left alone."""
-    from workflow import indicator_tree, tasks
-    from workflow.models import Evaluation
+    from workflow.indicators import queries as indicator_queries
+    from workflow.lifecycle.models import Evaluation
+    from workflow.tasks import operations as tasks
+    from workflow.tasks import queries as task_queries
 
     if isinstance(evaluation, int):
         evaluation = session.get(Evaluation, evaluation)
     session.refresh(evaluation)
     if evaluation.state == "implementation":
-        if not indicator_tree.system_of(session, evaluation).valid:
+        if not indicator_queries.system_of(session, evaluation).valid:
             fill_indicators(session, evaluation, template)
-        for task in tasks.list_tasks(session, evaluation.leader, evaluation.id):
+        for task in task_queries.list_tasks(session, evaluation.leader, evaluation.id):
             if task.required and task.status != "done":
                 holder = task.assignee or evaluation.leader
                 if task.status == "open":
                     tasks.claim_task(session, holder, task.id)
                 tasks.complete_task(session, holder, task.id, "测试完成")
     elif evaluation.state == "analysis":
-        from workflow import scorecards
+        from workflow.scoring import scorecard as scorecards
 
         if scorecards.finalization(session, evaluation) is None:
             score_everything(session, evaluation)

@@ -7,8 +7,11 @@ from dataclasses import replace
 
 from conftest import make_ready_to_advance
 
-from workflow import documents, evaluations, reports
-from workflow.models import Evaluation
+from workflow.documents import operations as documents
+from workflow.lifecycle import operations as evaluations
+from workflow.lifecycle.models import Evaluation
+from workflow.reports import operations as reports
+from workflow.reports import page as report_page
 
 TARGETS = (
     "建成1个市级视频云共享平台、1个综治分平台和9个县级分平台，新建行政村高清监控点2100路，"
@@ -56,7 +59,7 @@ def to_reporting(session, team, store, kind: str = "department") -> Evaluation:
 
 def complete_report(session, team, evaluation) -> None:
     """Fill what the draft leaves to the group, and give every problem a measure."""
-    view = reports.report_view(session, team.leader, evaluation.id)
+    view = report_page.report_view(session, team.leader, evaluation.id)
     bodies = {s["key"]: s for s in view["sections"]}
     reports.save_section(
         session,

@@ -15,11 +15,17 @@ import pytest
 from conftest import put_in_state
 from sqlalchemy import event, select
 
-from workflow import documents, evaluations
-from workflow.db import make_sessionmaker
-from workflow.errors import NotAllowed
-from workflow.guards import unmet_guards
-from workflow.models import AuditEvent, Evaluation, User
+from workflow.accounts.models import User
+from workflow.documents import operations as documents
+from workflow.kernel import access
+from workflow.kernel import files as file_store
+from workflow.kernel.audit import AuditEvent
+from workflow.kernel.db import make_sessionmaker
+from workflow.kernel.errors import NotAllowed
+from workflow.lifecycle import operations as lifecycle
+from workflow.lifecycle import queries as evaluations
+from workflow.lifecycle.models import Evaluation
+from workflow.lifecycle.wiring import unmet_guards
 
 
 @pytest.fixture
@@ -32,7 +38,7 @@ def other_session(app):
 
 @pytest.fixture
 def store(tmp_path):
-    return documents.DocumentStore(tmp_path / "files")
+    return file_store.DocumentStore(tmp_path / "files")
 
 
 @pytest.fixture
@@ -47,7 +53,7 @@ def upload_plan(files_dir, store):
 def hold(session, user, evaluation_id) -> Evaluation:
     """Load the evaluation and end the transaction, as a finished request leaves it: the
     session keeps the object as it saw it."""
-    evaluation = evaluations.get_visible(session, user, evaluation_id)
+    evaluation = access.get_visible(session, user, evaluation_id)
     evaluation.has_work_plan, evaluation.group_roles  # noqa: B018 (loaded now)
     session.commit()
     return evaluation
@@ -58,7 +64,7 @@ def test_advance_sees_a_work_plan_uploaded_meanwhile(session, other_session, tea
     assert held.has_work_plan is False
 
     upload_plan(other_session, team.leader, team.evaluation.id)
-    moved = evaluations.perform(session, team.leader, team.evaluation.id, "advance")
+    moved = lifecycle.perform(session, team.leader, team.evaluation.id, "advance")
 
     assert moved is held and moved.state == "implementation"
 
@@ -66,27 +72,27 @@ def test_advance_sees_a_work_plan_uploaded_meanwhile(session, other_session, tea
 def test_a_leader_replaced_meanwhile_may_no_longer_advance(session, other_session, make, team):
     hold(session, team.leader, team.evaluation.id)  # with the old group
     successor = make.make_user(name="新组长")
-    evaluations.set_group(
+    lifecycle.set_group(
         other_session,
         make.admin,
         team.evaluation.id,
-        evaluations.GroupSpec(successor.id, [], [u.id for u in team.members], []),
+        lifecycle.GroupSpec(successor.id, [], [u.id for u in team.members], []),
     )
 
     with pytest.raises(NotAllowed):
-        evaluations.perform(session, team.leader, team.evaluation.id, "advance")
+        lifecycle.perform(session, team.leader, team.evaluation.id, "advance")
 
 
 def test_the_group_read_by_permissions_follows_set_group(session, make, team):
-    evaluation = evaluations.get_visible(session, team.leader, team.evaluation.id)
+    evaluation = access.get_visible(session, team.leader, team.evaluation.id)
     assert evaluation.ids_in("deputy") == [u.id for u in team.deputies]
     newcomer = make.make_user()
 
-    evaluations.set_group(
+    lifecycle.set_group(
         session,
         team.leader,
         evaluation.id,
-        evaluations.GroupSpec(
+        lifecycle.GroupSpec(
             team.leader.id, [newcomer.id, team.deputies[1].id], [team.members[0].id], []
         ),
     )
@@ -135,7 +141,7 @@ def test_advance_is_one_read_and_one_write(app, session, team, upload_plan, is_p
     upload_plan(session, team.leader, team.evaluation.id)
     request, leader = fresh_request(app, team.leader.id)
     with recorded_statements(app.extensions["jixiao.engine"]) as statements:
-        evaluations.perform(request, leader, team.evaluation.id, "advance")
+        lifecycle.perform(request, leader, team.evaluation.id, "advance")
     request.close()
 
     assert statements == (["SELECT", "WITH"] if is_postgres else ["SELECT", "UPDATE", "INSERT"])
@@ -155,8 +161,8 @@ def test_my_todo_list_costs_the_same_for_one_evaluation_or_many(app, make, team)
     (the actions offered come from each row's own columns)."""
     for n in range(4):
         evaluation = make.make_evaluation(creator=team.leader, project_name=f"项目{n}")
-        spec = evaluations.GroupSpec(team.leader.id, [], [team.members[0].id], [])
-        evaluations.set_group(make.session, team.leader, evaluation.id, spec)
+        spec = lifecycle.GroupSpec(team.leader.id, [], [team.members[0].id], [])
+        lifecycle.set_group(make.session, team.leader, evaluation.id, spec)
     archived = make.make_evaluation(creator=team.leader, project_name="已归档项目")
     put_in_state(make.session, archived, "archived")
     request, leader = fresh_request(app, team.leader.id)

@@ -7,7 +7,8 @@ import copy
 import pytest
 from conftest import put_in_state
 
-from workflow.indicators import get_template, iter_leaves
+from workflow.indicators.builtin import get_template
+from workflow.indicators.tree import iter_leaves
 
 
 def url(evaluation, suffix: str = "") -> str:

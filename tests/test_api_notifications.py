@@ -7,7 +7,9 @@ from datetime import date, datetime
 import pytest
 from conftest import put_in_state
 
-from workflow import clock, reminders, tasks
+from workflow.kernel import clock
+from workflow.reminders import sweep as reminders
+from workflow.tasks import operations as tasks
 
 
 @pytest.fixture(autouse=True)

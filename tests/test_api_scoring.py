@@ -9,8 +9,9 @@ import openpyxl
 import pytest
 from conftest import Team, put_in_state
 
-from workflow import evaluations, indicator_tree
-from workflow.indicators import get_template
+from workflow.indicators import operations as indicator_tree
+from workflow.indicators.builtin import get_template
+from workflow.lifecycle import operations as evaluations
 
 
 def base(evaluation) -> str:

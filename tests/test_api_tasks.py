@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 from conftest import put_in_state
 
-from workflow import clock, evaluations
+from workflow.kernel import clock
+from workflow.lifecycle import operations as evaluations
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ import pytest
 from conftest import log_in, shot
 from playwright.sync_api import Page, expect
 
-from workflow import clock, reminders, tasks
+from workflow.kernel import clock
+from workflow.reminders import sweep as reminders
+from workflow.tasks import operations as tasks
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,9 @@ import pytest
 from conftest import ARTIFACTS, CHROMIUM, PASSWORD, log_in, log_out, shot
 from report_helpers import to_reporting
 
-from workflow import accounts, documents, evaluations
+from workflow.accounts import operations as accounts
+from workflow.kernel import files as documents
+from workflow.lifecycle import operations as evaluations
 
 if not CHROMIUM.exists():
     if os.environ.get("CI"):

@@ -14,7 +14,11 @@ import pytest
 from conftest import ARTIFACTS, log_in, log_out, put_in_state, shot
 from playwright.sync_api import Page, expect
 
-from workflow import evaluations, indicator_tree, scorecards, tasks
+from workflow.indicators import operations as indicator_ops
+from workflow.indicators import queries as indicator_queries
+from workflow.lifecycle import operations as evaluations
+from workflow.scoring import operations as scorecards
+from workflow.tasks import operations as tasks
 
 pytestmark = pytest.mark.browser
 
@@ -98,11 +102,11 @@ def score_all_but(session, evaluation, code: str) -> None:
     from conftest import FULL_MARKS
 
     leader = evaluation.leader
-    for leaf in indicator_tree.leaves(indicator_tree.load_nodes(session, evaluation)):
+    for leaf in indicator_queries.leaves(indicator_queries.load_nodes(session, evaluation)):
         if leaf.code == code:
             continue
         entry = scorecards.ScoreEntry(
-            FULL_MARKS[leaf.rule_type](indicator_tree.leaf_dict(leaf)), reason="预算未全部执行"
+            FULL_MARKS[leaf.rule_type](indicator_queries.leaf_dict(leaf)), reason="预算未全部执行"
         )
         scorecards.score_leaf(session, leader, evaluation.id, leaf.code, entry)
 
@@ -112,10 +116,10 @@ def test_member_scores_their_leaf_and_leader_finalizes(
 ):
     session = make.session
     member = people["members"][0]
-    tree = indicator_tree.copy_template(session, evaluation.leader, evaluation.id, "xueliang")
+    tree = indicator_ops.copy_template(session, evaluation.leader, evaluation.id, "xueliang")
     indicators = tree.indicators
     next(leaf for leaf in _leaves(indicators) if leaf["code"] == SURVEY_LEAF)["scorer"] = member.id
-    indicator_tree.replace_indicators(session, evaluation.leader, evaluation.id, indicators)
+    indicator_ops.replace_indicators(session, evaluation.leader, evaluation.id, indicators)
     task = tasks.create_task(
         session,
         evaluation.leader,

@@ -6,8 +6,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from web.cli import main
-from workflow.db import make_engine, make_sessionmaker
-from workflow.models import Evaluation
+from workflow.kernel.db import make_engine, make_sessionmaker
+from workflow.lifecycle.models import Evaluation
 
 
 def test_demo_loads_once_and_prints_logins(tmp_path, monkeypatch):

@@ -10,10 +10,14 @@ import pytest
 from conftest import Team, put_in_state, score_everything
 from sqlalchemy import select
 
-from workflow import evaluations, scorecards
-from workflow.db import make_engine, make_sessionmaker
-from workflow.errors import Conflict, GuardFailed, NotAllowed
-from workflow.models import Approval, AuditEvent, Evaluation, User
+from workflow.accounts.models import User
+from workflow.kernel.audit import AuditEvent
+from workflow.kernel.db import make_engine, make_sessionmaker
+from workflow.kernel.errors import Conflict, GuardFailed, NotAllowed
+from workflow.lifecycle import operations as evaluations
+from workflow.lifecycle.models import Approval, Evaluation
+from workflow.scoring import operations as scoring
+from workflow.scoring import scorecard as scorecards
 
 THREADS = 16
 
@@ -159,11 +163,11 @@ def test_scores_saved_while_the_leader_finalizes_are_in_the_card_or_refused(
     def rescore(code: str, value: str, after: float):  # half a point off a 分档 leaf
         def prepare(s):
             leader = s.get(User, team.leader.id)
-            entry = scorecards.ScoreEntry({"band": "met", "value": value}, reason="复核调整")
+            entry = scoring.ScoreEntry({"band": "met", "value": value}, reason="复核调整")
 
             def save():
                 time.sleep(after)  # spread over the time the 定稿 takes
-                scorecards.score_leaf(s, leader, evaluation.id, code, entry)
+                scoring.score_leaf(s, leader, evaluation.id, code, entry)
 
             return save
 
@@ -171,7 +175,7 @@ def test_scores_saved_while_the_leader_finalizes_are_in_the_card_or_refused(
 
     def finalize(s):
         leader = s.get(User, team.leader.id)
-        return lambda: scorecards.finalize_scores(s, leader, evaluation.id)
+        return lambda: scoring.finalize_scores(s, leader, evaluation.id)
 
     tiered = {"1.2.1": "2.5", "1.3.1": "3.5", "1.3.2": "3.5", "2.3.1": "7.5", "3.1.1": "7.5"}
     tiered |= {"3.1.2": "6.5", "3.2.1": "9.5"}

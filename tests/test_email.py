@@ -19,8 +19,11 @@ from sqlalchemy import select
 from notifications import outbox
 from notifications.senders import SmtpMailer, SmtpSettings, WebhookPoster
 from web.cli_reminders import sweep_command
-from workflow import clock, inbox, reminders, tasks
-from workflow.notification_models import OutboxMessage, UnitSettings
+from workflow.kernel import clock
+from workflow.reminders import inbox
+from workflow.reminders import sweep as reminders
+from workflow.reminders.models import OutboxMessage, UnitSettings
+from workflow.tasks import operations as tasks
 
 FRIDAY_10 = datetime(2024, 3, 22, 2)  # 10:00 Beijing, naive UTC
 

@@ -10,7 +10,8 @@ import pytest
 from conftest import put_in_state
 from test_pages import Browser, page
 
-from workflow.indicators import get_template, iter_leaves
+from workflow.indicators.builtin import get_template
+from workflow.indicators.tree import iter_leaves
 
 URL = "/api/v1/indicator-templates"
 

@@ -7,17 +7,16 @@ from typing import Any
 
 import pytest
 
-from workflow.errors import NotFound
-from workflow.indicators import (
+from workflow.indicators.builtin import get_template, list_templates
+from workflow.indicators.tree import (
     find_node,
-    get_template,
     iter_leaves,
-    list_templates,
     node_weight,
     self_evaluation_weight_warnings,
     validate_tree,
 )
-from workflow.scoring import Amounts, build_scorecard, compute_score
+from workflow.kernel.errors import NotFound
+from workflow.scoring.rules import Amounts, build_scorecard, compute_score
 
 D = Decimal
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from workflow.db import make_engine
+from workflow.kernel.db import make_engine
 from workflow.models import Base
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from conftest import PASSWORD, put_in_state
 
-from workflow.scoring import percentage as rate
+from workflow.scoring.rules import percentage as rate
 
 PLAN = "work-plan.pdf"
 

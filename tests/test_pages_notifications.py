@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from workflow import clock, reminders, tasks
-from workflow.notification_models import Notification
+from workflow.kernel import clock
+from workflow.reminders import sweep as reminders
+from workflow.reminders.models import Notification
+from workflow.tasks import operations as tasks
 
 
 @pytest.fixture

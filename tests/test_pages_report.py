@@ -12,7 +12,11 @@ import pytest
 from conftest import AuthActions
 from report_helpers import complete_report, to_reporting
 
-from workflow import documents, evaluations, reports
+from workflow.kernel import files as documents
+from workflow.lifecycle import operations as evaluations
+from workflow.reports import operations as reports
+from workflow.reports import page as report_page
+from workflow.reports import queries as report_queries
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -58,7 +62,7 @@ def url(evaluation, path: str = "") -> str:
 
 
 def section(session, team, evaluation, key: str) -> dict:
-    view = reports.report_view(session, team.leader, evaluation.id)
+    view = report_page.report_view(session, team.leader, evaluation.id)
     return next(s for s in view["sections"] if s["key"] == key)
 
 
@@ -284,7 +288,7 @@ def test_problems_form_adds_edits_and_deletes(as_user, session, team, reporting)
     assert "问题“资金支付进度较慢”尚未填写整改措施" in html  # listed among the checks
     row = html.split('id="problem-')[1]
     assert "资金支付进度较慢" in row and owner.display_name in row and "2025-06-30" in row
-    problem_id = reports.problems_of(session, reporting)[0].id
+    problem_id = report_queries.problems_of(session, reporting)[0].id
 
     edit_url = url(reporting, f"/problems/{problem_id}/edit")
     assert "委务会未及时召开" in page(leader.get(edit_url))
@@ -306,7 +310,7 @@ def test_problems_form_adds_edits_and_deletes(as_user, session, team, reporting)
 
     res = leader.post(url(reporting, f"/problems/{problem_id}/delete"))
     assert res.status_code == 302
-    assert reports.problems_of(session, reporting) == []
+    assert report_queries.problems_of(session, reporting) == []
 
 
 def test_an_owner_from_another_unit_is_refused_with_the_input_kept(as_user, make, team, reporting):
@@ -346,7 +350,7 @@ def test_archived_report_is_read_only_and_serves_the_signed_pdf(
     evaluations.perform(session, team.reviewer, reporting.id, "approve", files=store)
     leader = as_user(team.leader)
     html = page(leader.get(url(reporting)))
-    sha = reports.archived_report(session, reporting).sha256
+    sha = report_queries.archived_report(session, reporting).sha256
     assert "报告已签发归档" in html and sha in html and "下载签发版 PDF" in html
     assert "/edit" not in html and "历史版本" in html
     assert "添加问题或建议" not in html and "提交前尚需处理" not in html

@@ -14,9 +14,14 @@ from conftest import FULL_MARKS, fill_indicators, put_in_state, score_everything
 from openpyxl import load_workbook
 
 from web.pages.indicator_forms import rows_from_tree
-from workflow import indicator_tree, scorecards, tasks
-from workflow.indicators import get_template
-from workflow.models import IndicatorScore, Task
+from workflow.indicators import operations as indicator_ops
+from workflow.indicators import queries as indicator_queries
+from workflow.indicators.builtin import get_template
+from workflow.scoring import operations as scoring
+from workflow.scoring import scorecard as scorecards
+from workflow.scoring.models import IndicatorScore
+from workflow.tasks import operations as tasks
+from workflow.tasks.models import Task
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -61,11 +66,11 @@ def assign_scorer(session, evaluation, code: str, user) -> None:
     """Make `user` the 评分人 of a leaf (through the replace-tree service, in 组织实施)."""
     state = evaluation.state
     evaluation = put_in_state(session, evaluation, "implementation")
-    tree = indicator_tree.tree(session, evaluation)
+    tree = indicator_queries.tree(session, evaluation)
     for leaf in _leaves(tree):
         if leaf["code"] == code:
             leaf["scorer"] = user.id
-    indicator_tree.replace_indicators(session, evaluation.leader, evaluation.id, tree)
+    indicator_ops.replace_indicators(session, evaluation.leader, evaluation.id, tree)
     put_in_state(session, evaluation, state)
 
 
@@ -90,11 +95,11 @@ def tree_form_data(tree, **changes) -> dict[str, str]:
 
 def score_all(session, evaluation, skip: str = "") -> None:
     """The 组长 scores every leaf but `skip` (full marks where the rule allows)."""
-    for leaf in indicator_tree.leaves(indicator_tree.load_nodes(session, evaluation)):
+    for leaf in indicator_queries.leaves(indicator_queries.load_nodes(session, evaluation)):
         if leaf.code != skip:
-            inputs = FULL_MARKS[leaf.rule_type](indicator_tree.leaf_dict(leaf))
-            entry = scorecards.ScoreEntry(inputs, reason="预算未全部执行")
-            scorecards.score_leaf(session, evaluation.leader, evaluation.id, leaf.code, entry)
+            inputs = FULL_MARKS[leaf.rule_type](indicator_queries.leaf_dict(leaf))
+            entry = scoring.ScoreEntry(inputs, reason="预算未全部执行")
+            scoring.score_leaf(session, evaluation.leader, evaluation.id, leaf.code, entry)
 
 
 class _FormValues(HTMLParser):
@@ -226,14 +231,14 @@ def test_member_cannot_edit_or_copy_the_indicator_system(as_user, session, team)
     res = member.post(f"{url}/template", {"template": "xueliang"})
     assert res.status_code == 403
     assert "您无权进行此操作" in page(res)
-    assert indicator_tree.tree(session, evaluation) == []
+    assert indicator_queries.tree(session, evaluation) == []
 
 
 def test_editor_lists_every_problem_in_chinese_and_keeps_the_input(as_user, session, team):
     evaluation = in_state(session, team, "implementation")
     leader = as_user(team.leader)
     url = f"/evaluations/{evaluation.id}/indicators/edit"
-    tree = indicator_tree.tree(session, evaluation)
+    tree = indicator_queries.tree(session, evaluation)
     rows = rows_from_tree(tree)
     first_leaf = next(i for i, row in enumerate(rows) if row["level"] == 3)
     last = len(rows) - 1
@@ -254,7 +259,7 @@ def test_editor_lists_every_problem_in_chinese_and_keeps_the_input(as_user, sess
     assert "缺少指标名称" in html
     assert "指标代码“1.1.1”重复，代码须唯一" in html
     assert f'name="nodes-{first_leaf}-weight" type="text" value="6"' in html
-    assert indicator_tree.tree(session, evaluation) == tree  # nothing saved
+    assert indicator_queries.tree(session, evaluation) == tree  # nothing saved
 
 
 def test_editor_adds_moves_deletes_and_saves_a_tree(as_user, session, team):
@@ -299,7 +304,7 @@ def test_editor_adds_moves_deletes_and_saves_a_tree(as_user, session, team):
     res = leader.post(url, {**form_values(html), "op": "save"}, follow_redirects=True)
     html = page(res)
     assert "评价指标体系已保存" in html
-    leaves = list(_leaves(indicator_tree.tree(session, evaluation)))
+    leaves = list(_leaves(indicator_queries.tree(session, evaluation)))
     assert [leaf["name"] for leaf in leaves] == ["群众满意度", "点位建设数量"]
     survey = leaves[0]
     assert survey["rule"] == {
@@ -468,7 +473,7 @@ def test_manual_rule_takes_a_typed_score_with_its_justification(as_user, session
     tree[0]["children"][0]["children"][0] = {
         "code": "1.1.1", "name": "专家综合评议", "weight": "5", "rule": {"type": "manual"},
     }  # fmt: skip
-    indicator_tree.replace_indicators(session, team.leader, evaluation.id, tree)
+    indicator_ops.replace_indicators(session, team.leader, evaluation.id, tree)
     evaluation = put_in_state(session, evaluation, "analysis")
     leader = as_user(team.leader)
     res = post_score(leader, evaluation, "1.1.1", score="5")

@@ -10,8 +10,8 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-import workflow.pdf as pdf_engine
-from workflow.pdf import render_pdf
+from workflow.reports.render import cjk as pdf_engine
+from workflow.reports.render.cjk import render_pdf
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,

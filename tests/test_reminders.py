@@ -12,8 +12,14 @@ from conftest import put_in_state
 from sqlalchemy import select
 
 from notifications import outbox
-from workflow import clock, evaluations, inbox, reminders, tasks
-from workflow.notification_models import Notification, OutboxMessage, StageDeadline
+from workflow.kernel import audit as audit_trail
+from workflow.kernel import clock
+from workflow.lifecycle import operations as lifecycle
+from workflow.reminders import deadlines, inbox
+from workflow.reminders import policy as reminder_policy
+from workflow.reminders import sweep as reminder_sweep
+from workflow.reminders.models import Notification, OutboxMessage, StageDeadline
+from workflow.tasks import operations as tasks
 
 MON, TUE, WED, THU, FRI, SAT, SUN = (date(2024, 3, d) for d in range(18, 25))
 
@@ -33,7 +39,7 @@ def set_clock(day: date, hour: int = 10, minute: int = 0) -> datetime:
 def sweep(session, day: date, hour: int = 10, minute: int = 0) -> list[tuple[str, int]]:
     """Sweep at that local time; return the new notifications as (kind, recipient id)."""
     set_clock(day, hour, minute)
-    result = reminders.sweep(session)
+    result = reminder_sweep.sweep(session)
     rows = session.scalars(
         select(Notification)
         .where(Notification.sweep_id == result.sweep_id)
@@ -130,7 +136,7 @@ def test_done_tasks_tasks_without_due_date_and_cancelled_evaluations_stay_quiet(
     assert sweep(session, TUE) == []
     assert sweep(session, FRI) == []
     other = make_task(session, team, ev, due=FRI)
-    evaluations.perform(session, make.admin, ev.id, "cancel", comment="项目撤销")
+    lifecycle.perform(session, make.admin, ev.id, "cancel", comment="项目撤销")
     assert other.status == "claimed"
     assert sweep(session, THU) == []
     assert sweep(session, date(2024, 3, 27)) == []
@@ -141,7 +147,7 @@ def test_done_tasks_tasks_without_due_date_and_cancelled_evaluations_stay_quiet(
 
 def test_stage_deadline_reminds_the_leader_7_3_1_days_before_then_daily(session, team, ev):
     deadline = date(2024, 3, 29)  # Friday: 组织实施 to be finished by then
-    reminders.set_stage_deadline(session, team.leader, ev.id, "implementation", deadline)
+    deadlines.set_stage_deadline(session, team.leader, ev.id, "implementation", deadline)
     leader = team.leader.id
     fired = {d: sweep(session, d) for d in (date(2024, 3, d) for d in range(21, 30))}
     assert {d.day for d, got in fired.items() if got} == {22, 26, 28}
@@ -157,10 +163,10 @@ def test_stage_deadline_reminds_the_leader_7_3_1_days_before_then_daily(session,
 
 
 def test_a_later_stage_deadline_counts_while_the_evaluation_has_not_passed_it(session, team, ev):
-    reminders.set_stage_deadline(session, team.leader, ev.id, "reporting", date(2024, 3, 25))
+    deadlines.set_stage_deadline(session, team.leader, ev.id, "reporting", date(2024, 3, 25))
     assert sweep(session, date(2024, 3, 22)) == [("stage_due", team.leader.id)]
     assert session.scalar(select(StageDeadline.stage)) == "reporting"
-    reminders.set_stage_deadline(session, team.leader, ev.id, "reporting", None)
+    deadlines.set_stage_deadline(session, team.leader, ev.id, "reporting", None)
     assert session.scalar(select(StageDeadline.stage)) is None
 
 
@@ -182,7 +188,7 @@ def submit(session, team, ev, day: date, hour: int = 10):
     which are tested with `advance`): the state and the audit event the sweep reads."""
     set_clock(day, hour)
     ev = put_in_state(session, ev, "group_review", submitted_by=team.leader)
-    evaluations.audit(
+    audit_trail.audit(
         session,
         ev,
         team.leader,
@@ -205,7 +211,7 @@ def test_group_review_waiting_reminds_approvers_who_have_not_approved(
     session, team, in_group_review, make
 ):
     set_clock(MON, 11)
-    evaluations.perform(session, team.deputies[0], in_group_review.id, "approve")
+    lifecycle.perform(session, team.deputies[0], in_group_review.id, "approve")
     waiting = [team.leader.id, team.deputies[1].id]
     assert sweep(session, TUE, 17) == []
     assert sweep(session, WED, 9, 59) == []  # not yet two days
@@ -225,7 +231,7 @@ def test_group_review_waiting_reminds_approvers_who_have_not_approved(
 def test_a_returned_and_resubmitted_review_starts_waiting_afresh(session, team, in_group_review):
     assert ("review_waiting", team.leader.id) in sweep(session, WED)
     set_clock(WED, 11)
-    evaluations.perform(
+    lifecycle.perform(
         session,
         team.deputies[0],
         in_group_review.id,
@@ -248,7 +254,7 @@ def test_finance_review_waiting_reminds_the_covering_bureau_after_three_days(
     other_bureau_reviewer = make.make_user("finance_reviewer", bureau=make.make_bureau())
     set_clock(MON, 12)
     for approver in team.approvers:
-        evaluations.perform(session, approver, in_group_review.id, "approve")
+        lifecycle.perform(session, approver, in_group_review.id, "approve")
     assert session.get(type(in_group_review), in_group_review.id).state == "finance_review"
     assert sweep(session, THU, 11) == []
     assert sweep(session, THU, 12) == [("review_waiting", team.reviewer.id)]
@@ -263,7 +269,7 @@ def test_sweeping_twice_creates_each_reminder_and_each_email_once(session, team,
     session.commit()
     make_task(session, team, ev, due=WED)
     set_clock(FRI)
-    first, second = reminders.sweep(session), reminders.sweep(session)
+    first, second = reminder_sweep.sweep(session), reminder_sweep.sweep(session)
     assert first.notifications == {"task_overdue": 1, "task_escalation": 1}
     assert second.total == 0
     assert first.outbox == {"email": 1} and second.outbox == {}
@@ -282,15 +288,15 @@ class Mailbox:
 def run(session, day: date, hour: int, minute: int = 0) -> tuple[Mailbox, outbox.Delivery]:
     """A scheduler tick at that local time: sweep, then deliver within the policy's window."""
     now = set_clock(day, hour, minute)
-    reminders.sweep(session)
-    policy = reminders.load_policy(session)
+    reminder_sweep.sweep(session)
+    policy = reminder_policy.load_policy(session)
     box = Mailbox()
     delivery = outbox.deliver(
         session,
         now,
         outbox.Outbound(box, None, "https://jx.example"),
-        digest_day=reminders.local(now).date(),
-        open_window=reminders.delivery_window(policy, now),
+        digest_day=reminder_policy.local(now).date(),
+        open_window=reminder_policy.delivery_window(policy, now),
     )
     return box, delivery
 
@@ -327,7 +333,7 @@ def test_no_email_for_users_who_switched_it_off(session, team, ev):
     session.commit()
     make_task(session, team, ev, due=WED)
     set_clock(THU, 7)
-    reminders.sweep(session)  # queued before the working window
+    reminder_sweep.sweep(session)  # queued before the working window
     inbox.set_email_preference(session, member, False)
     box, delivery = run(session, THU, 10)
     assert box.sent == [] and delivery.sent == 0
@@ -338,8 +344,8 @@ def test_no_email_for_users_who_switched_it_off(session, team, ev):
 
 def test_policy_changes_take_effect(session, team, ev, make):
     with pytest.raises(Exception, match="管理员"):
-        reminders.update_policy(session, team.leader, {"task_due_days": [5]})
-    reminders.update_policy(session, make.admin, {"task_due_days": [5], "weekends": True})
+        reminder_policy.update_policy(session, team.leader, {"task_due_days": [5]})
+    reminder_policy.update_policy(session, make.admin, {"task_due_days": [5], "weekends": True})
     make_task(session, team, ev, due=date(2024, 3, 27))
     assert sweep(session, date(2024, 3, 21)) == []
     assert sweep(session, date(2024, 3, 22)) == [("task_due", team.members[0].id)]
@@ -352,7 +358,7 @@ def test_policy_changes_take_effect(session, team, ev, make):
 
 def test_rectification_owner_is_reminded_before_the_due_date_only(session, team):
     """整改事项 of an archived report: 7 and 1 days before the due date, to its owner, once."""
-    from workflow.report_models import Rectification
+    from workflow.reports.models import Rectification
 
     archived = put_in_state(session, team.evaluation, "archived")
     owner = team.deputies[0]

@@ -12,10 +12,12 @@ import pytest
 from docx import Document
 from report_helpers import complete_report, to_reporting
 
-from workflow import documents, reports
-from workflow.models import AuditEvent
-from workflow.report_models import Rectification
-from workflow.report_render import ReportContent, render_report_html
+from workflow.kernel import files as documents
+from workflow.kernel.audit import AuditEvent
+from workflow.reports import queries as reports
+from workflow.reports.models import Rectification
+from workflow.reports.render.content import ReportContent
+from workflow.reports.render.pdf import render_report_html
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
@@ -149,8 +151,8 @@ def test_a_tampered_archive_file_is_refused(api, session, team, reporting, store
 
 
 def test_archiving_without_a_file_store_is_refused(session, team, reporting):
-    from workflow import evaluations
-    from workflow.errors import GuardFailed
+    from workflow.kernel.errors import GuardFailed
+    from workflow.lifecycle import operations as evaluations
 
     evaluations.perform(session, team.leader, reporting.id, "advance")
     for approver in team.approvers:

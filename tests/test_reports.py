@@ -5,11 +5,19 @@ from __future__ import annotations
 import pytest
 from report_helpers import EXPERIENCE, complete_report, to_reporting
 
-from workflow import documents, evaluations, reports, scorecards
-from workflow.errors import GuardFailed
-from workflow.models import AuditEvent, Evaluation
-from workflow.report_render import ReportContent, render_report_html
-from workflow.report_text import diff_rows, parse_body
+from workflow.kernel import files as documents
+from workflow.kernel.audit import AuditEvent
+from workflow.kernel.errors import GuardFailed
+from workflow.lifecycle import operations as evaluations
+from workflow.lifecycle.models import Evaluation
+from workflow.reports import checks as report_checks
+from workflow.reports import operations as reports
+from workflow.reports import page as report_page
+from workflow.reports import queries as report_queries
+from workflow.reports.render.content import ReportContent
+from workflow.reports.render.pdf import render_report_html
+from workflow.reports.render.text import diff_rows, parse_body
+from workflow.scoring import operations as scorecards
 
 
 @pytest.fixture
@@ -88,7 +96,7 @@ def test_drafting_is_recorded_in_the_timeline(session, reporting):
 
 def test_self_evaluation_is_drafted_on_the_shorter_outline(session, team, store):
     evaluation = to_reporting(session, team, store, kind="unit_self")
-    view = reports.report_view(session, team.leader, evaluation.id)
+    view = report_page.report_view(session, team.leader, evaluation.id)
     assert [s["key"] for s in view["sections"]] == [
         "basic",
         "process",
@@ -142,11 +150,11 @@ def test_submission_lists_every_open_check_at_once(api, team, reporting):
 
 def test_a_blank_total_like_seed_000_is_caught(session, team, reporting):
     complete_report(session, team, reporting)
-    other = reports.report_view(session, team.leader, reporting.id)["sections"][-1]
+    other = report_page.report_view(session, team.leader, reporting.id)["sections"][-1]
     reports.save_section(
         session, team.leader, reporting.id, "other", "自评得分  分。", other["version"]
     )
-    codes = [c.code for c in reports.checks_of(session, reporting)]
+    codes = [c.code for c in report_checks.checks_of(session, reporting)]
     assert codes == ["total_missing"]
 
 
@@ -340,7 +348,7 @@ def test_a_return_to_reporting_keeps_the_edited_text(session, team, reporting):
     evaluations.perform(
         session, team.deputies[0], reporting.id, "return", to="reporting", comment="请补充经验做法"
     )
-    view = reports.report_view(session, team.leader, reporting.id)
+    view = report_page.report_view(session, team.leader, reporting.id)
     experience = next(s for s in view["sections"] if s["key"] == "experience")
     assert (experience["body"], experience["version"]) == (EXPERIENCE, 2)
 
@@ -364,7 +372,7 @@ def test_body_format_has_paragraphs_lists_tables_and_subheadings():
 
 
 def test_no_markup_typed_into_a_section_reaches_the_page(session, team, reporting):
-    view = reports.report_view(session, team.leader, reporting.id)
+    view = report_page.report_view(session, team.leader, reporting.id)
     other = next(s for s in view["sections"] if s["key"] == "other")
     reports.save_section(
         session,
@@ -377,8 +385,8 @@ def test_no_markup_typed_into_a_section_reaches_the_page(session, team, reportin
     content = ReportContent.of(
         session,
         reporting,
-        reports.sections_of(session, reporting),
-        reports.problems_of(session, reporting),
+        report_queries.sections_of(session, reporting),
+        report_queries.problems_of(session, reporting),
     )
     html = render_report_html(content)
     assert "<script>" not in html and "<b onclick" not in html and "<i>格" not in html

@@ -19,8 +19,10 @@ from conftest import put_in_state
 from sqlalchemy import func, select, text
 from test_email import Inbox, free_port
 
-from workflow import clock, reminders, tasks
-from workflow.notification_models import Notification, OutboxMessage
+from workflow.kernel import clock
+from workflow.reminders import policy as reminders
+from workflow.reminders.models import Notification, OutboxMessage
+from workflow.tasks import operations as tasks
 
 pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parent.parent

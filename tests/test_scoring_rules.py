@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from workflow.errors import InvalidInput
-from workflow.scoring import (
+from workflow.kernel.errors import InvalidInput
+from workflow.scoring.rules import (
     Amounts,
     band_limits,
     build_scorecard,

@@ -8,7 +8,7 @@ import pytest
 from conftest import put_in_state
 from report_helpers import EXPERIENCE, to_reporting
 
-from workflow import documents
+from workflow.kernel import files as documents
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_report_section_task_needs_a_section_of_the_outline(api, session, team):
 def test_a_self_evaluation_offers_its_shorter_outline(api, make, session):
     leader = make.make_user()
     ev = make.make_evaluation(creator=leader, kind="unit_self")
-    from workflow import evaluations
+    from workflow.lifecycle import operations as evaluations
 
     evaluations.set_group(
         session,

@@ -8,9 +8,11 @@ import pytest
 from conftest import put_in_state
 from sqlalchemy import func, select
 
-from workflow import documents, tasks
-from workflow.errors import InvalidInput
-from workflow.models import Document, Task
+from workflow.documents.models import Document
+from workflow.kernel import files as documents
+from workflow.kernel.errors import InvalidInput
+from workflow.tasks import operations as tasks
+from workflow.tasks.models import Task
 
 
 @pytest.fixture

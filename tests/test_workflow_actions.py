@@ -7,7 +7,7 @@ import io
 import pytest
 from conftest import Team, put_in_state
 
-from workflow.machine import STATES
+from workflow.lifecycle.states import STATES
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -130,7 +130,7 @@ def test_group_without_leader_is_reported(api, make):
     evaluation = make.make_evaluation(creator=creator)
     res = api.as_(creator).get(f"/api/v1/evaluations/{evaluation.id}")
     assert res.json["available_actions"] == []  # nobody leads yet
-    from workflow.guards import unmet_guards
+    from workflow.lifecycle.wiring import unmet_guards
 
     assert "尚未指定组长" in unmet_guards(make.session, evaluation)
 

@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from web.database import db
 from web.extensions import login_manager
-from workflow import accounts
-from workflow.errors import JixiaoError
-from workflow.models import User
+from workflow.accounts import operations as accounts
+from workflow.accounts.models import User
+from workflow.kernel.errors import JixiaoError
 
 
 def init_app(app: Flask) -> None:

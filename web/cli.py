@@ -12,9 +12,10 @@ from web import create_app
 from web.api.evaluations import store
 from web.cli_reminders import scheduler_command, sweep_command
 from web.database import db
-from workflow import accounts, migrate
 from workflow import demo as demo_data
-from workflow.errors import JixiaoError
+from workflow import migrate
+from workflow.accounts import operations as accounts
+from workflow.kernel.errors import JixiaoError
 
 
 def _app(*_args) -> Flask:

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from workflow import clock
+from workflow.kernel import clock
 
 
 def _parse_at(value: str | None) -> datetime | None:

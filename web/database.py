@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 from sqlalchemy.orm import Session, scoped_session
 
-from workflow.db import make_engine, make_sessionmaker
+from workflow.kernel.db import make_engine, make_sessionmaker
 
 
 def init_app(app: Flask) -> None:

@@ -8,7 +8,14 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from workflow.errors import Conflict, GuardFailed, InvalidInput, JixiaoError, NotAllowed, NotFound
+from workflow.kernel.errors import (
+    Conflict,
+    GuardFailed,
+    InvalidInput,
+    JixiaoError,
+    NotAllowed,
+    NotFound,
+)
 
 STATUS = {
     InvalidInput: 400,

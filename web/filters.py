@@ -8,17 +8,13 @@ from decimal import Decimal
 from flask import Flask
 
 from roles import ROLE_LABELS
-from workflow import clock
-from workflow.machine import ACTIONS, FLOW, STATES
-from workflow.models import (
-    DIRECTIONS,
-    DOCUMENT_CATEGORIES,
-    EVALUATION_KINDS,
-    RULE_TYPES,
-    TASK_KINDS,
-    TASK_STATUSES,
-)
-from workflow.tasks import is_overdue
+from workflow.documents.models import DOCUMENT_CATEGORIES
+from workflow.indicators.models import DIRECTIONS, RULE_TYPES
+from workflow.kernel import clock
+from workflow.lifecycle.models import EVALUATION_KINDS
+from workflow.lifecycle.states import ACTIONS, FLOW, STATES
+from workflow.tasks.models import TASK_KINDS, TASK_STATUSES
+from workflow.tasks.queries import is_overdue
 
 AUDIT_LABELS = {
     **ACTIONS,

@@ -6,10 +6,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from workflow import evaluations
-from workflow.guards import unmet_guards
-from workflow.machine import STATES, return_targets
-from workflow.models import Evaluation, User
+from workflow.accounts.models import User
+from workflow.lifecycle import queries as evaluations
+from workflow.lifecycle.models import Evaluation
+from workflow.lifecycle.states import STATES, return_targets
+from workflow.lifecycle.wiring import unmet_guards
 
 
 def group_dict(evaluation: Evaluation) -> dict[str, Any]:

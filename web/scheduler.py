@@ -26,8 +26,10 @@ from sqlalchemy.pool import NullPool
 
 from notifications import outbox
 from notifications.senders import SmtpMailer, SmtpSettings, WebhookPoster
-from workflow import clock, reminders
-from workflow.db import make_engine, make_sessionmaker
+from workflow.kernel import clock
+from workflow.kernel.db import make_engine, make_sessionmaker
+from workflow.reminders import policy as reminder_policy
+from workflow.reminders import sweep as reminder_sweep
 
 log = logging.getLogger("jixiao.scheduler")
 
@@ -52,7 +54,7 @@ def outbound(app: Flask) -> outbox.Outbound:
 
 @dataclass
 class RunResult:
-    sweep: reminders.SweepResult
+    sweep: reminder_sweep.SweepResult
     delivery: outbox.Delivery
 
     def summary(self) -> str:
@@ -70,17 +72,17 @@ def run_once(app: Flask, at: datetime | None = None, *, deliver: bool = True) ->
     """One sweep as of `at` (naive UTC, default now), then deliver what is due."""
     session = make_sessionmaker(app.extensions["jixiao.engine"])()
     try:
-        result = reminders.sweep(session, at)
+        result = reminder_sweep.sweep(session, at)
         delivery = outbox.Delivery()
         if deliver:
-            policy = reminders.load_policy(session)
+            policy = reminder_policy.load_policy(session)
             now = at or clock.now()
             delivery = outbox.deliver(
                 session,
                 now,
                 outbound(app),
-                digest_day=reminders.local(now).date() if policy["daily_digest"] else None,
-                open_window=reminders.delivery_window(policy, now),
+                digest_day=reminder_policy.local(now).date() if policy["daily_digest"] else None,
+                open_window=reminder_policy.delivery_window(policy, now),
             )
         return RunResult(result, delivery)
     finally:

@@ -14,17 +14,17 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workflow import (
-    accounts,
-    clock,
-    documents,
-    evaluations,
-    indicator_tree,
-    reports,
-    scorecards,
-    tasks,
-)
-from workflow.models import User
+from workflow.accounts import operations as accounts
+from workflow.accounts.models import User
+from workflow.documents import operations as documents
+from workflow.indicators import operations as indicator_tree
+from workflow.kernel import clock
+from workflow.kernel import files as file_store
+from workflow.lifecycle import operations as evaluations
+from workflow.reports import operations as reports
+from workflow.reports import page as report_page
+from workflow.scoring import operations as scorecards
+from workflow.tasks import operations as tasks
 
 PASSWORD = "jixiao-demo"
 LOGINS: list[tuple[str, str, str]] = [
@@ -98,7 +98,7 @@ def _prepare(
     deputies: list[User],
     members: list[User],
     evaluation_id: int,
-    store: documents.DocumentStore,
+    store: file_store.DocumentStore,
 ) -> None:
     """前期准备: the group formed, the work plan uploaded, on to 组织实施."""
     evaluations.set_group(
@@ -155,7 +155,7 @@ _WRITTEN_BY_THE_GROUP = {
 
 def _complete_report(session: Session, leader: User, evaluation_id: int) -> None:
     """报告撰写: what the draft leaves to the group, and the problems with their measures."""
-    view = reports.report_view(session, leader, evaluation_id)
+    view = report_page.report_view(session, leader, evaluation_id)
     for section in view["sections"]:
         if not section["body"].strip():
             text = _WRITTEN_BY_THE_GROUP[section["key"]]
@@ -186,7 +186,7 @@ def _complete_report(session: Session, leader: User, evaluation_id: int) -> None
     )
 
 
-def load(session: Session, store: documents.DocumentStore) -> bool:
+def load(session: Session, store: file_store.DocumentStore) -> bool:
     """Load the demo once; False when the database already has users."""
     if session.scalar(select(func.count()).select_from(User)):
         return False

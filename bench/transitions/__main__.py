@@ -20,9 +20,14 @@ from pathlib import Path
 from sqlalchemy import text, update
 from sqlalchemy.engine import make_url
 
-from workflow import accounts, documents, evaluations, migrate
-from workflow.db import make_engine, make_sessionmaker, normalize_url
-from workflow.models import Evaluation, User
+from workflow import migrate
+from workflow.accounts import operations as accounts
+from workflow.accounts.models import User
+from workflow.documents import operations as documents
+from workflow.kernel import files as file_store
+from workflow.kernel.db import make_engine, make_sessionmaker, normalize_url
+from workflow.lifecycle import operations as evaluations
+from workflow.lifecycle.models import Evaluation
 
 accounts.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
@@ -132,7 +137,7 @@ def bench(kind: str, n: int, pg_url: str | None, rounds: int = 5, chunks: int = 
         migrate.upgrade(url)
         engine = make_engine(url)
         maker = make_sessionmaker(engine)
-        leader_id, ids = seed(maker, n, documents.DocumentStore(files))
+        leader_id, ids = seed(maker, n, file_store.DocumentStore(files))
         reset(engine, ids)
         run_jixiao(maker, leader_id, ids[: n // 10])  # warm up
         # The disk's fsync time drifts, within a run and between runs: the two take turns on

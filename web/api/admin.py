@@ -8,8 +8,8 @@ import roles
 from web.api import make_blueprint
 from web.api.common import caller, session
 from web.api.schemas import BureauIn, BureauOut, UnitIn, UnitOut, UserIn, UserOut
-from workflow import accounts
-from workflow.models import Bureau, Unit, User
+from workflow.accounts import operations as accounts
+from workflow.accounts.models import Bureau, Unit, User
 
 blp = make_blueprint("admin", "系统管理：财政局、预算单位、用户")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from web.auth import require_api_user
 from web.database import db
-from workflow.models import User
+from workflow.accounts.models import User
 
 ERRORS = {
     400: "输入有误",

@@ -22,14 +22,18 @@ from web.api.schemas import (
 )
 from web.auth import client_addr
 from web.presenters import evaluation_dict, group_dict
-from workflow import documents, evaluations
-from workflow.errors import InvalidInput
+from workflow.documents import operations as documents
+from workflow.kernel import access
+from workflow.kernel import files as file_store
+from workflow.kernel.errors import InvalidInput
+from workflow.lifecycle import operations as lifecycle
+from workflow.lifecycle import queries as evaluations
 
 blp = make_blueprint("evaluations", "绩效评价：创建、工作组、文件、流程操作、审计记录")
 
 
-def _fields(data) -> evaluations.ProjectFields:
-    return evaluations.ProjectFields(
+def _fields(data) -> lifecycle.ProjectFields:
+    return lifecycle.ProjectFields(
         project_name=data["project_name"],
         year=data["year"],
         kind=data["kind"],
@@ -41,8 +45,8 @@ def _fields(data) -> evaluations.ProjectFields:
     )
 
 
-def store() -> documents.DocumentStore:
-    return documents.DocumentStore(
+def store() -> file_store.DocumentStore:
+    return file_store.DocumentStore(
         current_app.config["UPLOAD_DIR"], current_app.config["MAX_UPLOAD_BYTES"]
     )
 
@@ -62,7 +66,7 @@ class Evaluations(MethodView):
     def post(self, data):
         """Open an evaluation (开展评价) for a project and year; amounts in 万元."""
         user = caller()
-        evaluation = evaluations.create_evaluation(
+        evaluation = lifecycle.create_evaluation(
             session(), user, data["unit_id"], _fields(data), client_addr()
         )
         return evaluation_dict(session(), user, evaluation)
@@ -74,16 +78,14 @@ class EvaluationItem(MethodView):
     def get(self, evaluation_id):
         """One evaluation with `state`, `round` and the caller's `available_actions`."""
         user = caller()
-        return evaluation_dict(
-            session(), user, evaluations.get_visible(session(), user, evaluation_id)
-        )
+        return evaluation_dict(session(), user, access.get_visible(session(), user, evaluation_id))
 
     @blp.arguments(EvaluationUpdate)
     @blp.response(200, EvaluationOut)
     def put(self, data, evaluation_id):
         """Edit the project and fund figures."""
         user = caller()
-        evaluation = evaluations.update_project(
+        evaluation = lifecycle.update_project(
             session(), user, evaluation_id, _fields(data), data["version"], client_addr()
         )
         return evaluation_dict(session(), user, evaluation)
@@ -94,20 +96,20 @@ class Group(MethodView):
     @blp.response(200, GroupOut)
     def get(self, evaluation_id):
         user = caller()
-        return group_dict(evaluations.get_visible(session(), user, evaluation_id))
+        return group_dict(access.get_visible(session(), user, evaluation_id))
 
     @blp.arguments(GroupIn)
     @blp.response(200, GroupOut)
     def put(self, data, evaluation_id):
         """Form the working group (组长、副组长、成员) and the leading group's approvers."""
-        spec = evaluations.GroupSpec(
+        spec = lifecycle.GroupSpec(
             leader=data["leader"],
             deputies=data["deputies"],
             members=data["members"],
             approvers=data["approvers"],
             approval_policy=data["approval_policy"],
         )
-        evaluation = evaluations.set_group(
+        evaluation = lifecycle.set_group(
             session(), caller(), evaluation_id, spec, data["version"], client_addr()
         )
         return group_dict(evaluation)
@@ -165,7 +167,7 @@ def send_document(user, evaluation_id: int, document_id: int):
 def act(data, evaluation_id, action):
     """Take a workflow action: advance, approve, return (with `to`), withdraw, cancel."""
     user = caller()
-    evaluation = evaluations.perform(
+    evaluation = lifecycle.perform(
         session(),
         user,
         evaluation_id,

@@ -23,16 +23,19 @@ from web.api.schemas import (
     TemplateOut,
 )
 from web.auth import client_addr
-from workflow import indicator_templates, indicator_tree, scorecards
-from workflow.errors import InvalidInput
-from workflow.scorecard_excel import scorecard_workbook
+from workflow.indicators import operations as indicator_ops
+from workflow.indicators import queries as indicator_queries
+from workflow.kernel.errors import InvalidInput
+from workflow.scoring import operations as scoring
+from workflow.scoring import scorecard as scorecards
+from workflow.scoring.excel import scorecard_workbook
 
 blp = make_blueprint("indicators", "评价指标体系、打分、评分定稿与评分表")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _system(system: indicator_tree.IndicatorSystem) -> dict:
+def _system(system: indicator_queries.IndicatorSystem) -> dict:
     return {
         "indicators": system.indicators,
         "valid": system.valid,
@@ -48,21 +51,21 @@ class Indicators(MethodView):
     @document_errors(blp, 404)
     def get(self, evaluation_id):
         """The indicator tree, its validation problems and 单位自评 weight warnings."""
-        return _system(indicator_tree.get_indicators(session(), caller(), evaluation_id))
+        return _system(indicator_queries.get_indicators(session(), caller(), evaluation_id))
 
     @blp.arguments(IndicatorsIn)
     @blp.response(200, IndicatorsOut)
     @document_errors(blp, 400, 403, 404)
     def put(self, data, evaluation_id):
         """Replace the tree (组长、副组长, in 组织实施); every problem is listed in `details`."""
-        system = indicator_tree.replace_indicators(
+        system = indicator_ops.replace_indicators(
             session(), caller(), evaluation_id, data["indicators"], client_addr()
         )
         return _system(system)
 
 
-def _template_fields(data: dict) -> indicator_templates.TemplateFields:
-    return indicator_templates.TemplateFields(
+def _template_fields(data: dict) -> indicator_ops.TemplateFields:
+    return indicator_ops.TemplateFields(
         title=data["title"],
         kinds=data["kinds"],
         description=data["description"],
@@ -76,14 +79,14 @@ class Templates(MethodView):
     def get(self):
         """Indicator templates: 共性指标框架, 单位自评, 雪亮工程 and those administrators added."""
         caller()
-        return [t.as_dict() for t in indicator_templates.list_templates(session())]
+        return [t.as_dict() for t in indicator_queries.list_templates(session())]
 
     @blp.arguments(TemplateIn)
     @blp.response(201, TemplateOut)
     @document_errors(blp, 400, 403)
     def post(self, data):
         """Add a template (administrators); every problem is listed in `details`."""
-        template = indicator_templates.save_template(
+        template = indicator_ops.save_template(
             session(), caller(), data["key"], _template_fields(data), create=True
         )
         return template.as_dict()
@@ -96,23 +99,21 @@ class TemplateItem(MethodView):
     def get(self, key):
         """One template with its tree."""
         caller()
-        return indicator_templates.get_template(session(), key).as_dict()
+        return indicator_queries.get_template(session(), key).as_dict()
 
     @blp.arguments(TemplateEditIn)
     @blp.response(200, TemplateOut)
     @document_errors(blp, 400, 403, 404)
     def put(self, data, key):
         """Edit a template, built-in ones too (administrators); the key stays."""
-        template = indicator_templates.save_template(
-            session(), caller(), key, _template_fields(data)
-        )
+        template = indicator_ops.save_template(session(), caller(), key, _template_fields(data))
         return template.as_dict()
 
     @blp.response(204)
     @document_errors(blp, 400, 403, 404)
     def delete(self, key):
         """Delete a template an administrator added; a built-in one is refused (400)."""
-        indicator_templates.delete_template(session(), caller(), key)
+        indicator_ops.delete_template(session(), caller(), key)
 
 
 @blp.route("/evaluations/<int:evaluation_id>/indicators/from-template/<template>", methods=["POST"])
@@ -120,7 +121,7 @@ class TemplateItem(MethodView):
 @document_errors(blp, 403, 404)
 def from_template(evaluation_id, template):
     """Replace the tree with a copy of a template."""
-    system = indicator_tree.copy_template(
+    system = indicator_ops.copy_template(
         session(), caller(), evaluation_id, template, client_addr()
     )
     return _system(system)
@@ -147,13 +148,13 @@ def score(data, evaluation_id, code):
     """Score a leaf from its rule's inputs (the answer has the computed `score`), or mark it
     不适用 with a `reason`. Below the weight a `reason` (扣分理由) is required."""
     user = caller()
-    entry = scorecards.ScoreEntry(
+    entry = scoring.ScoreEntry(
         inputs={k: v for k, v in data.items() if k not in SCORE_CONTROLS},
         reason=data["reason"],
         deviation_note=data["deviation_note"],
         not_applicable=data["not_applicable"],
     )
-    leaf = scorecards.score_leaf(session(), user, evaluation_id, code, entry, client_addr())
+    leaf = scoring.score_leaf(session(), user, evaluation_id, code, entry, client_addr())
     return _scored(user, evaluation_id, leaf)
 
 
@@ -168,7 +169,7 @@ def survey_csv(form, files, evaluation_id, code):
     if not hasattr(upload, "read"):
         raise InvalidInput("请选择问卷文件（CSV）", details={"file": ["必填"]})
     user = caller()
-    leaf = scorecards.score_survey_csv(
+    leaf = scoring.score_survey_csv(
         session(),
         user,
         evaluation_id,
@@ -187,7 +188,7 @@ def survey_csv(form, files, evaluation_id, code):
 def finalize(evaluation_id):
     """评分定稿 (组长): every leaf scored or 不适用; the scores are locked afterwards."""
     user = caller()
-    scorecards.finalize_scores(session(), user, evaluation_id, client_addr())
+    scoring.finalize_scores(session(), user, evaluation_id, client_addr())
     return scorecards.get_scorecard(session(), user, evaluation_id)
 
 

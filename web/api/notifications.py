@@ -17,7 +17,8 @@ from web.api.schemas import (
     StageDeadlines,
     WebhookSchema,
 )
-from workflow import inbox, reminders
+from workflow.reminders import deadlines, inbox, webhooks
+from workflow.reminders import policy as reminder_policy
 
 blp = make_blueprint("notifications", "提醒与通知：站内通知、提醒规则、邮件偏好")
 
@@ -55,14 +56,14 @@ class Policy(MethodView):
     @document_errors(blp, 403)
     def get(self):
         """The reminder policy in force (administrators)."""
-        return reminders.get_policy(session(), caller())
+        return reminder_policy.get_policy(session(), caller())
 
     @blp.arguments(ReminderPolicySchema)
     @blp.response(200, ReminderPolicySchema)
     @document_errors(blp, 400, 403)
     def put(self, data):
         """Change the reminder policy (administrators); omitted settings stay as they are."""
-        return reminders.update_policy(session(), caller(), data)
+        return reminder_policy.update_policy(session(), caller(), data)
 
 
 @blp.route("/users/me/preferences")
@@ -86,14 +87,14 @@ class UnitWebhook(MethodView):
     @document_errors(blp, 403, 404)
     def get(self, unit_id):
         """The unit's chat-robot webhook (administrators); off unless switched on."""
-        return inbox.unit_webhook(session(), caller(), unit_id)
+        return webhooks.unit_webhook(session(), caller(), unit_id)
 
     @blp.arguments(WebhookSchema)
     @blp.response(200, WebhookSchema)
     @document_errors(blp, 400, 403, 404)
     def put(self, data, unit_id):
         """Set the unit's webhook URL (http/https) and switch it on or off (administrators)."""
-        return inbox.set_unit_webhook(session(), caller(), unit_id, data["url"], data["enabled"])
+        return webhooks.set_unit_webhook(session(), caller(), unit_id, data["url"], data["enabled"])
 
 
 @blp.route("/evaluations/<int:evaluation_id>/deadlines")
@@ -102,14 +103,12 @@ class Deadlines(MethodView):
     @document_errors(blp, 404)
     def get(self, evaluation_id):
         """The evaluation's stage deadlines (阶段期限)."""
-        return {"deadlines": reminders.stage_deadlines(session(), caller(), evaluation_id)}
+        return {"deadlines": deadlines.stage_deadlines(session(), caller(), evaluation_id)}
 
     @blp.arguments(StageDeadlines)
     @blp.response(200, StageDeadlines)
     @document_errors(blp, 400, 403, 404)
     def put(self, data, evaluation_id):
         """Set stage deadlines (组长, in the working stages); null removes one."""
-        deadlines = reminders.set_stage_deadlines(
-            session(), caller(), evaluation_id, data["deadlines"]
-        )
-        return {"deadlines": deadlines}
+        saved = deadlines.set_stage_deadlines(session(), caller(), evaluation_id, data["deadlines"])
+        return {"deadlines": saved}

@@ -12,8 +12,10 @@ from web.api import make_blueprint
 from web.api.common import caller, document_errors, session
 from web.api.evaluations import store
 from web.auth import client_addr
-from workflow import reports
-from workflow.report_models import PROBLEM_KINDS
+from workflow.reports import operations as reports
+from workflow.reports import page as report_page
+from workflow.reports import queries as report_queries
+from workflow.reports.models import PROBLEM_KINDS
 
 blp = make_blueprint("reports", "评价报告：章节编辑与版本、问题与建议、审核意见、PDF 与 Word")
 
@@ -172,7 +174,7 @@ def _spec(data) -> reports.ProblemSpec:
 @document_errors(blp, 404)
 def get_report(evaluation_id):
     """The report: sections (with comments), problems, and the checks that block submission."""
-    return reports.report_view(session(), caller(), evaluation_id)
+    return report_page.report_view(session(), caller(), evaluation_id)
 
 
 @blp.route("/evaluations/<int:evaluation_id>/report/sections/<key>", methods=["PUT"])
@@ -191,7 +193,7 @@ def put_section(data, evaluation_id, key):
 @document_errors(blp, 404)
 def section_versions(evaluation_id, key):
     """Every version of a section, oldest first (version 1 is the generated draft)."""
-    return reports.section_versions(session(), caller(), evaluation_id, key)
+    return report_queries.section_versions(session(), caller(), evaluation_id, key)
 
 
 @blp.route("/evaluations/<int:evaluation_id>/report/sections/<key>/diff")
@@ -200,7 +202,7 @@ def section_versions(evaluation_id, key):
 @document_errors(blp, 400, 404)
 def section_diff(query, evaluation_id, key):
     """Two versions side by side (`from`, `to`), changed lines and characters marked."""
-    return reports.section_diff(
+    return report_queries.section_diff(
         session(), caller(), evaluation_id, key, query["from_"], query["to"]
     )
 
@@ -237,7 +239,7 @@ class Comments(MethodView):
     @document_errors(blp, 404)
     def get(self, evaluation_id):
         """审核意见 by review round."""
-        return reports.list_comments(session(), caller(), evaluation_id)
+        return report_queries.list_comments(session(), caller(), evaluation_id)
 
     @blp.arguments(CommentIn)
     @blp.response(201, CommentOut)
@@ -249,7 +251,7 @@ class Comments(MethodView):
         )
 
 
-def send_report(report: reports.ReportFile, mimetype: str):
+def send_report(report: report_page.ReportFile, mimetype: str):
     """The file as a download, its SHA-256 and whether it is the signed one in the headers."""
     response = send_file(
         io.BytesIO(report.data),
@@ -268,7 +270,7 @@ def send_report(report: reports.ReportFile, mimetype: str):
 @document_errors(blp, 404)
 def report_pdf(evaluation_id):
     """The report as A4 PDF; once archived, the signed file, byte for byte."""
-    return send_report(reports.report_pdf(session(), caller(), evaluation_id, store()), PDF)
+    return send_report(report_page.report_pdf(session(), caller(), evaluation_id, store()), PDF)
 
 
 @blp.route("/evaluations/<int:evaluation_id>/report.docx")
@@ -276,4 +278,4 @@ def report_pdf(evaluation_id):
 @document_errors(blp, 404)
 def report_docx(evaluation_id):
     """The report as a Word file."""
-    return send_report(reports.report_docx(session(), caller(), evaluation_id), DOCX)
+    return send_report(report_page.report_docx(session(), caller(), evaluation_id), DOCX)

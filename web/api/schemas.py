@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from workflow import clock, tasks
-from workflow.machine import ACTIONS, RETURN_TARGETS, STATES
-from workflow.models import (
-    DOCUMENT_CATEGORIES,
-    EVALUATION_KINDS,
-    SYSTEM_ROLES,
-    TASK_KINDS,
-    TASK_STATUSES,
-)
-from workflow.notification_models import DEADLINE_STAGES
+from workflow.accounts.models import SYSTEM_ROLES
+from workflow.documents.models import DOCUMENT_CATEGORIES
+from workflow.kernel import clock
+from workflow.lifecycle.models import EVALUATION_KINDS
+from workflow.lifecycle.states import ACTIONS, RETURN_TARGETS, STATES
+from workflow.reminders.models import DEADLINE_STAGES
+from workflow.tasks import queries as tasks
+from workflow.tasks.models import TASK_KINDS, TASK_STATUSES
 
 Amount = lambda **kw: fields.Decimal(as_string=True, places=2, allow_nan=False, **kw)  # noqa: E731
 

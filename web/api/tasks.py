@@ -18,7 +18,8 @@ from web.api.schemas import (
     TaskVersionIn,
 )
 from web.auth import client_addr
-from workflow import tasks
+from workflow.tasks import operations as tasks
+from workflow.tasks import queries as task_queries
 
 blp = make_blueprint("tasks", "工作任务：分派、领取、转交、完成、重新打开")
 
@@ -29,7 +30,7 @@ class EvaluationTasks(MethodView):
     @document_errors(blp, 404)
     def get(self, evaluation_id):
         """The evaluation's tasks, with `overdue` computed from today's date (Beijing)."""
-        return tasks.list_tasks(session(), caller(), evaluation_id)
+        return task_queries.list_tasks(session(), caller(), evaluation_id)
 
     @blp.arguments(TaskIn)
     @blp.response(201, TaskOut)
@@ -54,14 +55,14 @@ class EvaluationTasks(MethodView):
 @blp.response(200, TaskOut(many=True))
 def my_tasks(query):
     """My open tasks across evaluations (`mine=1`); without it, also the pool tasks I may claim."""
-    return tasks.my_tasks(session(), caller(), include_pool=not query["mine"])
+    return task_queries.my_tasks(session(), caller(), include_pool=not query["mine"])
 
 
 @blp.route("/tasks/<int:task_id>")
 @blp.response(200, TaskOut)
 @document_errors(blp, 404)
 def get_task(task_id):
-    return tasks.get_task(session(), caller(), task_id)
+    return task_queries.get_task(session(), caller(), task_id)
 
 
 @blp.route("/tasks/<int:task_id>/claim", methods=["POST"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from web.api import make_blueprint
 from web.api.schemas import TokenIn, TokenOut
 from web.database import db
-from workflow import accounts
+from workflow.accounts import operations as accounts
 
 blp = make_blueprint("tokens", "访问令牌 (bearer tokens)")
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 import roles
 from web.database import db
-from workflow import inbox
+from workflow.reminders import inbox
 
 
 def _nav() -> dict[str, bool]:

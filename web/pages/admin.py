@@ -12,10 +12,14 @@ from web.auth import page_user
 from web.database import db
 from web.pages.common import require_login, status_of
 from web.pages.forms import BureauForm, IndicatorTemplateForm, UnitForm, UserForm, options
-from workflow import accounts, indicator_templates
-from workflow.errors import JixiaoError, NotFound
-from workflow.indicators import Template, iter_leaves
-from workflow.models import EVALUATION_KINDS, Bureau, Unit, User
+from workflow.accounts import operations as accounts
+from workflow.accounts.models import Bureau, Unit, User
+from workflow.indicators import operations as indicator_ops
+from workflow.indicators import queries as indicator_queries
+from workflow.indicators.builtin import Template
+from workflow.indicators.tree import iter_leaves
+from workflow.kernel.errors import JixiaoError, NotFound
+from workflow.lifecycle.models import EVALUATION_KINDS
 
 bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
 require_login(bp)
@@ -155,7 +159,7 @@ def user_form(user_id: int | None = None):
 def templates():
     return render_template(
         "admin/templates.html",
-        templates=indicator_templates.list_templates(db()),
+        templates=indicator_queries.list_templates(db()),
         kinds=EVALUATION_KINDS,
         leaf_count=lambda template: sum(1 for _ in iter_leaves(template.tree)),
     )
@@ -176,20 +180,20 @@ def _template_data(template: Template | None) -> dict | None:
 @bp.route("/templates/<key>/edit", methods=["GET", "POST"])
 def template_form(key: str | None = None):
     """Add or edit a 指标模板: title, kinds and the tree as JSON; problems listed at once."""
-    template = indicator_templates.get_template(db(), key) if key else None
+    template = indicator_queries.get_template(db(), key) if key else None
     form = IndicatorTemplateForm(data=_template_data(template))
     if template is not None:
         del form.key  # a template's key never changes
 
     def save():
-        fields = indicator_templates.TemplateFields(
+        fields = indicator_ops.TemplateFields(
             title=form.title.data or "",
             kinds=form.kinds.data or [],
             description=form.description.data or "",
             indicators=form.tree.parsed,
         )
         new_key = key or form.key.data or ""
-        return indicator_templates.save_template(
+        return indicator_ops.save_template(
             db(), page_user(), new_key, fields, create=template is None
         )
 
@@ -202,7 +206,7 @@ def template_form(key: str | None = None):
 def template_delete(key: str):
     """删除 a template an administrator added (the built-in ones are refused)."""
     try:
-        indicator_templates.delete_template(db(), page_user(), key)
+        indicator_ops.delete_template(db(), page_user(), key)
     except NotFound:
         raise
     except JixiaoError as exc:

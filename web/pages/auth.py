@@ -8,7 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from web.database import db
 from web.pages.common import local_path
 from web.pages.forms import LoginForm
-from workflow import accounts
+from workflow.accounts import operations as accounts
 
 bp = Blueprint("auth", __name__)
 

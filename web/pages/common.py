@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from web.errors import STATUS
 from web.extensions import login_manager
-from workflow.errors import JixiaoError
+from workflow.kernel.errors import JixiaoError
 
 
 def require_login(bp: Blueprint) -> None:

@@ -20,19 +20,24 @@ from web.pages.forms import (
 from web.pages.indicators import indicator_panel
 from web.pages.tasks import task_panel, todo_sections
 from web.presenters import evaluation_dict, group_dict
-from workflow import accounts, clock, documents, evaluations
-from workflow.approvals import parse_policy, policy_label
-from workflow.errors import JixiaoError, NotAllowed, NotFound
-from workflow.machine import ACTIONS, STATES
-from workflow.models import Evaluation, Unit, User
-from workflow.scoring import percentage
+from workflow.accounts import operations as accounts
+from workflow.accounts.models import Unit, User
+from workflow.documents import operations as documents
+from workflow.kernel import access, clock
+from workflow.kernel.errors import JixiaoError, NotAllowed, NotFound
+from workflow.lifecycle import operations as lifecycle
+from workflow.lifecycle import queries as evaluations
+from workflow.lifecycle.approvals import parse_policy, policy_label
+from workflow.lifecycle.models import Evaluation
+from workflow.lifecycle.states import ACTIONS, STATES
+from workflow.scoring.rules import percentage
 
 bp = Blueprint("evaluation_pages", __name__)
 require_login(bp)
 
 
-def _project_fields(form: ProjectForm) -> evaluations.ProjectFields:
-    return evaluations.ProjectFields(
+def _project_fields(form: ProjectForm) -> lifecycle.ProjectFields:
+    return lifecycle.ProjectFields(
         project_name=form.project_name.data or "",
         year=form.year.data,
         kind=form.kind.data,
@@ -109,7 +114,7 @@ def new():
     error = None
     if form.validate_on_submit():
         try:
-            evaluation = evaluations.create_evaluation(
+            evaluation = lifecycle.create_evaluation(
                 db(), user, form.unit_id.data, _project_fields(form), client_addr()
             )
         except JixiaoError as exc:
@@ -123,13 +128,13 @@ def new():
 @bp.route("/evaluations/<int:evaluation_id>/edit", methods=["GET", "POST"])
 def edit(evaluation_id: int):
     user = page_user()
-    evaluation = evaluations.get_visible(db(), user, evaluation_id)
+    evaluation = access.get_visible(db(), user, evaluation_id)
     _require(user, "edit_project", evaluation, "您无权修改此评价的项目信息，或当前阶段不允许修改")
     form = ProjectForm(obj=evaluation)
     error = None
     if form.validate_on_submit():
         try:
-            evaluations.update_project(
+            lifecycle.update_project(
                 db(),
                 user,
                 evaluation_id,
@@ -155,7 +160,7 @@ def _person(user: User) -> str:
 @bp.route("/evaluations/<int:evaluation_id>/group", methods=["GET", "POST"])
 def group(evaluation_id: int):
     user = page_user()
-    evaluation = evaluations.get_visible(db(), user, evaluation_id)
+    evaluation = access.get_visible(db(), user, evaluation_id)
     _require(user, "edit_group", evaluation, "您无权调整此评价的工作组，或当前阶段不允许调整")
     current = group_dict(evaluation)
     policy, quorum = parse_policy(evaluation.approval_policy)
@@ -177,7 +182,7 @@ def group(evaluation_id: int):
     form.deputies.choices = form.members.choices = form.approvers.choices = options(people)
     error = None
     if form.validate_on_submit():
-        spec = evaluations.GroupSpec(
+        spec = lifecycle.GroupSpec(
             leader=form.leader.data,
             deputies=form.deputies.data,
             members=form.members.data,
@@ -185,7 +190,7 @@ def group(evaluation_id: int):
             approval_policy=form.approval_policy(),
         )
         try:
-            evaluations.set_group(
+            lifecycle.set_group(
                 db(), user, evaluation_id, spec, version_of(form.version), client_addr()
             )
         except JixiaoError as exc:
@@ -207,7 +212,7 @@ def show(evaluation_id: int):
 def _render_show(evaluation_id: int, upload_form: DocumentForm | None = None, status: int = 200):
     user = page_user()
     session = db()
-    evaluation = evaluations.get_visible(session, user, evaluation_id)
+    evaluation = access.get_visible(session, user, evaluation_id)
     info = evaluation_dict(session, user, evaluation)
     round_approvals = [
         a
@@ -272,7 +277,7 @@ def act(evaluation_id: int, action: str):
     """One action button (推进、审核通过、退回、撤回、终止): flash the outcome, back to the page."""
     form = ActionForm()
     try:
-        evaluation = evaluations.perform(
+        evaluation = lifecycle.perform(
             db(),
             page_user(),
             evaluation_id,

@@ -31,8 +31,10 @@ from wtforms.validators import (
 )
 
 from roles import ROLE_LABELS
-from workflow.approvals import POLICY_LABELS
-from workflow.models import DOCUMENT_CATEGORIES, EVALUATION_KINDS, SYSTEM_ROLES
+from workflow.accounts.models import SYSTEM_ROLES
+from workflow.documents.models import DOCUMENT_CATEGORIES
+from workflow.lifecycle.approvals import POLICY_LABELS
+from workflow.lifecycle.models import EVALUATION_KINDS
 
 
 def options(pairs) -> list[SelectChoice]:

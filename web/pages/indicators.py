@@ -26,12 +26,20 @@ from web.pages.indicator_forms import (
     score_inputs,
     tree_from_rows,
 )
-from workflow import evaluations, indicator_templates, indicator_tree, scorecards
-from workflow.errors import InvalidInput, JixiaoError, NotAllowed, NotFound
-from workflow.indicators import node_weight, self_evaluation_weight_warnings
-from workflow.models import RULE_TYPES, Evaluation, Indicator, IndicatorScore, User
-from workflow.scorecard_excel import scorecard_workbook
-from workflow.scoring import (
+from workflow.accounts.models import User
+from workflow.indicators import operations as indicator_ops
+from workflow.indicators import queries as indicator_queries
+from workflow.indicators import queries as indicator_templates
+from workflow.indicators.models import RULE_TYPES, Indicator
+from workflow.indicators.tree import node_weight, self_evaluation_weight_warnings
+from workflow.kernel import access as evaluations
+from workflow.kernel.errors import InvalidInput, JixiaoError, NotAllowed, NotFound
+from workflow.lifecycle.models import Evaluation
+from workflow.scoring import operations as scoring
+from workflow.scoring import scorecard as scorecards
+from workflow.scoring.excel import scorecard_workbook
+from workflow.scoring.models import IndicatorScore
+from workflow.scoring.rules import (
     BANDS,
     DEFAULT_TARGET_RATE,
     MEASURES,
@@ -103,7 +111,7 @@ def _settled(leaf: dict[str, Any]) -> bool:
 
 def indicator_panel(session, user: User, evaluation: Evaluation) -> dict[str, Any]:
     """The 评价指标与评分 card of the evaluation page: what exists, and the links for the stage."""
-    system = indicator_tree.system_of(session, evaluation)
+    system = indicator_queries.system_of(session, evaluation)
     card = None
     if system.indicators:
         try:
@@ -119,7 +127,7 @@ def indicator_panel(session, user: User, evaluation: Evaluation) -> dict[str, An
         "leaves": len(leaves),
         "scored": done,
         "card": card,
-        "can_edit": indicator_tree.can_edit(user, evaluation),
+        "can_edit": indicator_queries.can_edit(user, evaluation),
         "scoring_open": evaluation.state == "analysis",
         "show_scores": bool(system.indicators) and (evaluation.state == "analysis" or done > 0),
     }
@@ -159,7 +167,7 @@ def _render_system(evaluation_id: int, template_form=None, error=None, status: i
     user = page_user()
     session = db()
     evaluation = evaluations.get_visible(session, user, evaluation_id)
-    system = indicator_tree.get_indicators(session, user, evaluation_id)
+    system = indicator_queries.get_indicators(session, user, evaluation_id)
     context = {
         "evaluation": evaluation,
         "system": system,
@@ -181,7 +189,7 @@ def copy_template(evaluation_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            indicator_tree.copy_template(
+            indicator_ops.copy_template(
                 db(), page_user(), evaluation_id, form.template.data, client_addr()
             )
         except NotFound:
@@ -214,12 +222,12 @@ def edit(evaluation_id: int):
     user = page_user()
     session = db()
     evaluation = evaluations.get_visible(session, user, evaluation_id)
-    if not indicator_tree.can_edit(user, evaluation):
+    if not indicator_queries.can_edit(user, evaluation):
         raise NotAllowed("只有组长、副组长可以在组织实施阶段编辑评价指标体系")
     error, focus, notice = None, None, None
     form = IndicatorTreeForm()
     if not form.is_submitted():
-        stored = indicator_tree.get_indicators(session, user, evaluation_id).indicators
+        stored = indicator_queries.get_indicators(session, user, evaluation_id).indicators
         rows = rows_from_tree(stored) or apply_op([], "add-root")[0]
         form = _tree_form(rows, evaluation)
     else:
@@ -233,7 +241,7 @@ def edit(evaluation_id: int):
                 notice = "已在编辑区调整，点击“保存指标体系”后生效。"
             else:
                 try:
-                    indicator_tree.replace_indicators(
+                    indicator_ops.replace_indicators(
                         session, user, evaluation_id, tree_from_rows(rows), client_addr()
                     )
                 except NotFound:
@@ -327,7 +335,7 @@ def _scoring(session, user: User, evaluation_id: int) -> ScoringPage:
             leaf=leaf,
             score=scored.score,
             row=rows[leaf.code],
-            editable=lock is None and scorecards.can_score(user, evaluation, leaf),
+            editable=lock is None and scoring.can_score(user, evaluation, leaf),
         )
         _describe_rule(item, amounts)
         items[leaf.code] = item
@@ -337,7 +345,7 @@ def _scoring(session, user: User, evaluation_id: int) -> ScoringPage:
 def _describe_rule(item: LeafItem, amounts) -> None:
     """What the form shows besides its fields: bands in points, survey options, the rate."""
     leaf = item.leaf
-    rule = indicator_tree.leaf_dict(leaf)["rule"]
+    rule = indicator_queries.leaf_dict(leaf)["rule"]
     rule_type, params = split_rule(rule)
     item.rule_text = rule_label(rule)
     if rule_type == "tiered":
@@ -357,7 +365,7 @@ def _describe_rule(item: LeafItem, amounts) -> None:
         item.option_values = [format(v.normalize(), "f") for v in values.values()]
     elif rule_type == "rate":
         try:
-            item.preview = compute_score(indicator_tree.leaf_dict(leaf), {}, amounts)
+            item.preview = compute_score(indicator_queries.leaf_dict(leaf), {}, amounts)
         except InvalidInput as exc:
             item.preview_error = exc.message
 
@@ -448,19 +456,19 @@ def _save_score(session, user: User, evaluation_id: int, item: LeafItem, form: S
     reason = form.reason.data or ""
     note = form.deviation_note.data or ""
     if form.not_applicable.data:
-        entry = scorecards.ScoreEntry(reason=reason, not_applicable=True)
-        return scorecards.score_leaf(
+        entry = scoring.ScoreEntry(reason=reason, not_applicable=True)
+        return scoring.score_leaf(
             session, user, evaluation_id, item.leaf.code, entry, client_addr()
         )
     parsed = score_inputs(form, item.rule_type, item.option_names)
     if parsed.csv is not None:
         if not parsed.csv:
             raise InvalidInput("请选择问卷文件（CSV）")
-        return scorecards.score_survey_csv(
+        return scoring.score_survey_csv(
             session, user, evaluation_id, item.leaf.code, parsed.csv, reason, note, client_addr()
         )
-    entry = scorecards.ScoreEntry(parsed.inputs, reason=reason, deviation_note=note)
-    return scorecards.score_leaf(session, user, evaluation_id, item.leaf.code, entry, client_addr())
+    entry = scoring.ScoreEntry(parsed.inputs, reason=reason, deviation_note=note)
+    return scoring.score_leaf(session, user, evaluation_id, item.leaf.code, entry, client_addr())
 
 
 FIELD_PREFIXES = {"reason：": "reason", "deviation_note：": "deviation_note"}
@@ -486,7 +494,7 @@ def _attach_field_errors(form: ScoreForm, exc: JixiaoError) -> str:
 def finalize(evaluation_id: int):
     """评分定稿 (组长): lock the scores once every leaf is scored or 不适用."""
     try:
-        card = scorecards.finalize_scores(db(), page_user(), evaluation_id, client_addr())
+        card = scoring.finalize_scores(db(), page_user(), evaluation_id, client_addr())
     except NotFound:
         raise
     except JixiaoError as exc:

@@ -7,8 +7,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from web.auth import page_user
 from web.database import db
 from web.pages.common import require_login
-from workflow import inbox
-from workflow.notification_models import NOTIFICATION_KINDS
+from workflow.reminders import inbox
+from workflow.reminders.models import NOTIFICATION_KINDS
 
 bp = Blueprint("notification_pages", __name__, url_prefix="/notifications")
 require_login(bp)

@@ -6,8 +6,8 @@ from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaFi
 from wtforms.validators import DataRequired, Length, Optional
 
 from web.pages.forms import Form, _optional_int, options
-from workflow.report_models import PROBLEM_KINDS
-from workflow.reports import ProblemSpec
+from workflow.reports.models import PROBLEM_KINDS
+from workflow.reports.operations import ProblemSpec
 
 
 class SectionForm(Form):

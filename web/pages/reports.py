@@ -15,11 +15,15 @@ from web.pages.common import form_page, require_login, status_of, version_of
 from web.pages.forms import options
 from web.pages.report_forms import CommentForm, CompareForm, DeleteForm, ProblemForm, SectionForm
 from web.presenters import evaluation_dict
-from workflow import accounts, evaluations, reports
-from workflow.errors import Conflict, JixiaoError, NotAllowed, NotFound
-from workflow.models import Evaluation
-from workflow.report_draft import ITEM_SECTIONS
-from workflow.report_text import diff_rows, parse_body
+from workflow.accounts import operations as accounts
+from workflow.kernel import access as evaluations
+from workflow.kernel.errors import Conflict, JixiaoError, NotAllowed, NotFound
+from workflow.lifecycle.models import Evaluation
+from workflow.reports import operations as reports
+from workflow.reports import page as report_page
+from workflow.reports import queries as report_queries
+from workflow.reports.draft import ITEM_SECTIONS
+from workflow.reports.render.text import diff_rows, parse_body
 
 bp = Blueprint("report_pages", __name__)
 require_login(bp)
@@ -48,7 +52,7 @@ def _url(evaluation_id: int, anchor: str | None = None) -> str:
 
 def _require_editable(user, evaluation: Evaluation) -> None:
     """Refuse an edit page the user could not submit anyway (the service checks again)."""
-    if not reports.can_edit(user, evaluation):
+    if not report_queries.can_edit(user, evaluation):
         raise NotAllowed("您无权修改此报告，或当前阶段不允许修改（仅报告撰写阶段可修改）")
 
 
@@ -76,7 +80,7 @@ def _render(evaluation_id: int, posted: tuple[str, Any] | None = None, error=Non
     """The report page; `posted` is the (name, form) just submitted, shown again with its input."""
     user = page_user()
     session = db()
-    view = reports.report_view(session, user, evaluation_id)
+    view = report_page.report_view(session, user, evaluation_id)
     evaluation = evaluations.get_visible(session, user, evaluation_id)
     problem_form = ProblemForm(formdata=None, prefix="problem")
     comment_forms = {
@@ -156,7 +160,7 @@ def edit_problem(evaluation_id: int, problem_id: int):
     session = db()
     evaluation = evaluations.get_visible(session, user, evaluation_id)
     _require_editable(user, evaluation)
-    view = reports.report_view(session, user, evaluation_id)
+    view = report_page.report_view(session, user, evaluation_id)
     problem = next((p for p in view["problems"] if p["id"] == problem_id), None)
     if problem is None:
         raise NotFound("问题或建议不存在")
@@ -205,7 +209,7 @@ def edit_section(evaluation_id: int, key: str):
     session = db()
     evaluation = evaluations.get_visible(session, user, evaluation_id)
     _require_editable(user, evaluation)
-    view = reports.report_view(session, user, evaluation_id)
+    view = report_page.report_view(session, user, evaluation_id)
     section = _section_of(view, key)
     form = SectionForm(body=section["body"], version=section["version"])
     error, theirs = None, None
@@ -226,7 +230,7 @@ def edit_section(evaluation_id: int, key: str):
             error = exc
             if isinstance(exc, Conflict):
                 # Someone saved first: show their text beside the user's, which is kept.
-                view = reports.report_view(session, user, evaluation_id)
+                view = report_page.report_view(session, user, evaluation_id)
                 theirs = _section_of(view, key)
                 theirs["rows"] = diff_rows(theirs["body"], form.body.data or "")
                 form.version.data = theirs["version"]
@@ -256,8 +260,8 @@ def versions(evaluation_id: int, key: str):
     user = page_user()
     session = db()
     evaluation = evaluations.get_visible(session, user, evaluation_id)
-    section = _section_of(reports.report_view(session, user, evaluation_id), key)
-    rows = reports.section_versions(session, user, evaluation_id, key)
+    section = _section_of(report_page.report_view(session, user, evaluation_id), key)
+    rows = report_queries.section_versions(session, user, evaluation_id, key)
     numbers = [row["version"] for row in rows]
     form = CompareForm(request.args)
     choices = options((n, f"第{n}版") for n in reversed(numbers))
@@ -267,7 +271,9 @@ def versions(evaluation_id: int, key: str):
         form.new.data = numbers[-1]
     diff = None
     if form.old.data and form.new.data:
-        diff = reports.section_diff(session, user, evaluation_id, key, form.old.data, form.new.data)
+        diff = report_queries.section_diff(
+            session, user, evaluation_id, key, form.old.data, form.new.data
+        )
     return render_template(
         "reports/versions.html",
         evaluation=evaluation,
@@ -284,9 +290,9 @@ def versions(evaluation_id: int, key: str):
 @bp.route("/evaluations/<int:evaluation_id>/report.pdf")
 def report_pdf(evaluation_id: int):
     """The report as PDF; once archived, the signed file, byte for byte."""
-    return send_report(reports.report_pdf(db(), page_user(), evaluation_id, store()), PDF)
+    return send_report(report_page.report_pdf(db(), page_user(), evaluation_id, store()), PDF)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/report.docx")
 def report_docx(evaluation_id: int):
-    return send_report(reports.report_docx(db(), page_user(), evaluation_id), DOCX)
+    return send_report(report_page.report_docx(db(), page_user(), evaluation_id), DOCX)

@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.validators import DataRequired, Length, Optional
 
 from web.pages.forms import Form, _optional_int, options
-from workflow.models import TASK_KINDS
+from workflow.tasks.models import TASK_KINDS
 
 
 class TaskForm(Form):

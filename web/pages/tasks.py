@@ -25,10 +25,16 @@ from web.pages.task_forms import (
     TransferForm,
     uploaded,
 )
-from workflow import evaluations, reports, tasks
-from workflow.errors import JixiaoError, NotAllowed, NotFound
-from workflow.models import Evaluation, Task, User
-from workflow.report_draft import numeral
+from workflow.accounts.models import User
+from workflow.kernel import access
+from workflow.kernel.errors import JixiaoError, NotAllowed, NotFound
+from workflow.lifecycle import queries as evaluations
+from workflow.lifecycle.models import Evaluation
+from workflow.reports import queries as reports
+from workflow.reports.draft import numeral
+from workflow.tasks import operations as tasks
+from workflow.tasks import queries as task_queries
+from workflow.tasks.models import Task
 
 bp = Blueprint("task_pages", __name__)
 require_login(bp)
@@ -41,7 +47,7 @@ def section_options(evaluation: Evaluation, blank: str | None = None) -> list:
     """The report sections of the evaluation's outline, numbered as in the report."""
     sections = [
         (key, f"{numeral(n)}、{title}")
-        for n, (key, title) in enumerate(tasks.section_choices(evaluation), start=1)
+        for n, (key, title) in enumerate(task_queries.section_choices(evaluation), start=1)
     ]
     return options([("", blank), *sections] if blank else sections)
 
@@ -52,14 +58,14 @@ def section_options(evaluation: Evaluation, blank: str | None = None) -> list:
 def task_panel(session, user: User, evaluation: Evaluation) -> dict[str, Any]:
     """The 工作任务 card of the evaluation page."""
     return {
-        "tasks": tasks.list_tasks(session, user, evaluation.id),
+        "tasks": task_queries.list_tasks(session, user, evaluation.id),
         "can_manage_tasks": roles.can(user, "manage_tasks", evaluation),
     }
 
 
 def todo_sections(session, user: User) -> list[dict[str, Any]]:
     """我的待办: my open tasks across evaluations, and the pool tasks I may claim."""
-    open_tasks = tasks.my_tasks(session, user)
+    open_tasks = task_queries.my_tasks(session, user)
     return [
         {
             "key": "tasks",
@@ -82,7 +88,7 @@ def todo_sections(session, user: User) -> list[dict[str, Any]]:
 @bp.route("/evaluations/<int:evaluation_id>/tasks/new", methods=["GET", "POST"])
 def new(evaluation_id: int):
     user = page_user()
-    evaluation = evaluations.get_visible(db(), user, evaluation_id)
+    evaluation = access.get_visible(db(), user, evaluation_id)
     if not roles.can(user, "manage_tasks", evaluation):
         raise NotAllowed("只有组长可以分派任务，且评价须处于办理阶段")
     form = TaskForm()
@@ -125,7 +131,7 @@ def _render(task_id: int, posted: tuple[str, Any] | None = None, error=None, sta
     """The task page; `posted` is the (name, form) just submitted, shown again with its input."""
     user = page_user()
     session = db()
-    task = tasks.get_task(session, user, task_id)
+    task = task_queries.get_task(session, user, task_id)
     forms: dict[str, Any] = {
         "claim": ClaimForm(formdata=None, prefix="claim", version=task.version),
         "transfer": TransferForm(formdata=None, prefix="transfer", version=task.version),
@@ -156,17 +162,19 @@ def _render(task_id: int, posted: tuple[str, Any] | None = None, error=None, sta
         "error": error,
         "error_form": posted[0] if posted and error else None,
         "history": history,
-        "overdue": tasks.is_overdue(task),
-        "section_title": tasks.section_title(task),
+        "overdue": task_queries.is_overdue(task),
+        "section_title": task_queries.section_title(task),
         "may_edit_section": reports.can_edit(user, task.evaluation),
         "report_drafted": bool(task.section and reports.sections_of(session, task.evaluation)),
-        "blockers": tasks.completion_blockers(session, task) if task.status != "done" else [],
+        "blockers": task_queries.completion_blockers(session, task)
+        if task.status != "done"
+        else [],
         "may": {
-            "claim": tasks.can_claim(user, task),
-            "transfer": tasks.can_transfer(user, task),
-            "complete": tasks.can_complete(user, task),
-            "reopen": tasks.can_reopen(user, task),
-            "set_section": tasks.can_set_section(user, task),
+            "claim": task_queries.can_claim(user, task),
+            "transfer": task_queries.can_transfer(user, task),
+            "complete": task_queries.can_complete(user, task),
+            "reopen": task_queries.can_reopen(user, task),
+            "set_section": task_queries.can_set_section(user, task),
         },
     }
     return render_template("tasks/show.html", **context), status

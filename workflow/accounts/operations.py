@@ -1,0 +1,265 @@
+"""Administration (系统管理): finance bureaus, budget units, users, login and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+import roles
+from workflow.accounts.models import SYSTEM_ROLES, ApiToken, Bureau, Unit, User
+from workflow.kernel import clock
+from workflow.kernel.db import unit_of_work
+from workflow.kernel.errors import InvalidInput, NotAllowed, NotFound
+from workflow.lifecycle.models import Evaluation
+
+TOKEN_LIFETIME = timedelta(days=30)
+
+
+MIN_PASSWORD = 8
+
+
+# scrypt costs ~0.2 s a hash here, as it should for people; test suites may lower it.
+PASSWORD_HASH_METHOD = "scrypt"
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
+
+
+def _require_admin(actor: User) -> None:
+    roles.require_admin(actor)
+
+
+def get_object(session: Session, model: type, object_id: int, label: str):
+    obj = session.get(model, object_id)
+    if obj is None:
+        raise NotFound(f"{label}不存在")
+    return obj
+
+
+def _unique(session: Session, column, value: str, label: str, exclude_id: int | None = None):
+    stmt = select(func.count()).where(column == value)
+    if exclude_id is not None:
+        stmt = stmt.where(column.class_.id != exclude_id)
+    if session.scalar(stmt):
+        raise InvalidInput(f"{label}“{value}”已存在", code="duplicate")
+
+
+def _name(value: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(f"{label}不能为空")
+    return value
+
+
+@unit_of_work
+def save_bureau(
+    session: Session, actor: User, name: str, region: str = "", bureau_id: int | None = None
+) -> Bureau:
+    """Create a finance bureau (财政局), or rename one when `bureau_id` is given."""
+    _require_admin(actor)
+    name = _name(name, "财政局名称")
+    _unique(session, Bureau.name, name, "财政局", bureau_id)
+    bureau = get_object(session, Bureau, bureau_id, "财政局") if bureau_id else Bureau()
+    bureau.name, bureau.region = name, (region or "").strip()
+    session.add(bureau)
+    session.flush()
+    return bureau
+
+
+@unit_of_work
+def delete_bureau(session: Session, actor: User, bureau_id: int) -> None:
+    _require_admin(actor)
+    bureau = get_object(session, Bureau, bureau_id, "财政局")
+    in_use = session.scalar(
+        select(func.count()).select_from(Unit).where(Unit.bureau_id == bureau_id)
+    )
+    in_use += session.scalar(
+        select(func.count()).select_from(User).where(User.bureau_id == bureau_id)
+    )
+    if in_use:
+        raise InvalidInput("该财政局下仍有预算单位或用户，不能删除", code="in_use")
+    session.delete(bureau)
+
+
+@unit_of_work
+def save_unit(
+    session: Session, actor: User, name: str, bureau_id: int, unit_id: int | None = None
+) -> Unit:
+    """Create a budget unit (预算单位) under a bureau, or edit one when `unit_id` is given."""
+    _require_admin(actor)
+    name = _name(name, "单位名称")
+    if session.get(Bureau, bureau_id) is None:
+        raise InvalidInput("所属财政局不存在", details=["bureau_id"])
+    _unique(session, Unit.name, name, "预算单位", unit_id)
+    unit = get_object(session, Unit, unit_id, "预算单位") if unit_id else Unit()
+    unit.name, unit.bureau_id = name, bureau_id
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+@unit_of_work
+def delete_unit(session: Session, actor: User, unit_id: int) -> None:
+    _require_admin(actor)
+    unit = get_object(session, Unit, unit_id, "预算单位")
+    used = session.scalar(select(func.count()).select_from(User).where(User.unit_id == unit_id))
+    used += session.scalar(
+        select(func.count()).select_from(Evaluation).where(Evaluation.unit_id == unit_id)
+    )
+    if used:
+        raise InvalidInput("该单位仍有用户或评价，不能删除", code="in_use")
+    session.delete(unit)
+
+
+@dataclass
+class UserFields:
+    username: str
+    display_name: str
+    role: str
+    password: str | None = None
+    unit_id: int | None = None
+    bureau_id: int | None = None
+    title: str = ""
+    email: str | None = None
+    active: bool = True
+
+
+def _check_user(session: Session, fields: UserFields, creating: bool) -> list[str]:
+    problems = []
+    if not fields.username.strip():
+        problems.append("用户名不能为空")
+    if not fields.display_name.strip():
+        problems.append("姓名不能为空")
+    if fields.role not in SYSTEM_ROLES:
+        problems.append(
+            "角色应为 admin（管理员）、unit_user（单位用户）或 finance_reviewer（财政局审核人）"
+        )
+    if creating and not fields.password:
+        problems.append("密码不能为空")
+    if fields.password and len(fields.password) < MIN_PASSWORD:
+        problems.append(f"密码至少 {MIN_PASSWORD} 位")
+    if fields.role == "unit_user" and (
+        fields.unit_id is None or session.get(Unit, fields.unit_id) is None
+    ):
+        problems.append("单位用户必须属于一个已存在的预算单位（unit_id）")
+    if fields.role == "finance_reviewer" and (
+        fields.bureau_id is None or session.get(Bureau, fields.bureau_id) is None
+    ):
+        problems.append("财政局审核人必须属于一个已存在的财政局（bureau_id）")
+    return problems
+
+
+@unit_of_work
+def save_user(
+    session: Session, actor: User, fields: UserFields, user_id: int | None = None
+) -> User:
+    """Create a user, or edit one when `user_id` is given (a blank password keeps the old one)."""
+    _require_admin(actor)
+    problems = _check_user(session, fields, creating=user_id is None)
+    if problems:
+        raise InvalidInput("；".join(problems), details=problems)
+    username = fields.username.strip()
+    _unique(session, User.username, username, "用户名", user_id)
+    user = get_object(session, User, user_id, "用户") if user_id else User()
+    user.username = username
+    user.display_name = fields.display_name.strip()
+    user.role = fields.role
+    user.unit_id = fields.unit_id if fields.role == "unit_user" else None
+    user.bureau_id = fields.bureau_id if fields.role == "finance_reviewer" else None
+    user.title = fields.title.strip()
+    user.email = (fields.email or "").strip() or None
+    user.active = fields.active
+    if fields.password:
+        user.password_hash = hash_password(fields.password)
+    session.add(user)
+    session.flush()
+    return user
+
+
+@unit_of_work
+def deactivate_user(session: Session, actor: User, user_id: int) -> None:
+    """停用用户 (users are never deleted: the audit trail names them)."""
+    _require_admin(actor)
+    user = get_object(session, User, user_id, "用户")
+    if user.id == actor.id:
+        raise InvalidInput("不能停用自己的账号")
+    user.active = False
+
+
+@unit_of_work
+def create_admin(session: Session, username: str, password: str) -> User:
+    """`jixiao create-admin`: the first administrator, created without an acting user."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"密码至少 {MIN_PASSWORD} 位")
+    _unique(session, User.username, username, "用户名")
+    user = User(
+        username=username,
+        display_name="系统管理员",
+        role="admin",
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this username and password, else None."""
+    user = session.scalar(select(User).where(User.username == (username or "").strip()))
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@unit_of_work
+def issue_token(session: Session, username: str, password: str) -> str:
+    """A new bearer token for the API; only its hash is kept."""
+    user = authenticate(session, username, password)
+    if user is None:
+        raise NotAllowed("用户名或密码错误", code="bad_credentials")
+    token = secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            token_hash=_hash_token(token),
+            created_at=clock.now(),
+            expires_at=clock.now() + TOKEN_LIFETIME,
+        )
+    )
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    if row is None or row.expires_at < clock.now() or not row.user.active:
+        return None
+    return row.user
+
+
+def list_bureaus(session: Session) -> list[Bureau]:
+    return list(session.scalars(select(Bureau).order_by(Bureau.id)))
+
+
+def list_units(session: Session, bureau_id: int | None = None) -> list[Unit]:
+    stmt = select(Unit).order_by(Unit.id)
+    if bureau_id:
+        stmt = stmt.where(Unit.bureau_id == bureau_id)
+    return list(session.scalars(stmt))
+
+
+def list_users(session: Session, unit_id: int | None = None) -> list[User]:
+    stmt = select(User).order_by(User.id)
+    if unit_id:
+        stmt = stmt.where(User.unit_id == unit_id)
+    return list(session.scalars(stmt))

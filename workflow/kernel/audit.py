@@ -1,0 +1,97 @@
+"""审计记录 (the audit trail): the append-only AuditEvent table and `audit()`, the one way an
+event is written, in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    insert,
+)
+from sqlalchemy.orm import (
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+)
+
+from workflow.accounts.models import User
+from workflow.kernel import clock
+from workflow.kernel.base import Base
+from workflow.lifecycle.models import Evaluation
+
+
+class AuditEvent(Base):
+    """审计记录: append-only (the migration adds triggers that refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_role: Mapped[str] = mapped_column(String(40), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    round: Mapped[int] = mapped_column(Integer)
+    client_addr: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict | None] = mapped_column(JSON)
+
+    actor: Mapped[User | None] = relationship()
+
+
+def audit(
+    session: Session,
+    evaluation: Evaluation,
+    actor: User | None,
+    action: str,
+    **event: Any,
+) -> None:
+    """Append one audit event (审计记录) to the evaluation's timeline, in the caller's transaction.
+
+    A plain INSERT, not an ORM object: events are never changed. `event` takes the keywords
+    of `audit_row`.
+    """
+    session.connection().execute(_INSERT_AUDIT, audit_row(evaluation, actor, action, **event))
+
+
+def audit_row(
+    evaluation: Evaluation,
+    actor: User | None,
+    action: str,
+    *,
+    role: str = "",
+    from_state: str | None = None,
+    to_state: str | None = None,
+    comment: str = "",
+    client_addr: str | None = None,
+    details: dict[str, Any] | None = None,
+    round_: int | None = None,
+) -> dict[str, Any]:
+    """The audit event's columns: who, in which role, when, what, from → to, why, which round."""
+    return {
+        "evaluation_id": evaluation.id,
+        "action": action,
+        "from_state": from_state or evaluation.state,
+        "to_state": to_state or evaluation.state,
+        "actor_id": actor.id if actor else None,
+        "actor_role": role,
+        "at": clock.now(),
+        "comment": comment,
+        "round": round_ or evaluation.round,
+        "client_addr": client_addr,
+        "details": details,
+    }
+
+
+# Built once: statement construction is a large part of an action's cost.
+_INSERT_AUDIT = insert(AuditEvent.__table__)

@@ -1,0 +1,194 @@
+"""绩效评价, its working group, its approvals."""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, datetime
+from decimal import Decimal
+from typing import ClassVar
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    cast,
+    exists,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+
+from workflow.accounts.models import Unit, User
+from workflow.documents.models import Document
+from workflow.kernel import clock
+from workflow.kernel.base import Base, Money, _in
+from workflow.lifecycle.states import STATES
+
+EVALUATION_KINDS = {"unit_self": "单位自评", "department": "部门评价", "finance": "财政评价"}
+
+
+GROUP_ROLES = {"leader": "组长", "deputy": "副组长", "member": "成员", "approver": "领导小组审批人"}
+
+
+class Evaluation(Base):
+    """绩效评价: one evaluation of one project for one year, moving through the stages."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_in(EVALUATION_KINDS)})", name="kind"),
+        CheckConstraint(f"state IN ({_in(STATES)})", name="state"),
+        CheckConstraint("round >= 1", name="round"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    project_name: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    budget: Mapped[Decimal | None] = mapped_column(Money)
+    funds_received: Mapped[Decimal | None] = mapped_column(Money)
+    funds_spent: Mapped[Decimal | None] = mapped_column(Money)
+    targets: Mapped[str] = mapped_column(Text, default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20), default="preparation", index=True)
+    machine_version: Mapped[str] = mapped_column(String(20))
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    approval_policy: Mapped[str] = mapped_column(String(20), default="all")
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+    unit: Mapped[Unit] = relationship()
+    members: Mapped[list[GroupMember]] = relationship(
+        back_populates="evaluation", cascade="all, delete-orphan", order_by="GroupMember.id"
+    )
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+
+    def users_in(self, role: str) -> list[User]:
+        return [m.user for m in self.members if m.role == role]
+
+    def ids_in(self, role: str) -> list[int]:
+        """The user ids holding `role`, in the group's order: permissions and guards read these
+        (from `group_roles`, loaded with the row), never the member or User rows."""
+        return list(parse_group_roles(self.group_roles).get(role, ()))
+
+    def roles_of(self, user_id: int) -> set[str]:
+        """The group roles (组长/副组长/成员/审批人) `user_id` holds in this evaluation."""
+        return {role for role, ids in parse_group_roles(self.group_roles).items() if user_id in ids}
+
+    @property
+    def approver_ids(self) -> list[int]:
+        """领导小组审批人 by id: the named approvers, by default the 组长 and 副组长."""
+        return self.ids_in("approver") or self.ids_in("leader") + self.ids_in("deputy")
+
+    @property
+    def leader(self) -> User | None:
+        leaders = self.users_in("leader")
+        return leaders[0] if leaders else None
+
+    @property
+    def approvers(self) -> list[User]:
+        """领导小组审批人: the named approvers, by default the 组长 and 副组长."""
+        named = self.users_in("approver")
+        if named:
+            return named
+        return self.users_in("leader") + self.users_in("deputy")
+
+
+class GroupMember(Base):
+    """评价工作组成员: a user's role (组长/副组长/成员/审批人) in one evaluation."""
+
+    __tablename__ = "group_members"
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "user_id", "role", name="member"),
+        CheckConstraint(f"role IN ({_in(GROUP_ROLES)})", name="role"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    evaluation: Mapped[Evaluation] = relationship(back_populates="members")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+# The group by id, as "member id:role:user id" joined by commas, computed from group_members
+# in the evaluation's own SELECT: who holds which role is asked on every permission check, and
+# this answers it from the row alone. Kept current by `set_group` (refresh) like `members`.
+Evaluation.group_roles = column_property(
+    select(
+        func.aggregate_strings(
+            cast(GroupMember.id, String)
+            + ":"
+            + GroupMember.role
+            + ":"
+            + cast(GroupMember.user_id, String),
+            # A literal column, not a str: a str separator is rendered anew at each execution.
+            literal_column("','"),
+        )
+    )
+    .where(GroupMember.evaluation_id == Evaluation.id)
+    .correlate_except(GroupMember)
+    .scalar_subquery()
+)
+
+
+# 财政局: the bureau covering the evaluation's unit, which finance reviewers' access turns on.
+Evaluation.bureau_id = column_property(
+    select(Unit.bureau_id).where(Unit.id == Evaluation.unit_id).scalar_subquery()
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_group_roles(encoded: str | None) -> dict[str, tuple[int, ...]]:
+    """`Evaluation.group_roles` → {role: user ids in the order the members were added}.
+
+    Cached and shared between callers: read it, never change it."""
+    entries = sorted(
+        (int(row), role, int(user))
+        for row, role, user in (item.split(":") for item in (encoded or "").split(",") if item)
+    )
+    group: dict[str, tuple[int, ...]] = {}
+    for _row, role, user in entries:
+        group[role] = (*group.get(role, ()), user)
+    return group
+
+
+# 已上传评价工作方案: what the 前期准备 guard asks, as a column of the evaluation so that an
+# action loads it with the row instead of asking again (deferred: lists do not need it).
+Evaluation.has_work_plan = column_property(
+    exists()
+    .where(Document.evaluation_id == Evaluation.id, Document.category == "work_plan")
+    .correlate_except(Document),
+    deferred=True,
+)
+
+
+class Approval(Base):
+    """One approver's approval in one review round (会签/或签 are counted from these)."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (UniqueConstraint("evaluation_id", "round", "stage", "user_id", name="once"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    round: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    user: Mapped[User] = relationship()

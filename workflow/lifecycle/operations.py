@@ -1,0 +1,407 @@
+"""Evaluation services (评价业务): create, edit, form the group, and take workflow actions.
+
+Each public function takes the Session and the acting user, checks permission through
+`roles`, changes state only through the machine, writes the audit event, and runs as one
+unit of work (see `workflow.db.unit_of_work`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+import roles
+from workflow.accounts.models import Unit, User
+from workflow.kernel import clock
+from workflow.kernel.access import get_visible, require
+from workflow.kernel.audit import _INSERT_AUDIT, AuditEvent, audit, audit_row
+from workflow.kernel.db import CONFLICT_MESSAGE, unit_of_work
+from workflow.kernel.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound
+from workflow.lifecycle.approvals import approvals_this_round, parse_policy
+from workflow.lifecycle.models import EVALUATION_KINDS, Approval, Evaluation, GroupMember
+from workflow.lifecycle.states import (
+    ACTIONS,
+    ACTIONS_NEEDING_REASON,
+    MACHINE_VERSION,
+    STATES,
+    ActionContext,
+    actions_from,
+    return_targets,
+)
+from workflow.lifecycle.wiring import trigger
+
+
+@dataclass
+class ProjectFields:
+    """The editable project facts of an evaluation (项目与资金情况); amounts in 万元."""
+
+    project_name: str
+    year: int
+    kind: str
+    budget: Decimal | None = None
+    funds_received: Decimal | None = None
+    funds_spent: Decimal | None = None
+    due_date: date | None = None
+    targets: str = ""
+
+
+def _check_project(fields: ProjectFields) -> None:
+    problems = []
+    if not fields.project_name.strip():
+        problems.append("项目名称不能为空")
+    if not 2000 <= fields.year <= 2100:
+        problems.append("年度应在 2000 至 2100 之间")
+    if fields.kind not in EVALUATION_KINDS:
+        problems.append(
+            "评价类型应为 unit_self（单位自评）、department（部门评价）或 finance（财政评价）"
+        )
+    for label, value in (
+        ("预算金额", fields.budget),
+        ("到位资金", fields.funds_received),
+        ("实际支出", fields.funds_spent),
+    ):
+        if value is not None and value < 0:
+            problems.append(f"{label}不能为负数")
+    if problems:
+        raise InvalidInput("；".join(problems), details=problems)
+
+
+def _copy_project(evaluation: Evaluation, fields: ProjectFields) -> None:
+    evaluation.project_name = fields.project_name.strip()
+    evaluation.year = fields.year
+    evaluation.kind = fields.kind
+    evaluation.budget = fields.budget
+    evaluation.funds_received = fields.funds_received
+    evaluation.funds_spent = fields.funds_spent
+    evaluation.due_date = fields.due_date
+    evaluation.targets = fields.targets
+
+
+@unit_of_work
+def create_evaluation(
+    session: Session,
+    actor: User,
+    unit_id: int,
+    fields: ProjectFields,
+    client_addr: str | None = None,
+) -> Evaluation:
+    """开展评价: open an evaluation for a project and year in `preparation`."""
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise InvalidInput("预算单位不存在", details=["unit_id"])
+    if not roles.can_create_evaluation(actor, unit_id):
+        raise NotAllowed("只能为本单位创建评价")
+    _check_project(fields)
+    evaluation = Evaluation(
+        unit=unit,
+        state="preparation",
+        machine_version=MACHINE_VERSION,
+        round=1,
+        approval_policy="all",
+        created_by_id=actor.id,
+        created_at=clock.now(),
+        updated_at=clock.now(),
+    )
+    _copy_project(evaluation, fields)
+    session.add(evaluation)
+    session.flush()
+    audit(session, evaluation, actor, "create", role=actor.role, client_addr=client_addr)
+    return evaluation
+
+
+@unit_of_work
+def update_project(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    fields: ProjectFields,
+    expected_version: int | None = None,
+    client_addr: str | None = None,
+) -> Evaluation:
+    """Edit the project and fund figures (项目与资金情况)."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    require(actor, "edit_project", evaluation)
+    _check_version(evaluation, expected_version)
+    _check_project(fields)
+    _copy_project(evaluation, fields)
+    evaluation.updated_at = clock.now()
+    audit(session, evaluation, actor, "project_updated", client_addr=client_addr)
+    return evaluation
+
+
+def _check_version(evaluation: Evaluation, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != evaluation.version:
+        raise Conflict(CONFLICT_MESSAGE)
+
+
+@dataclass
+class GroupSpec:
+    """评价工作组: user ids per role, and the 领导小组 approval policy."""
+
+    leader: int | None
+    deputies: list[int]
+    members: list[int]
+    approvers: list[int]
+    approval_policy: str = "all"
+
+
+def _check_group(session: Session, evaluation: Evaluation, spec: GroupSpec) -> dict[int, User]:
+    problems: list[str] = []
+    ids = {*spec.deputies, *spec.members, *spec.approvers}
+    if spec.leader is not None:
+        ids.add(spec.leader)
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+    for uid in sorted(ids):
+        user = users.get(uid)
+        if user is None or not user.active:
+            problems.append(f"用户 {uid} 不存在或已停用")
+        elif user.role != "unit_user" or user.unit_id != evaluation.unit_id:
+            problems.append(f"{user.display_name} 不是本单位用户，不能加入工作组")
+    if spec.leader is not None and spec.leader in spec.deputies + spec.members:
+        problems.append("组长不能同时担任副组长或成员")
+    if set(spec.deputies) & set(spec.members):
+        problems.append("同一人不能同时担任副组长和成员")
+    kind, n = parse_policy(spec.approval_policy)
+    approvers = set(spec.approvers) or {*spec.deputies, *([spec.leader] if spec.leader else [])}
+    if kind == "quorum" and n and n > len(approvers):
+        problems.append(f"审批规则要求 {n} 人同意，但审批人只有 {len(approvers)} 人")
+    if problems:
+        raise InvalidInput("；".join(problems), details=problems)
+    return users
+
+
+@unit_of_work
+def set_group(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    spec: GroupSpec,
+    expected_version: int | None = None,
+    client_addr: str | None = None,
+) -> Evaluation:
+    """组建评价工作组: replace the group (组长、副组长、成员、审批人) and the approval policy."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    require(actor, "edit_group", evaluation)
+    _check_version(evaluation, expected_version)
+    _check_group(session, evaluation, spec)
+    wanted = [("leader", spec.leader)] if spec.leader is not None else []
+    wanted += [("deputy", u) for u in dict.fromkeys(spec.deputies)]
+    wanted += [("member", u) for u in dict.fromkeys(spec.members)]
+    wanted += [("approver", u) for u in dict.fromkeys(spec.approvers)]
+    evaluation.members.clear()
+    session.flush()
+    evaluation.members.extend(GroupMember(user_id=uid, role=role) for role, uid in wanted)
+    evaluation.approval_policy = spec.approval_policy
+    evaluation.updated_at = clock.now()
+    session.flush()
+    session.refresh(evaluation, ["members", "group_roles"])
+    audit(
+        session,
+        evaluation,
+        actor,
+        "group_changed",
+        client_addr=client_addr,
+        details={
+            "leader": spec.leader,
+            "deputies": spec.deputies,
+            "members": spec.members,
+            "approvers": spec.approvers,
+            "approval_policy": spec.approval_policy,
+        },
+    )
+    return evaluation
+
+
+@unit_of_work
+def perform(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    action: str,
+    *,
+    comment: str = "",
+    to: str | None = None,
+    expected_version: int | None = None,
+    client_addr: str | None = None,
+    files: Any = None,
+) -> Evaluation:
+    """Take a workflow action (推进/审核通过/退回/撤回/终止) as one transaction.
+
+    State and audit event are written together; the evaluation's version column makes a
+    concurrent second action fail with Conflict ("已被他人处理，请刷新") instead of half-writing.
+    `files` is the file store the stage hooks may write to (archiving keeps the signed PDF there).
+    """
+    evaluation = get_visible(session, actor, evaluation_id, for_action=True)
+    if action not in ACTIONS:
+        raise NotFound(f"未知操作：{action}")
+    _check_version(evaluation, expected_version)
+    comment = (comment or "").strip()
+    if action not in actions_from(evaluation.state, evaluation.machine_version):
+        raise GuardFailed(
+            f"当前阶段（{STATES[evaluation.state]}）不能{ACTIONS[action]}",
+            code="invalid_state",
+            details=[],
+        )
+    role = roles.acting_role(actor, action, evaluation)
+    if role is None:
+        raise NotAllowed(f"您无权{ACTIONS[action]}此评价")
+    if action in ACTIONS_NEEDING_REASON and not comment:
+        raise InvalidInput(f"{ACTIONS[action]}必须填写理由", details=["comment"])
+    if action == "return" and to not in return_targets(evaluation.state):
+        raise InvalidInput(
+            "请选择退回到的阶段（前期准备、组织实施、分析评价或报告撰写）", details=["to"]
+        )
+    if action == "approve":
+        _record_approval(session, evaluation, actor, comment)
+
+    source, read_version = evaluation.state, evaluation.version
+    ctx = ActionContext(
+        session=session,
+        actor=actor,
+        role=role,
+        action=action,
+        comment=comment,
+        to=to,
+        files=files,
+    )
+    # Guards only read; the state change is written once, below, with its audit event.
+    with session.no_autoflush:
+        moved = trigger(evaluation, action, ctx)
+    if not moved:
+        raise _refusal(action, ctx)
+
+    event = audit_row(
+        evaluation,
+        actor,
+        action,
+        role=role,
+        from_state=source,
+        to_state=evaluation.state,
+        comment=comment,
+        client_addr=client_addr,
+        details=ctx.details or None,
+        round_=evaluation.round,  # the round acted in, before a return opens the next
+    )
+    changes = _round_changes(evaluation, actor, action)
+    _write_state(session, evaluation, read_version, changes, event)
+    return evaluation
+
+
+_STATE_COLUMNS = ("state", "round", "submitted_by_id")
+
+
+def _write_state(
+    session: Session,
+    evaluation: Evaluation,
+    read_version: int,
+    changes: dict[str, Any],
+    event: dict[str, Any],
+) -> None:
+    """Compare-and-set the evaluation row on the version that was read, and append its audit
+    event, in the caller's transaction.
+
+    Every action writes the row, even an approval that leaves the state as it is, so two
+    concurrent actions are ordered: the second updates nothing and gets Conflict
+    ("已被他人处理，请刷新"). Plain statements rather than an ORM flush keep the hot path short;
+    the object is kept in step without being marked changed, so commit has nothing to flush.
+    On PostgreSQL the update and the insert are one statement (the insert selects from the
+    updated row, so no row means no event): one round trip per action fewer.
+    """
+    values = {key: getattr(evaluation, key) for key in _STATE_COLUMNS} | changes
+    values |= {"updated_at": event["at"], "version": read_version + 1}  # the event's time
+    for key, value in values.items():
+        set_committed_value(evaluation, key, value)
+    connection = session.connection()
+    params = {**values, "evaluation_id": evaluation.id, "read_version": read_version}
+    if connection.dialect.name == "postgresql":
+        written = len(connection.execute(_MOVE_AND_AUDIT, params | _event_params(event)).all())
+    else:
+        written = connection.execute(_UPDATE_STATE, params).rowcount
+        if written == 1:
+            connection.execute(_INSERT_AUDIT, event)
+    if written != 1:
+        raise Conflict(CONFLICT_MESSAGE)
+
+
+def _event_params(event: dict[str, Any]) -> dict[str, Any]:
+    # The event's evaluation, to-state and time are the updated row's own; its other columns
+    # are bound as `event_*` so they cannot clash with the row's names (state, round …).
+    return {f"event_{key}": event[key] for key in _BOUND_EVENT_COLUMNS}
+
+
+_table = Evaluation.__table__
+_UPDATE_STATE = (
+    update(_table)
+    .where(_table.c.id == bindparam("evaluation_id"), _table.c.version == bindparam("read_version"))
+    .values({c: bindparam(c) for c in (*_STATE_COLUMNS, "updated_at", "version")})
+)
+
+
+_audit_table = AuditEvent.__table__
+
+
+_moved = _UPDATE_STATE.returning(_table.c.id, _table.c.state, _table.c.updated_at).cte("moved")
+
+
+_FROM_ROW = {"evaluation_id": _moved.c.id, "to_state": _moved.c.state, "at": _moved.c.updated_at}
+
+
+_BOUND_EVENT_COLUMNS = [c.name for c in _audit_table.c if c.name not in ("id", *_FROM_ROW)]
+
+
+_event_values = {
+    **_FROM_ROW,
+    **{
+        name: bindparam(f"event_{name}", type_=_audit_table.c[name].type)
+        for name in _BOUND_EVENT_COLUMNS
+    },
+}
+
+
+_MOVE_AND_AUDIT = (
+    insert(_audit_table)
+    .from_select(list(_event_values), select(*_event_values.values()))
+    .returning(_audit_table.c.id)  # the event's id; no row when the compare-and-set missed
+)
+
+
+def _record_approval(session: Session, evaluation: Evaluation, actor: User, comment: str) -> None:
+    done = approvals_this_round(session, evaluation, evaluation.state)
+    if any(a.user_id == actor.id for a in done):
+        raise Conflict("您已在本轮审核通过", code="already_approved")
+    session.add(
+        Approval(
+            evaluation_id=evaluation.id,
+            round=evaluation.round,
+            stage=evaluation.state,
+            user_id=actor.id,
+            comment=comment,
+            at=clock.now(),
+        )
+    )
+    session.flush()
+
+
+def _refusal(action: str, ctx: ActionContext) -> Exception:
+    if action == "advance":
+        return GuardFailed("尚不满足推进条件：" + "；".join(ctx.unmet), details=ctx.unmet)
+    if action == "withdraw":
+        return GuardFailed("审批人已开始审核，不能撤回", details=["审批人已开始审核"])
+    return GuardFailed(f"不能{ACTIONS[action]}", details=[])
+
+
+def _round_changes(evaluation: Evaluation, actor: User, action: str) -> dict[str, Any]:
+    """Round bookkeeping: a submission records its submitter; a return opens a new round."""
+    if action == "advance" and evaluation.state == "group_review":
+        return {"submitted_by_id": actor.id}
+    if action == "withdraw":
+        return {"submitted_by_id": None}
+    if action == "return":  # approvals of the old round no longer count
+        return {"round": evaluation.round + 1, "submitted_by_id": None}
+    return {}

@@ -1,0 +1,95 @@
+"""Reading evaluations: lists, 我的待办, the actions a user may take, the audit timeline."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+import roles
+from workflow.accounts.models import User
+from workflow.kernel.access import get_visible
+from workflow.kernel.audit import AuditEvent
+from workflow.lifecycle.approvals import approvals_this_round
+from workflow.lifecycle.models import EVALUATION_KINDS, Approval, Evaluation
+from workflow.lifecycle.states import (
+    actions_from,
+)
+
+
+def list_visible(
+    session: Session,
+    user: User,
+    *,
+    state: str | None = None,
+    unit_id: int | None = None,
+    year: int | None = None,
+    open_only: bool = False,
+) -> list[Evaluation]:
+    """评价列表: the evaluations `user` may see, newest first, optionally filtered (`open_only`:
+    not 已归档 or 已终止). Each comes with its unit; its group is read from the row."""
+    stmt: Select = select(Evaluation).where(roles.visible_evaluations(user))
+    if state:
+        stmt = stmt.where(Evaluation.state == state)
+    if open_only:
+        stmt = stmt.where(Evaluation.state.notin_(("archived", "cancelled")))
+    if unit_id:
+        stmt = stmt.where(Evaluation.unit_id == unit_id)
+    if year:
+        stmt = stmt.where(Evaluation.year == year)
+    stmt = stmt.options(selectinload(Evaluation.unit))
+    return list(session.scalars(stmt.order_by(Evaluation.id.desc())))
+
+
+def available_actions(session: Session, user: User, evaluation: Evaluation) -> list[str]:
+    """The actions `user` may take now: offered by the machine and allowed by `roles`."""
+    result = []
+    for action in actions_from(evaluation.state, evaluation.machine_version):
+        if roles.acting_role(user, action, evaluation) is None:
+            continue
+        if action == "approve" and evaluation.state == "group_review":
+            done = approvals_this_round(session, evaluation, "group_review")
+            if any(a.user_id == user.id for a in done):
+                continue
+        if action == "withdraw" and approvals_this_round(session, evaluation, "group_review"):
+            continue
+        result.append(action)
+    return result
+
+
+def todo(session: Session, user: User) -> list[tuple[Evaluation, list[str]]]:
+    """我的待办: visible open evaluations where `user` can take an action now."""
+    items = []
+    for evaluation in list_visible(session, user, open_only=True):
+        actions = [a for a in available_actions(session, user, evaluation) if a != "cancel"]
+        if actions:
+            items.append((evaluation, actions))
+    return items
+
+
+def audit_log(session: Session, user: User, evaluation_id: int) -> list[AuditEvent]:
+    """审计时间线: the evaluation's events, oldest first."""
+    evaluation = get_visible(session, user, evaluation_id)
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.evaluation_id == evaluation.id)
+            .options(selectinload(AuditEvent.actor))
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def approvals(session: Session, evaluation: Evaluation) -> list[Approval]:
+    """Every approval ever recorded, by round (for the approval page of the report)."""
+    return list(
+        session.scalars(
+            select(Approval)
+            .where(Approval.evaluation_id == evaluation.id)
+            .options(selectinload(Approval.user))
+            .order_by(Approval.round, Approval.id)
+        )
+    )
+
+
+def kind_label(kind: str) -> str:
+    return EVALUATION_KINDS.get(kind, kind)

@@ -1,0 +1,45 @@
+"""单位群机器人: a unit's webhook for reminders, set by administrators."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
+
+import roles
+from workflow.accounts.models import Unit, User
+from workflow.kernel.db import unit_of_work
+from workflow.kernel.errors import InvalidInput, NotFound
+from workflow.reminders.models import UnitSettings
+
+
+def _admin_unit(session: Session, actor: User, unit_id: int) -> None:
+    roles.require_admin(actor)
+    if session.get(Unit, unit_id) is None:
+        raise NotFound("预算单位不存在")
+
+
+def unit_webhook(session: Session, actor: User, unit_id: int) -> dict[str, object]:
+    """单位群机器人: the unit's webhook settings (off by default)."""
+    _admin_unit(session, actor, unit_id)
+    settings = session.get(UnitSettings, unit_id)
+    if settings is None:
+        return {"url": None, "enabled": False}
+    return {"url": settings.webhook_url, "enabled": settings.webhook_enabled}
+
+
+@unit_of_work
+def set_unit_webhook(
+    session: Session, actor: User, unit_id: int, url: str | None, enabled: bool
+) -> dict[str, object]:
+    """Set the unit's chat-robot webhook; switching it on needs an http(s) URL."""
+    _admin_unit(session, actor, unit_id)
+    url = (url or "").strip() or None
+    if url is not None and urlsplit(url).scheme not in ("http", "https"):
+        raise InvalidInput("Webhook 地址应以 http:// 或 https:// 开头", details=["url"])
+    if enabled and url is None:
+        raise InvalidInput("开启单位群机器人提醒需要填写 Webhook 地址", details=["url"])
+    settings = session.get(UnitSettings, unit_id) or UnitSettings(unit_id=unit_id)
+    settings.webhook_url, settings.webhook_enabled = url, enabled
+    session.add(settings)
+    return {"url": url, "enabled": enabled}

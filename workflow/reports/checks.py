@@ -1,0 +1,172 @@
+"""一致性检查: figures a section states by hand checked against the data, and empty sections."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.lifecycle.models import Evaluation
+from workflow.reports import draft as report_draft
+from workflow.reports.models import (
+    ReportSection,
+)
+from workflow.reports.queries import problems_of, sections_of
+
+
+@dataclass
+class Check:
+    """Something that still blocks submission, in Chinese, with the section it is about."""
+
+    code: str
+    message: str
+    section: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "section": self.section}
+
+
+_SAYS = r"(?:为|是|达到|：|:|\s)*"
+
+
+TOTAL_WORDS = r"(总分|总得分|综合得分|绩效得分|自评得分|评分结果|综合评分)"
+
+
+TOTAL_STATED = re.compile(TOTAL_WORDS + _SAYS + r"([0-9]+(?:\.[0-9]+)?)\s*分")
+
+
+TOTAL_BLANK = re.compile(TOTAL_WORDS + r"(?:为|是|：|:)?[ \t\u3000]*分")
+
+
+GRADE_STATED = re.compile(r"等级" + _SAYS + r"[“\"「『]?([优良中差])")
+
+
+RATE_STATED = re.compile(r"(预算执行率|资金到位率)" + _SAYS + r"([0-9]+(?:\.[0-9]+)?)\s*%")
+
+
+def _matches(stated: str, actual: Decimal) -> bool:
+    """ "96" and "96.0" state 96.00; "100" does not state 99.52 (no rounding up to a grade)."""
+    try:
+        return Decimal(stated) == actual
+    except InvalidOperation:
+        return False
+
+
+def _label(section: ReportSection, number: int) -> str:
+    return f"“{report_draft.numeral(number)}、{section.title}”"
+
+
+def _stale_figures(
+    section: ReportSection, number: int, current: dict[str, str]
+) -> tuple[list[Check], str]:
+    """Figures the draft stated that the data no longer supports, if the words are still there.
+
+    Returns the checks and the body with those words removed (for the hand-stated checks)."""
+    checks, body = [], section.body
+    for label, words in (section.figures or {}).items():
+        now = current.get(label)
+        if now == words or words not in body:
+            continue
+        if now is None:
+            message = f"{_label(section, number)}中的“{words}”已无对应数据，请删除或改写"
+        else:
+            message = f"{_label(section, number)}中的“{words}”与当前数据不符，应为“{now}”"
+        checks.append(Check("stale_figure", message, section.key))
+        body = body.replace(words, "")
+    return checks, body
+
+
+def _hand_stated(
+    section: ReportSection, number: int, body: str, data: report_draft.ReportData
+) -> list[Check]:
+    card, checks, where = data.card, [], _label(section, number)
+    total = card.get("total")
+    for match in TOTAL_BLANK.finditer(body):
+        checks.append(Check("total_missing", f"{where}中“{match.group(0)}”未写明分数", section.key))
+    if total is not None:
+        for match in TOTAL_STATED.finditer(body):
+            if not _matches(match.group(2), Decimal(total)):
+                checks.append(
+                    Check(
+                        "total_mismatch",
+                        f"{where}中写明的“{match.group(0)}”与评分表总分{total}分不符",
+                        section.key,
+                    )
+                )
+        for match in GRADE_STATED.finditer(body):
+            if match.group(1) != card.get("grade"):
+                checks.append(
+                    Check(
+                        "grade_mismatch",
+                        f"{where}中写明的“{match.group(0)}”与评分表等级“{card['grade']}”不符",
+                        section.key,
+                    )
+                )
+    rates = {"预算执行率": data.execution_rate, "资金到位率": data.funds_rate}
+    for match in RATE_STATED.finditer(body):
+        actual = rates[match.group(1)]
+        if actual is not None and not _matches(match.group(2), actual):
+            checks.append(
+                Check(
+                    "rate_mismatch",
+                    f"{where}中写明的“{match.group(0)}”与按金额计算的{match.group(1)}{actual}%不符",
+                    section.key,
+                )
+            )
+    return checks
+
+
+def _is_empty(section: ReportSection | None, problem_kinds: set[str]) -> bool:
+    """尚未填写: no text, and (for 存在的问题/有关建议) no listed item of its kind either."""
+    if section is None:
+        return True
+    has_items = report_draft.ITEM_SECTIONS.get(section.key) in problem_kinds
+    return not section.body.strip() and not has_items
+
+
+def section_is_empty(session: Session, evaluation: Evaluation, key: str) -> bool:
+    """Is the section still empty (or not drafted yet)? The same test as the `empty_section`
+    check."""
+    section = session.scalar(
+        select(ReportSection).where(
+            ReportSection.evaluation_id == evaluation.id, ReportSection.key == key
+        )
+    )
+    return _is_empty(section, {p.kind for p in problems_of(session, evaluation)})
+
+
+def checks_of(session: Session, evaluation: Evaluation) -> list[Check]:
+    """Everything that still blocks submission of the report, all at once."""
+    sections = sections_of(session, evaluation)
+    if not sections:
+        return [Check("not_drafted", "报告尚未起草")]
+    problems = problems_of(session, evaluation)
+    data = report_draft.gather(session, evaluation, problems)
+    current = {part.key: part.figures for part in report_draft.draft(data)}
+    kinds = {p.kind for p in problems}
+    checks: list[Check] = []
+    for number, section in enumerate(sections, start=1):
+        if _is_empty(section, kinds):
+            checks.append(Check("empty_section", f"{_label(section, number)}尚未填写", section.key))
+            continue
+        stale, rest = _stale_figures(section, number, current.get(section.key, {}))
+        checks += stale + _hand_stated(section, number, rest, data)
+    for problem in problems:
+        if problem.kind == "problem" and not problem.measure.strip():
+            checks.append(
+                Check(
+                    "problem_without_measure",
+                    f"问题“{_short(problem.problem)}”尚未填写整改措施",
+                    "problems",
+                )
+            )
+    return checks
+
+
+def _short(text: str, length: int = 20) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[:length] + "…"

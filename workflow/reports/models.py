@@ -1,0 +1,170 @@
+"""The report (评价报告): sections and their versions, problems and suggestions, review comments,
+the archived PDF and the rectification (整改) items made from the problems at archive.
+
+Kept apart from `workflow.models`, which imports this module at its end so that `Base.metadata`
+(and Alembic) always see these tables.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workflow.accounts.models import User
+from workflow.kernel import clock
+from workflow.kernel.base import Base, _in
+
+PROBLEM_KINDS = {"problem": "存在的问题", "suggestion": "有关建议"}
+
+
+RECTIFICATION_STATUSES = {"open": "整改中", "done": "已整改"}
+
+
+class ReportSection(Base):
+    """报告章节: one part of the outline, its current text and the figures the draft stated.
+
+    `figures` maps a label to the exact words the generated draft used for it (e.g.
+    {"预算执行率": "预算执行率为90.42%"}); the consistency check re-derives them from the data
+    and flags any that changed while the old words are still in the text.
+    """
+
+    __tablename__ = "report_sections"
+    __table_args__ = (UniqueConstraint("evaluation_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text, default="")
+    figures: Mapped[dict | None] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+    updated_by: Mapped[User | None] = relationship()
+    versions: Mapped[list[ReportSectionVersion]] = relationship(
+        back_populates="section",
+        cascade="all, delete-orphan",
+        order_by="ReportSectionVersion.version",
+    )
+
+
+class ReportSectionVersion(Base):
+    """A saved version of a section (append-only): version 1 is the generated draft."""
+
+    __tablename__ = "report_section_versions"
+    __table_args__ = (UniqueConstraint("section_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(
+        ForeignKey("report_sections.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    section: Mapped[ReportSection] = relationship(back_populates="versions")
+    author: Mapped[User | None] = relationship()
+
+
+class ReportProblem(Base):
+    """存在的问题 or 有关建议: problem, cause, measure (整改措施), owner and due date."""
+
+    __tablename__ = "report_problems"
+    __table_args__ = (CheckConstraint(f"kind IN ({_in(PROBLEM_KINDS)})", name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), default="problem")
+    problem: Mapped[str] = mapped_column(Text)
+    cause: Mapped[str] = mapped_column(Text, default="")
+    measure: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    owner_text: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+
+    @property
+    def owner_label(self) -> str:
+        return self.owner.display_name if self.owner else self.owner_text
+
+
+class ReportComment(Base):
+    """审核意见 on one section, by a reviewer, in one review round."""
+
+    __tablename__ = "report_comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    section_key: Mapped[str] = mapped_column(String(40))
+    round: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(20))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    author: Mapped[User] = relationship()
+
+
+class ArchivedReport(Base):
+    """The signed report generated once at archive: served unchanged from the file store."""
+
+    __tablename__ = "archived_reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), unique=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    generated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Rectification(Base):
+    """整改事项: made from a problem or suggestion when the evaluation is archived."""
+
+    __tablename__ = "rectifications"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_in(PROBLEM_KINDS)})", name="kind"),
+        CheckConstraint(f"status IN ({_in(RECTIFICATION_STATUSES)})", name="status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    problem_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_problems.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    problem: Mapped[str] = mapped_column(Text)
+    cause: Mapped[str] = mapped_column(Text, default="")
+    measure: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    owner_text: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)

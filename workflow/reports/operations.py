@@ -1,0 +1,354 @@
+"""报告撰写 and sign-off services: the drafted report, its editing, checks, reviews and archive.
+
+- Entering `reporting` drafts the sections on the outline for the kind (see `report_draft`), the
+  first time only: a return to 报告撰写 keeps the edited text, and the consistency checks then
+  point at any figure the data no longer supports.
+- Sections are edited with the version read (a stale one is a Conflict); every save is a version.
+- Leaving `reporting` is refused while a check fails (an empty section, a stale figure, a total,
+  grade or rate stated by hand that does not match, a problem without a measure).
+- Reviewers comment per section and round; the author sees the comments in the next round.
+- Entering `archived` renders the final PDF once, stores it, records its SHA-256 in the archive's
+  audit event, and turns the problems and suggestions into 整改 items.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from workflow.accounts.models import User
+from workflow.kernel import clock
+from workflow.kernel import files as documents
+from workflow.kernel.access import get_visible
+from workflow.kernel.audit import audit
+from workflow.kernel.db import unit_of_work
+from workflow.kernel.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound
+from workflow.lifecycle.models import Evaluation
+from workflow.lifecycle.states import STATES, ActionContext
+from workflow.reports import draft as report_draft
+from workflow.reports.checks import _short
+from workflow.reports.models import (
+    PROBLEM_KINDS,
+    ArchivedReport,
+    Rectification,
+    ReportComment,
+    ReportProblem,
+    ReportSection,
+    ReportSectionVersion,
+)
+from workflow.reports.queries import (
+    MAX_BODY,
+    can_comment,
+    can_edit,
+    comment_dict,
+    comments_of,
+    drafted_sections,
+    problem_dict,
+    problems_of,
+    section_dict,
+    section_of,
+    section_tasks,
+    sections_of,
+)
+
+STALE_SECTION_MESSAGE = "该章节已被他人修改，请刷新后再保存"
+
+
+def draft_sections(
+    session: Session, evaluation: Evaluation, actor: User | None = None
+) -> list[ReportSection]:
+    """Create the sections from the data (version 1 of each, written by the system)."""
+    sections = drafted_sections(session, evaluation)
+    for section in sections:
+        section.versions.append(
+            ReportSectionVersion(version=1, body=section.body, at=section.updated_at)
+        )
+        session.add(section)
+    audit(
+        session,
+        evaluation,
+        actor,
+        "report_drafted",
+        comment=f"已按{report_draft.EVALUATION_KINDS[evaluation.kind]}报告提纲生成报告初稿",
+        details={"sections": [s.key for s in sections]},
+    )
+    return sections
+
+
+def draft_on_enter(ctx: ActionContext, evaluation: Evaluation) -> None:
+    """Entering 报告撰写: draft the report unless a draft exists (a return keeps the text)."""
+    if not sections_of(ctx.session, evaluation):
+        draft_sections(ctx.session, evaluation, ctx.actor)
+
+
+def _require_editable(actor: User, evaluation: Evaluation) -> None:
+    if evaluation.state != "reporting":
+        raise NotAllowed(
+            f"报告只能在报告撰写阶段修改，当前阶段为{STATES[evaluation.state]}",
+            code="report_read_only",
+        )
+    if not can_edit(actor, evaluation):
+        raise NotAllowed("只有评价工作组的组长、副组长和成员可以修改报告")
+
+
+def _number(session: Session, evaluation: Evaluation, section: ReportSection) -> int:
+    return [s.id for s in sections_of(session, evaluation)].index(section.id) + 1
+
+
+@unit_of_work
+def save_section(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    key: str,
+    body: str,
+    expected_version: int,
+    client_addr: str | None = None,
+) -> dict[str, Any]:
+    """保存章节: a new version with its author and time, if the version read is still current."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    _require_editable(actor, evaluation)
+    section = section_of(session, evaluation, key)
+    if expected_version != section.version:
+        raise Conflict(STALE_SECTION_MESSAGE, details={"current_version": section.version})
+    body = (body or "").replace("\r\n", "\n").strip()
+    if len(body) > MAX_BODY:
+        raise InvalidInput(f"章节内容过长（上限{MAX_BODY}字）", details=["body"])
+    if body != section.body:
+        section.body = body
+        section.updated_by_id = actor.id
+        section.updated_at = clock.now()
+        session.flush()  # the version column moves on, or StaleDataError → Conflict
+        session.add(
+            ReportSectionVersion(
+                section_id=section.id,
+                version=section.version,
+                body=body,
+                author_id=actor.id,
+                at=section.updated_at,
+            )
+        )
+        session.flush()
+        audit(
+            session,
+            evaluation,
+            actor,
+            "report_section_saved",
+            comment=f"修改报告章节“{section.title}”（第{section.version}版）",
+            client_addr=client_addr,
+            details={"section": key, "version": section.version},
+        )
+    session.refresh(section, ["updated_by"])
+    comments = comments_of(session, evaluation)
+    tasks = section_tasks(session, evaluation)
+    return section_dict(section, _number(session, evaluation, section), comments, tasks)
+
+
+@dataclass
+class ProblemSpec:
+    """存在的问题 or 有关建议; `owner` is a user id of the unit or a name as free text."""
+
+    problem: str
+    cause: str = ""
+    measure: str = ""
+    owner: int | str | None = None
+    due_date: date | None = None
+    kind: str = "problem"
+
+
+def _apply_problem(
+    session: Session, evaluation: Evaluation, row: ReportProblem, spec: ProblemSpec
+) -> None:
+    problems = []
+    if spec.kind not in PROBLEM_KINDS:
+        problems.append("kind：应为 problem（存在的问题）或 suggestion（有关建议）")
+    if not (spec.problem or "").strip():
+        problems.append("problem：问题或建议的内容不能为空")
+    owner_id, owner_text = None, ""
+    if isinstance(spec.owner, int) and not isinstance(spec.owner, bool):
+        owner = session.get(User, spec.owner)
+        if owner is None or owner.role != "unit_user" or owner.unit_id != evaluation.unit_id:
+            problems.append("owner：责任人应为本单位用户，或直接填写责任人姓名")
+        owner_id = spec.owner
+    elif isinstance(spec.owner, str):
+        owner_text = spec.owner.strip()[:200]
+    elif spec.owner is not None:
+        problems.append("owner：责任人应为用户编号或姓名")
+    if problems:
+        raise InvalidInput("；".join(problems), details=problems)
+    row.kind = spec.kind
+    row.problem = spec.problem.strip()
+    row.cause = (spec.cause or "").strip()
+    row.measure = (spec.measure or "").strip()
+    row.owner_id = owner_id
+    row.owner_text = owner_text
+    row.due_date = spec.due_date
+    row.updated_at = clock.now()
+
+
+def _problem(session: Session, evaluation: Evaluation, problem_id: int) -> ReportProblem:
+    row = session.get(ReportProblem, problem_id)
+    if row is None or row.evaluation_id != evaluation.id:
+        raise NotFound("问题或建议不存在")
+    return row
+
+
+def _problem_event(session, evaluation, actor, action, row, client_addr) -> None:
+    audit(
+        session,
+        evaluation,
+        actor,
+        action,
+        comment=f"{PROBLEM_KINDS[row.kind]}：{_short(row.problem, 40)}",
+        client_addr=client_addr,
+        details={"problem_id": row.id},
+    )
+
+
+@unit_of_work
+def add_problem(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    spec: ProblemSpec,
+    client_addr: str | None = None,
+) -> dict[str, Any]:
+    evaluation = get_visible(session, actor, evaluation_id)
+    _require_editable(actor, evaluation)
+    row = ReportProblem(evaluation_id=evaluation.id, created_by_id=actor.id, created_at=clock.now())
+    _apply_problem(session, evaluation, row, spec)
+    session.add(row)
+    session.flush()
+    _problem_event(session, evaluation, actor, "report_problem_added", row, client_addr)
+    session.refresh(row, ["owner"])
+    return problem_dict(row)
+
+
+@unit_of_work
+def update_problem(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    problem_id: int,
+    spec: ProblemSpec,
+    client_addr: str | None = None,
+) -> dict[str, Any]:
+    evaluation = get_visible(session, actor, evaluation_id)
+    _require_editable(actor, evaluation)
+    row = _problem(session, evaluation, problem_id)
+    _apply_problem(session, evaluation, row, spec)
+    session.flush()
+    _problem_event(session, evaluation, actor, "report_problem_updated", row, client_addr)
+    session.refresh(row, ["owner"])
+    return problem_dict(row)
+
+
+@unit_of_work
+def delete_problem(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    problem_id: int,
+    client_addr: str | None = None,
+) -> None:
+    evaluation = get_visible(session, actor, evaluation_id)
+    _require_editable(actor, evaluation)
+    row = _problem(session, evaluation, problem_id)
+    _problem_event(session, evaluation, actor, "report_problem_deleted", row, client_addr)
+    session.delete(row)
+
+
+@unit_of_work
+def add_comment(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    section_key: str,
+    body: str,
+    client_addr: str | None = None,
+) -> dict[str, Any]:
+    """审核意见 on a section, in this review round."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    if not can_comment(actor, evaluation):
+        raise NotAllowed(
+            "只有领导小组审批人（领导小组审核阶段）或财政局审核人（财政局审核阶段）可以提出审核意见"
+        )
+    section = section_of(session, evaluation, section_key)
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput("审核意见不能为空", details=["body"])
+    comment = ReportComment(
+        evaluation_id=evaluation.id,
+        section_key=section.key,
+        round=evaluation.round,
+        stage=evaluation.state,
+        author_id=actor.id,
+        body=body[:MAX_BODY],
+        at=clock.now(),
+    )
+    session.add(comment)
+    session.flush()
+    audit(
+        session,
+        evaluation,
+        actor,
+        "report_commented",
+        comment=f"对“{section.title}”提出审核意见：{_short(body, 40)}",
+        client_addr=client_addr,
+        details={"section": section.key, "comment_id": comment.id},
+    )
+    session.refresh(comment, ["author"])
+    return comment_dict(comment)
+
+
+def archive_on_enter(ctx: ActionContext, evaluation: Evaluation) -> None:
+    """归档: render the final PDF once, store it, record its SHA-256, open the 整改 items."""
+    from workflow.reports.render import content as report_content
+    from workflow.reports.render import pdf as report_pdf
+
+    if ctx.files is None:
+        raise GuardFailed(
+            "归档须保存签发的报告文件，但未提供文件存储", code="no_file_store", details=[]
+        )
+    session = ctx.session
+    sections = sections_or_draft(session, evaluation)
+    problems = problems_of(session, evaluation)
+    content = report_content.ReportContent.of(session, evaluation, sections, problems, final=True)
+    data = report_pdf.render_report_pdf(content)
+    sha256 = hashlib.sha256(data).hexdigest()
+    key = documents.keep(session, ctx.files, data)
+    session.add(
+        ArchivedReport(
+            evaluation_id=evaluation.id,
+            sha256=sha256,
+            storage_key=key,
+            size=len(data),
+            generated_at=content.generated_at,
+            generated_by_id=ctx.actor.id if ctx.actor else None,
+        )
+    )
+    for problem in problems:
+        session.add(
+            Rectification(
+                evaluation_id=evaluation.id,
+                problem_id=problem.id,
+                kind=problem.kind,
+                problem=problem.problem,
+                cause=problem.cause,
+                measure=problem.measure,
+                owner_id=problem.owner_id,
+                owner_text=problem.owner_text,
+                due_date=problem.due_date,
+                status="open",
+                created_at=clock.now(),
+            )
+        )
+    ctx.details.update(report_sha256=sha256, report_size=len(data), rectifications=len(problems))
+
+
+def sections_or_draft(session: Session, evaluation: Evaluation) -> list[ReportSection]:
+    return sections_of(session, evaluation) or draft_sections(session, evaluation)

@@ -1,0 +1,107 @@
+"""What the report page and its downloads read: the page's view, the PDF and the Word file."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from workflow.accounts.models import User
+from workflow.kernel.access import get_visible
+from workflow.kernel.errors import Conflict
+from workflow.lifecycle.models import Evaluation
+from workflow.reports import draft as report_draft
+from workflow.reports.checks import checks_of
+from workflow.reports.queries import (
+    archived_report,
+    can_comment,
+    can_edit,
+    comments_of,
+    problem_dict,
+    problems_of,
+    section_dict,
+    section_tasks,
+    sections_of,
+    sections_or_preview,
+)
+
+MAX_BODY = 100_000
+
+
+def report_view(session: Session, actor: User, evaluation_id: int) -> dict[str, Any]:
+    """The report as the API and the pages show it: sections, problems, checks, comments."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    sections = sections_of(session, evaluation)
+    comments = comments_of(session, evaluation)
+    tasks = section_tasks(session, evaluation)
+    archive = archived_report(session, evaluation)
+    editable = can_edit(actor, evaluation)
+    return {
+        "evaluation_id": evaluation.id,
+        "title": report_draft.report_title(evaluation),
+        "state": evaluation.state,
+        "round": evaluation.round,
+        "editable": editable,
+        "can_comment": can_comment(actor, evaluation),
+        "sections": [section_dict(s, n, comments, tasks) for n, s in enumerate(sections, start=1)],
+        "problems": [problem_dict(p) for p in problems_of(session, evaluation)],
+        "checks": [c.as_dict() for c in checks_of(session, evaluation)]
+        if evaluation.state == "reporting"
+        else [],
+        "archived": None
+        if archive is None
+        else {"sha256": archive.sha256, "size": archive.size, "generated_at": archive.generated_at},
+    }
+
+
+@dataclass
+class ReportFile:
+    data: bytes
+    filename: str
+    sha256: str
+    archived: bool = False
+
+
+def _content(session: Session, evaluation: Evaluation):
+    from workflow.reports.render import content as report_content
+
+    sections = sections_or_preview(session, evaluation)
+    return report_content.ReportContent.of(
+        session, evaluation, sections, problems_of(session, evaluation)
+    )
+
+
+def _file(data: bytes, evaluation: Evaluation, ext: str, archived: bool = False) -> ReportFile:
+    return ReportFile(
+        data=data,
+        filename=f"{report_draft.report_title(evaluation)}.{ext}",
+        sha256=hashlib.sha256(data).hexdigest(),
+        archived=archived,
+    )
+
+
+def report_pdf(session: Session, actor: User, evaluation_id: int, files: Any) -> ReportFile:
+    """The report as PDF: the archived file, unchanged, once archived; otherwise rendered now."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    archive = archived_report(session, evaluation)
+    if archive is not None:
+        data = files.read(archive.storage_key)
+        if hashlib.sha256(data).hexdigest() != archive.sha256:
+            raise Conflict(
+                "归档报告文件校验失败（SHA-256 不符），请联系管理员", code="archive_corrupt"
+            )
+        return _file(data, evaluation, "pdf", archived=True)
+    from workflow.reports.render import pdf as report_pdf
+
+    return _file(report_pdf.render_report_pdf(_content(session, evaluation)), evaluation, "pdf")
+
+
+def report_docx(session: Session, actor: User, evaluation_id: int) -> ReportFile:
+    """The same report as a Word file, for those who edit in Word."""
+    from workflow.reports.render import docx as report_docx
+
+    evaluation = get_visible(session, actor, evaluation_id)
+    data = report_docx.render_report_docx(_content(session, evaluation))
+    return _file(data, evaluation, "docx")

@@ -1,0 +1,166 @@
+"""评分表 as an Excel workbook (绩效评价指标体系及评分表), from the scorecard data.
+
+One row per 三级指标; the 一级 and 二级 columns are merged over their leaves. Weights and scores
+are numbers shown with two decimals, so the sheet adds up in Excel too.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from workflow.indicators.models import RULE_TYPES
+
+HEADERS = (
+    "一级指标",
+    "分值",
+    "得分",
+    "二级指标",
+    "分值",
+    "得分",
+    "代码",
+    "三级指标",
+    "分值",
+    "指标值",
+    "完成值",
+    "评分规则",
+    "得分",
+    "扣分理由/说明",
+    "偏差说明",
+)
+
+
+WIDTHS = (14, 8, 8, 16, 8, 8, 8, 24, 8, 12, 12, 12, 8, 40, 30)
+
+
+POINTS = "0.00"
+
+
+THIN = Side(style="thin")
+
+
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+WRAP = Alignment(wrap_text=True, vertical="center")
+
+
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+RESCALED = "折算总分（有不适用指标，按适用指标分值折算为百分制）"
+
+
+FIRST_ROW = 3  # title, header, then the indicators
+
+
+def scorecard_workbook(card: dict[str, Any]) -> bytes:
+    """The .xlsx bytes of a scorecard as returned by `scorecards.scorecard_of`."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "评分表"
+    _title(sheet, card)
+    row = FIRST_ROW
+    for level1 in card["levels"]:
+        row = _level1(sheet, level1, row)
+    _totals(sheet, card, row)
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = sheet.cell(FIRST_ROW, 1)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _title(sheet: Worksheet, card: dict[str, Any]) -> None:
+    sheet.append([f"{card.get('project_name', '')}绩效评价指标体系及评分表"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    sheet.cell(1, 1).font = Font(bold=True, size=14)
+    sheet.cell(1, 1).alignment = CENTER
+    sheet.append(list(HEADERS))
+    for column in range(1, len(HEADERS) + 1):
+        cell = sheet.cell(2, column)
+        cell.font = Font(bold=True)
+        cell.alignment = CENTER
+        cell.border = BORDER
+
+
+def _number(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: Any, points: bool = False) -> None:
+    cell = sheet.cell(row, column, value)
+    cell.border = BORDER
+    cell.alignment = CENTER if points or column in (1, 4, 7) else WRAP
+    if points:
+        cell.number_format = POINTS
+
+
+def _merged(sheet: Worksheet, first: int, last: int, column: int, value: Any, points=False) -> None:
+    _put(sheet, first, column, value, points)
+    for row in range(first + 1, last + 1):
+        sheet.cell(row, column).border = BORDER
+    if last > first:
+        sheet.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
+
+
+def _branch(sheet: Worksheet, node: dict[str, Any], first: int, last: int, column: int) -> None:
+    _merged(sheet, first, last, column, node["name"])
+    _merged(sheet, first, last, column + 1, _number(node["weight"]), points=True)
+    _merged(sheet, first, last, column + 2, _number(node["score"]), points=True)
+
+
+def _level1(sheet: Worksheet, node: dict[str, Any], row: int) -> int:
+    first = row
+    for level2 in node["children"]:
+        start = row
+        for leaf in level2["children"]:
+            _leaf(sheet, leaf, row)
+            row += 1
+        _branch(sheet, level2, start, row - 1, 4)
+    _branch(sheet, node, first, row - 1, 1)
+    return row
+
+
+def _leaf(sheet: Worksheet, leaf: dict[str, Any], row: int) -> None:
+    target = f"{leaf.get('target') or ''}{leaf.get('unit') or ''}" if leaf.get("target") else ""
+    actual = leaf.get("actual")
+    if actual is not None and leaf.get("rule") in ("rate", "survey"):
+        actual = f"{actual}%"
+    explanation = leaf.get("reason") or ""
+    if leaf.get("not_applicable"):
+        explanation = f"不适用：{explanation}"
+    values = (
+        (7, leaf["code"], False),
+        (8, leaf["name"], False),
+        (9, _number(leaf["weight"]), True),
+        (10, target, False),
+        (11, actual or "", False),
+        (12, RULE_TYPES.get(leaf.get("rule") or "", ""), False),
+        (13, "不适用" if leaf.get("not_applicable") else _number(leaf["score"]), True),
+        (14, explanation, False),
+        (15, leaf.get("deviation_note") or "", False),
+    )
+    for column, value, points in values:
+        _put(sheet, row, column, value, points)
+
+
+def _totals(sheet: Worksheet, card: dict[str, Any], row: int) -> None:
+    lines = [("合计", _number(card.get("applicable_weight")), _number(card.get("raw_total")))]
+    if card.get("rescaled"):
+        lines.append((RESCALED, Decimal(100), _number(card["total"])))
+    lines.append((f"评价等级：{card.get('grade') or '—'}", None, _number(card.get("total"))))
+    for offset, (label, weight, score) in enumerate(lines):
+        current = row + offset
+        sheet.merge_cells(start_row=current, start_column=1, end_row=current, end_column=8)
+        _put(sheet, current, 1, label)
+        sheet.cell(current, 1).font = Font(bold=True)
+        _put(sheet, current, 9, weight, points=True)
+        _put(sheet, current, 13, score, points=True)

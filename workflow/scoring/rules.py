@@ -1,0 +1,719 @@
+"""评分规则 (scoring rules), 偏差说明, 等级 and 评分表 aggregation: pure functions, no database.
+
+Every number is a `Decimal` kept to two places with ROUND_HALF_UP, the way the reports print them.
+A leaf is passed in its API shape (a mapping with "weight", "target", "direction" and "rule");
+the project's amounts come in as `Amounts` so rates are always recomputed, never typed twice.
+Bad input raises `InvalidInput` with a Chinese message; rule validation returns the messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from workflow.kernel.errors import InvalidInput
+
+CENT = Decimal("0.01")
+
+
+HUNDRED = Decimal(100)
+
+
+ZERO = Decimal(0)
+
+
+POSITIVE = "positive"  # 正向: more is better
+
+
+NEGATIVE = "negative"  # 反向: less is better (cost, complaints, days taken)
+
+
+DIRECTIONS = {POSITIVE: "正向", NEGATIVE: "反向"}
+
+
+MEASURES = {"budget_execution": "预算执行率", "funds_received": "资金到位率"}
+
+
+# 达成 / 部分达成并有一定效果 / 未达成且效果较差: share of the weight, inclusive on both ends.
+BANDS: dict[str, tuple[Decimal, Decimal, str]] = {
+    "met": (Decimal("0.8"), Decimal("1"), "达成"),
+    "partial": (Decimal("0.6"), Decimal("0.8"), "部分达成"),
+    "unmet": (Decimal("0"), Decimal("0.6"), "未达成"),
+}
+
+
+DEFAULT_SURVEY_OPTIONS: dict[str, int] = {"非常满意": 100, "满意": 80, "基本满意": 60, "不满意": 0}
+
+
+DEFAULT_TARGET_RATE = "90"
+
+
+# 偏差说明: self-evaluation rules ask why when actual / target is at or above 130 % or below 80 %.
+DEVIATION_HIGH = Decimal("1.3")
+
+
+DEVIATION_LOW = Decimal("0.8")
+
+
+GRADES: tuple[tuple[Decimal, str], ...] = (
+    (Decimal(90), "优"),
+    (Decimal(80), "良"),
+    (Decimal(60), "中"),
+)
+
+
+def q2(value: Decimal) -> Decimal:
+    """Round to two places, half up (4.525 → 4.53), as the reports print scores and rates."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_decimal(value: Any, label: str) -> Decimal:
+    """A finite Decimal from a str, int or Decimal; a float goes through its shortest repr.
+
+    JSON parsed without `parse_float=Decimal` yields floats: `str(0.1)` is "0.1", so no binary
+    noise leaks into the score.
+    """
+    if isinstance(value, bool) or value is None:
+        raise InvalidInput(f"{label}须为数字")
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise InvalidInput(f"{label}须为数字，收到“{value}”") from None
+    if not number.is_finite():
+        raise InvalidInput(f"{label}须为有限数字")
+    return number
+
+
+def parse_points(value: Any, label: str) -> Decimal:
+    """A non-negative amount of points with at most two decimals (分值、得分、扣分)."""
+    number = parse_decimal(value, label)
+    if number < 0:
+        raise InvalidInput(f"{label}不能为负数")
+    if number != number.quantize(CENT):
+        raise InvalidInput(f"{label}最多保留两位小数")
+    return number
+
+
+def parse_count(value: Any, label: str) -> int:
+    """A non-negative whole number (问卷份数)."""
+    number = parse_decimal(value, label)
+    if number < 0 or number != number.to_integral_value():
+        raise InvalidInput(f"{label}须为非负整数")
+    return int(number)
+
+
+def fmt(value: Decimal | None) -> str | None:
+    """Decimal string with two places for JSON and the 评分表 ("4.52")."""
+    return None if value is None else str(q2(value))
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """The project's own amounts (万元 or 元, the same unit for all three)."""
+
+    budget: Decimal
+    funds_received: Decimal
+    funds_spent: Decimal
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """A computed leaf score.
+
+    `actual` is the value shown as 完成值 (the rate in %, or the entered actual); `rate` is the
+    percentage that drives the score (execution rate, completion rate, satisfaction rate, or
+    score / weight); `deviation_note_required` says whether a 偏差说明 must be written.
+    """
+
+    score: Decimal
+    actual: Decimal | None
+    rate: Decimal | None
+    deviation_note_required: bool = False
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def percentage(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """part / whole in %, two places (预算执行率, 资金到位率 as shown); None when undefined."""
+    if part is None or not whole:
+        return None
+    return q2(Decimal(part) * HUNDRED / Decimal(whole))
+
+
+def _capped(weight: Decimal, ratio: Decimal) -> Decimal:
+    """weight × ratio, never above the weight, never below zero, two places."""
+    return q2(max(ZERO, min(weight, weight * ratio)))
+
+
+def deviation_ratio(actual: Decimal, target: Decimal) -> Decimal | None:
+    """actual / target, or None when there is no meaningful target (zero)."""
+    return None if target == 0 else actual / target
+
+
+def needs_deviation_note(actual: Decimal, target: Decimal) -> bool:
+    """偏差说明 needed: actual at or above 130 % of the target, or below 80 % of it."""
+    ratio = deviation_ratio(actual, target)
+    return ratio is not None and (ratio >= DEVIATION_HIGH or ratio < DEVIATION_LOW)
+
+
+def reason_required(score: Decimal, weight: Decimal, rule_type: str | None = None) -> bool:
+    """扣分理由 needed when points are taken off; a `manual` score always needs one."""
+    return rule_type == "manual" or score < weight
+
+
+def grade(total: Decimal) -> str:
+    """等级: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差 (on the total rounded to two places)."""
+    rounded = q2(total)
+    return next((title for floor, title in GRADES if rounded >= floor), "差")
+
+
+def leaf_weight(leaf: Mapping[str, Any]) -> Decimal:
+    return parse_points(leaf.get("weight"), "分值")
+
+
+def leaf_direction(leaf: Mapping[str, Any]) -> str:
+    return leaf.get("direction") or POSITIVE
+
+
+def _numeric_target(leaf: Mapping[str, Any]) -> Decimal | None:
+    """The leaf's 指标值 as a number, or None when it is missing or textual ("按期完成")."""
+    target = leaf.get("target")
+    if target is None or target == "":
+        return None
+    try:
+        return parse_decimal(target, "指标值")
+    except InvalidInput:
+        return None
+
+
+def _check_keys(data: Mapping[str, Any], allowed: Iterable[str], what: str) -> list[str]:
+    unknown = sorted(set(data) - set(allowed))
+    return [f"{what}含未知字段：{'、'.join(unknown)}"] if unknown else []
+
+
+def _require_mapping(data: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise InvalidInput(f"{what}格式有误，应为对象")
+    return data
+
+
+def validate_rate(params: Mapping[str, Any], leaf: Mapping[str, Any]) -> list[str]:
+    errors = _check_keys(params, {"measure"}, "比率规则参数")
+    if params.get("measure") not in MEASURES:
+        errors.append(
+            "比率规则须指定measure：budget_execution（预算执行率）或funds_received（资金到位率）"
+        )
+    target = _numeric_target(leaf)
+    if target is not None and target <= 0:
+        errors.append("比率规则的指标值须大于0（通常为100%）")
+    return errors
+
+
+def score_rate(
+    params: Mapping[str, Any],
+    inputs: Mapping[str, Any],
+    leaf: Mapping[str, Any],
+    amounts: Amounts | None,
+) -> ScoreResult:
+    """预算执行率 = 实际支出 / 预算, 资金到位率 = 到位资金 / 预算; score = weight × rate / target.
+
+    The target is the leaf's 指标值 in % (100 when not given). The score uses the exact ratio,
+    not the rounded rate: 2712.6 / 3000 → 90.42 %, on 5 points → 4.52.
+    """
+    weight = leaf_weight(leaf)
+    measure = params.get("measure")
+    if measure not in MEASURES:
+        raise InvalidInput("比率规则须指定measure：budget_execution或funds_received")
+    if amounts is None:
+        raise InvalidInput("缺少项目预算、到位资金和实际支出金额，无法计算比率")
+    budget = parse_decimal(amounts.budget, "预算金额")
+    numerator_label = "实际支出" if measure == "budget_execution" else "到位资金"
+    numerator = parse_decimal(
+        amounts.funds_spent if measure == "budget_execution" else amounts.funds_received,
+        numerator_label,
+    )
+    if budget <= 0:
+        raise InvalidInput(f"预算金额须大于0，无法计算{MEASURES[measure]}")
+    if numerator < 0:
+        raise InvalidInput(f"{numerator_label}不能为负数")
+    target = _numeric_target(leaf)
+    target = HUNDRED if target is None else target
+    if target <= 0:
+        raise InvalidInput("比率规则的指标值须大于0（通常为100%）")
+    ratio = numerator / budget
+    rate = q2(ratio * HUNDRED)
+    return ScoreResult(
+        score=_capped(weight, ratio * HUNDRED / target),
+        actual=rate,
+        rate=rate,
+        deviation_note_required=needs_deviation_note(ratio * HUNDRED, target),
+        details={
+            "measure": measure,
+            "label": MEASURES[measure],
+            "numerator": str(numerator),
+            "budget": str(budget),
+            "target_rate": str(target),
+        },
+    )
+
+
+def validate_completion(params: Mapping[str, Any], leaf: Mapping[str, Any]) -> list[str]:
+    errors = _check_keys(params, set(), "完成率规则参数")
+    target = _numeric_target(leaf)
+    if target is None:
+        errors.append("完成率规则须填写数值型指标值")
+    elif target <= 0:
+        errors.append("完成率规则的指标值须大于0；零目标请改用扣分或分档评分")
+    return errors
+
+
+def score_completion(
+    params: Mapping[str, Any],
+    inputs: Mapping[str, Any],
+    leaf: Mapping[str, Any],
+    amounts: Amounts | None = None,
+) -> ScoreResult:
+    """正向: met → full weight, else weight × actual / target; 反向: weight × target / actual.
+
+    Both are capped at the weight. A 反向 actual of 0 (no cost, no complaint) meets the target.
+    """
+    weight = leaf_weight(leaf)
+    direction = leaf_direction(leaf)
+    if direction not in DIRECTIONS:
+        raise InvalidInput("指标方向须为positive（正向）或negative（反向）")
+    target = _numeric_target(leaf)
+    if target is None or target <= 0:
+        raise InvalidInput("完成率规则的指标值须为大于0的数字")
+    if "actual" not in inputs:
+        raise InvalidInput("请填写完成值（actual）")
+    actual = parse_decimal(inputs["actual"], "完成值")
+    if actual < 0:
+        raise InvalidInput("完成值不能为负数")
+    if direction == POSITIVE:
+        ratio = actual / target
+    else:
+        ratio = Decimal(1) if actual == 0 else target / actual
+    return ScoreResult(
+        score=_capped(weight, ratio),
+        actual=actual,
+        rate=q2(actual / target * HUNDRED),
+        deviation_note_required=needs_deviation_note(actual, target),
+        details={"target": str(target), "direction": direction, "unit": leaf.get("unit") or ""},
+    )
+
+
+def validate_tiered(params: Mapping[str, Any], leaf: Mapping[str, Any]) -> list[str]:
+    return _check_keys(params, set(), "分档规则参数")
+
+
+def band_limits(weight: Decimal, band: str) -> tuple[Decimal, Decimal]:
+    """The points a band allows on this weight, e.g. 达成 on 5 points → (4, 5)."""
+    low, high, _ = BANDS[band]
+    return weight * low, weight * high
+
+
+def score_tiered(
+    params: Mapping[str, Any],
+    inputs: Mapping[str, Any],
+    leaf: Mapping[str, Any],
+    amounts: Amounts | None = None,
+) -> ScoreResult:
+    """The scorer picks the band and a value inside it; the value is the score."""
+    weight = leaf_weight(leaf)
+    band = inputs.get("band")
+    if band not in BANDS:
+        raise InvalidInput("请选择评价档次：met（达成）、partial（部分达成）或unmet（未达成）")
+    if "value" not in inputs:
+        raise InvalidInput("请填写该档次内的得分（value）")
+    value = parse_points(inputs["value"], "得分")
+    low, high = band_limits(weight, band)
+    if not low <= value <= high:
+        raise InvalidInput(
+            f"“{BANDS[band][2]}”档的得分须在{fmt(low)}至{fmt(high)}分之间，收到{fmt(value)}分"
+        )
+    return ScoreResult(
+        score=q2(value),
+        actual=None,
+        rate=percentage(value, weight),
+        details={"band": band, "band_title": BANDS[band][2]},
+    )
+
+
+def validate_deduction(params: Mapping[str, Any], leaf: Mapping[str, Any]) -> list[str]:
+    return _check_keys(params, set(), "扣分规则参数")
+
+
+def score_deduction(
+    params: Mapping[str, Any],
+    inputs: Mapping[str, Any],
+    leaf: Mapping[str, Any],
+    amounts: Amounts | None = None,
+) -> ScoreResult:
+    """Start from the weight and subtract each listed deduction (10 − 2 = 8); never below 0."""
+    weight = leaf_weight(leaf)
+    items = inputs.get("deductions", [])
+    if not isinstance(items, list):
+        raise InvalidInput("扣分项（deductions）须为列表")
+    deductions = [_parse_deduction(index, item) for index, item in enumerate(items, start=1)]
+    total = sum((points for points, _ in deductions), ZERO)
+    score = max(ZERO, weight - total)
+    return ScoreResult(
+        score=q2(score),
+        actual=None,
+        rate=percentage(score, weight),
+        details={
+            "deductions": [{"points": str(p), "reason": r} for p, r in deductions],
+            "deducted": str(q2(total)),
+        },
+    )
+
+
+def _parse_deduction(index: int, item: Any) -> tuple[Decimal, str]:
+    item = _require_mapping(item, f"第{index}项扣分")
+    points = parse_points(item.get("points"), f"第{index}项扣分的分数")
+    if points == 0:
+        raise InvalidInput(f"第{index}项扣分的分数须大于0")
+    reason = str(item.get("reason") or "").strip()
+    if not reason:
+        raise InvalidInput(f"第{index}项扣分须写明扣分理由")
+    return points, reason
+
+
+def survey_options(params: Mapping[str, Any]) -> dict[str, Decimal]:
+    """The options and their values (非常满意 100 … 不满意 0 unless the rule says otherwise)."""
+    options = params.get("options") or DEFAULT_SURVEY_OPTIONS
+    return {
+        str(name): parse_decimal(value, f"选项“{name}”的分值") for name, value in options.items()
+    }
+
+
+def survey_target_rate(params: Mapping[str, Any]) -> Decimal:
+    return parse_decimal(params.get("target_rate") or DEFAULT_TARGET_RATE, "目标满意度")
+
+
+def validate_survey(params: Mapping[str, Any], leaf: Mapping[str, Any]) -> list[str]:
+    errors = _check_keys(params, {"target_rate", "options"}, "满意度规则参数")
+    try:
+        target = survey_target_rate(params)
+        if not ZERO < target <= HUNDRED:
+            errors.append("目标满意度（target_rate）须大于0且不超过100")
+    except InvalidInput as exc:
+        errors.append(exc.message)
+    options = params.get("options")
+    if options is not None and (not isinstance(options, Mapping) or not options):
+        errors.append("满意度选项（options）须为非空的“选项: 分值”对象")
+        return errors
+    try:
+        for name, value in survey_options(params).items():
+            if not ZERO <= value <= HUNDRED:
+                errors.append(f"选项“{name}”的分值须在0至100之间")
+    except InvalidInput as exc:
+        errors.append(exc.message)
+    return errors
+
+
+def score_survey(
+    params: Mapping[str, Any],
+    inputs: Mapping[str, Any],
+    leaf: Mapping[str, Any],
+    amounts: Amounts | None = None,
+) -> ScoreResult:
+    """满意度 = Σ(option value × count) / returned, or satisfied / respondents × 100.
+
+    Full weight at or above the target rate, weight × rate / target below it.
+    18 非常满意 + 12 满意 of 30 → 92 %.
+    """
+    weight = leaf_weight(leaf)
+    target = survey_target_rate(params)
+    if target <= 0:
+        raise InvalidInput("目标满意度须大于0")
+    has_answers, has_counts = "answers" in inputs, "respondents" in inputs or "satisfied" in inputs
+    if has_answers == has_counts:
+        raise InvalidInput(
+            "请填写各选项的份数（answers），或回收份数与满意份数（respondents、satisfied），二选一"
+        )
+    if has_answers:
+        rate, details = _rate_from_answers(survey_options(params), inputs["answers"])
+    else:
+        rate, details = _rate_from_counts(inputs)
+    return ScoreResult(
+        score=_capped(weight, rate / target),
+        actual=q2(rate),
+        rate=q2(rate),
+        deviation_note_required=needs_deviation_note(rate, target),
+        details={**details, "target_rate": str(target)},
+    )
+
+
+def _rate_from_answers(options: Mapping[str, Decimal], answers: Any) -> tuple[Decimal, dict]:
+    answers = _require_mapping(answers, "问卷答案（answers）")
+    unknown = [name for name in answers if name not in options]
+    if unknown:
+        raise InvalidInput(
+            f"未知的满意度选项：{'、'.join(map(str, unknown))}；可选：{'、'.join(options)}"
+        )
+    counts = {name: parse_count(answers.get(name, 0), f"“{name}”的份数") for name in options}
+    returned = sum(counts.values())
+    if returned == 0:
+        raise InvalidInput("有效问卷为0份，无法计算满意度")
+    points = sum((options[name] * count for name, count in counts.items()), ZERO)
+    return points / returned, {"answers": counts, "respondents": returned}
+
+
+def _rate_from_counts(inputs: Mapping[str, Any]) -> tuple[Decimal, dict]:
+    respondents = parse_count(inputs.get("respondents"), "回收问卷份数")
+    satisfied = parse_count(inputs.get("satisfied"), "满意份数")
+    if respondents == 0:
+        raise InvalidInput("回收问卷份数须大于0")
+    if satisfied > respondents:
+        raise InvalidInput(f"满意份数（{satisfied}）不能多于回收份数（{respondents}）")
+    rate = Decimal(satisfied) * HUNDRED / respondents
+    return rate, {"respondents": respondents, "satisfied": satisfied}
+
+
+def parse_survey_csv(
+    data: bytes, options: Iterable[str] = tuple(DEFAULT_SURVEY_OPTIONS)
+) -> dict[str, int]:
+    """Count a CSV of responses (问卷结果): one column of answers, an optional header row.
+
+    UTF-8 with or without BOM, or GBK (Excel on Chinese Windows). Blank lines are skipped; a first
+    row that is not an option is taken as the header; any other unknown answer is an error, and
+    all of them are reported at once in `details`.
+    """
+    options = list(options)
+    counts = dict.fromkeys(options, 0)
+    errors: list[str] = []
+    rows = [(n, row) for n, row in enumerate(csv.reader(io.StringIO(_decode(data))), 1)]
+    rows = [(n, [cell.strip() for cell in row]) for n, row in rows if any(c.strip() for c in row)]
+    for position, (line, cells) in enumerate(rows):
+        if any(cells[1:]):
+            errors.append(f"第{line}行有多于一列的内容，问卷文件应只有一列答案")
+            continue
+        answer = cells[0]
+        if answer in counts:
+            counts[answer] += 1
+        elif position > 0:
+            errors.append(f"第{line}行的答案“{answer}”不是有效选项")
+    if errors:
+        raise InvalidInput(f"问卷文件有{len(errors)}处错误：{errors[0]}", details=errors)
+    if not sum(counts.values()):
+        raise InvalidInput("问卷文件中没有有效答案")
+    return counts
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (BOM stripped) first, then GBK; GB18030 covers GBK and rarer characters."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise InvalidInput("无法识别问卷文件的编码，请另存为UTF-8或GBK编码的CSV") from None
+
+
+def validate_manual(params: Mapping[str, Any], leaf: Mapping[str, Any]) -> list[str]:
+    return _check_keys(params, set(), "人工评分规则参数")
+
+
+def score_manual(
+    params: Mapping[str, Any],
+    inputs: Mapping[str, Any],
+    leaf: Mapping[str, Any],
+    amounts: Amounts | None = None,
+) -> ScoreResult:
+    """The scorer types the score, between 0 and the weight; the reason is always required."""
+    weight = leaf_weight(leaf)
+    if "score" not in inputs:
+        raise InvalidInput("请填写得分（score）")
+    score = parse_points(inputs["score"], "得分")
+    if score > weight:
+        raise InvalidInput(f"得分{fmt(score)}超过该指标分值{fmt(weight)}")
+    return ScoreResult(score=q2(score), actual=None, rate=percentage(score, weight))
+
+
+Validator = Callable[[Mapping[str, Any], Mapping[str, Any]], list[str]]
+
+
+Scorer = Callable[
+    [Mapping[str, Any], Mapping[str, Any], Mapping[str, Any], Amounts | None], ScoreResult
+]
+
+
+@dataclass(frozen=True)
+class Rule:
+    type: str
+    title: str
+    validate: Validator
+    score: Scorer
+
+
+RULES: dict[str, Rule] = {
+    rule.type: rule
+    for rule in (
+        Rule("rate", "比率（预算执行率/资金到位率）", validate_rate, score_rate),
+        Rule("completion", "完成率", validate_completion, score_completion),
+        Rule("tiered", "分档评价", validate_tiered, score_tiered),
+        Rule("deduction", "扣分法", validate_deduction, score_deduction),
+        Rule("survey", "满意度调查", validate_survey, score_survey),
+        Rule("manual", "人工评分", validate_manual, score_manual),
+    )
+}
+
+
+def split_rule(rule: Any) -> tuple[str | None, dict[str, Any]]:
+    """`{"type": "survey", "target_rate": "90"}` → ("survey", {"target_rate": "90"})."""
+    if not isinstance(rule, Mapping):
+        return None, {}
+    params = {key: value for key, value in rule.items() if key != "type"}
+    return rule.get("type"), params
+
+
+def validate_rule(leaf: Mapping[str, Any]) -> list[str]:
+    """Problems with the leaf's rule and its parameters (Chinese messages; empty when fine)."""
+    rule_type, params = split_rule(leaf.get("rule"))
+    if rule_type not in RULES:
+        known = "、".join(RULES)
+        return [f"评分规则“{rule_type or '未填写'}”未知，可选：{known}"]
+    errors = []
+    if leaf_direction(leaf) not in DIRECTIONS:
+        errors.append("指标方向须为positive（正向）或negative（反向）")
+    return errors + RULES[rule_type].validate(params, leaf)
+
+
+def compute_score(
+    leaf: Mapping[str, Any], inputs: Mapping[str, Any] | None, amounts: Amounts | None = None
+) -> ScoreResult:
+    """Score one leaf from the scorer's inputs by its rule; raises `InvalidInput` on bad input."""
+    problems = validate_rule(leaf)
+    if problems:
+        raise InvalidInput(f"该指标的评分规则有误：{problems[0]}", details=problems)
+    rule_type, params = split_rule(leaf["rule"])
+    inputs = _require_mapping(inputs if inputs is not None else {}, "评分输入")
+    return RULES[rule_type].score(params, inputs, leaf, amounts)
+
+
+@dataclass
+class ScorecardNode:
+    """One row of the 评分表; a branch's score is the sum of its scored applicable leaves."""
+
+    code: str
+    name: str
+    weight: Decimal
+    score: Decimal | None
+    applicable_weight: Decimal
+    not_applicable: bool = False
+    reason: str | None = None
+    children: list[ScorecardNode] = field(default_factory=list)
+    scored: bool = True  # every applicable leaf below has a score
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "weight": fmt(self.weight),
+            "score": fmt(self.score),
+        }
+        if self.children:
+            data["children"] = [child.as_dict() for child in self.children]
+        else:
+            data["reason"] = self.reason
+            data["not_applicable"] = self.not_applicable
+        return data
+
+
+@dataclass
+class Scorecard:
+    """评分表 totals; `total` is rescaled to 100 over applicable weights if a leaf is 不适用."""
+
+    levels: list[ScorecardNode]
+    raw_total: Decimal
+    applicable_weight: Decimal
+    total: Decimal
+    rescaled: bool
+    complete: bool
+    grade: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total": fmt(self.total),
+            "grade": self.grade,
+            "rescaled": self.rescaled,
+            "complete": self.complete,
+            "raw_total": fmt(self.raw_total),
+            "applicable_weight": fmt(self.applicable_weight),
+            "levels": [node.as_dict() for node in self.levels],
+        }
+
+
+def build_scorecard(nodes: Sequence[Mapping[str, Any]]) -> Scorecard:
+    """Subtotals per branch, the total and the grade from a tree of scored nodes.
+
+    Leaves carry "weight", "score" (None until scored), "not_applicable" and "reason". Totals are
+    always derived: sum of scores, or sum × 100 / applicable weight when any leaf is 不适用. While
+    scoring is in progress the total and grade cover the scores so far and `complete` is False.
+    """
+    levels = [_card_node(node) for node in nodes]
+    raw = sum((node.score or ZERO for node in levels), ZERO)
+    applicable = sum((node.applicable_weight for node in levels), ZERO)
+    full = sum((node.weight for node in levels), ZERO)
+    if applicable == 0:
+        raise InvalidInput("所有指标均为不适用，无法计算总分")
+    rescaled = applicable != full
+    total = q2(raw * HUNDRED / applicable) if rescaled else q2(raw)
+    return Scorecard(
+        levels=levels,
+        raw_total=q2(raw),
+        applicable_weight=applicable,
+        total=total,
+        rescaled=rescaled,
+        complete=all(node.scored for node in levels),
+        grade=grade(total),
+    )
+
+
+def _card_node(node: Mapping[str, Any]) -> ScorecardNode:
+    if "children" in node:
+        return _card_branch(node)
+    return _card_leaf(node)
+
+
+def _card_branch(node: Mapping[str, Any]) -> ScorecardNode:
+    children = [_card_node(child) for child in node["children"]]
+    scores = [child.score for child in children if child.score is not None]
+    return ScorecardNode(
+        code=node["code"],
+        name=node["name"],
+        weight=sum((child.weight for child in children), ZERO),
+        score=sum(scores, ZERO) if scores else None,
+        applicable_weight=sum((child.applicable_weight for child in children), ZERO),
+        not_applicable=all(child.not_applicable for child in children),
+        children=children,
+        scored=all(child.scored for child in children),
+    )
+
+
+def _card_leaf(node: Mapping[str, Any]) -> ScorecardNode:
+    weight = leaf_weight(node)
+    not_applicable = bool(node.get("not_applicable"))
+    score = None
+    if not not_applicable and node.get("score") is not None:
+        score = parse_points(node["score"], f"指标“{node['name']}”的得分")
+        if score > weight:
+            raise InvalidInput(f"指标“{node['name']}”的得分{fmt(score)}超过分值{fmt(weight)}")
+    return ScorecardNode(
+        code=node["code"],
+        name=node["name"],
+        weight=weight,
+        score=score,
+        applicable_weight=ZERO if not_applicable else weight,
+        not_applicable=not_applicable,
+        reason=node.get("reason"),
+        scored=not_applicable or score is not None,
+    )

@@ -1,0 +1,3 @@
+"""Tasks (工作任务) of the working group."""
+
+from __future__ import annotations
