@@ -13,7 +13,7 @@ import pytest
 from conftest import FULL_MARKS, fill_indicators, put_in_state, score_everything
 from openpyxl import load_workbook
 
-from web.pages.indicator_forms import rows_from_tree
+from web.indicators.forms import rows_from_tree
 from workflow.indicators import operations as indicator_ops
 from workflow.indicators import queries as indicator_queries
 from workflow.indicators.builtin import get_template

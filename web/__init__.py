@@ -54,9 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from web import auth, database, errors, filters
-    from web.api import register_api
     from web.extensions import csrf, login_manager
-    from web.pages import register_pages
 
     database.init_app(app)
     login_manager.init_app(app)
@@ -67,3 +65,39 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_pages(app)
     errors.init_app(app)  # after the API: flask-smorest registers an HTTP error handler too
     return app
+
+
+def register_api(app: Flask) -> None:
+    """/api/v1: one flask-smorest blueprint per area, bearer tokens instead of CSRF."""
+    from web.admin import api as admin
+    from web.auth import api as tokens
+    from web.evaluations import api as evaluations
+    from web.extensions import api, csrf
+    from web.indicators import api as indicators
+    from web.notifications import api as notifications
+    from web.reports import api as reports
+    from web.scoring import api as scoring
+    from web.tasks import api as tasks
+
+    api.init_app(app)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for module in (tokens, admin, evaluations, indicators, scoring, tasks, notifications, reports):
+        csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply
+        api.register_blueprint(module.blp)
+
+
+def register_pages(app: Flask) -> None:
+    """The Chinese UI: one blueprint per area, and the header's menu for every page."""
+    from web.admin import pages as admin
+    from web.auth import pages as auth
+    from web.evaluations import pages as evaluations
+    from web.indicators import pages as indicators
+    from web.notifications import pages as notifications
+    from web.reports import pages as reports
+    from web.scoring import pages as scoring
+    from web.tasks import pages as tasks
+    from web.ui import nav
+
+    for module in (auth, evaluations, indicators, scoring, tasks, reports, notifications, admin):
+        app.register_blueprint(module.bp)
+    app.context_processor(nav)

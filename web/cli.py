@@ -9,9 +9,9 @@ from sqlalchemy.engine import make_url
 from werkzeug.serving import run_simple
 
 from web import create_app
-from web.api.evaluations import store
 from web.cli_reminders import scheduler_command, sweep_command
 from web.database import db
+from web.files import store
 from workflow import demo as demo_data
 from workflow import migrate
 from workflow.accounts import operations as accounts

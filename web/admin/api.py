@@ -1,0 +1,130 @@
+"""Administration API: finance bureaus, budget units and users (administrators only)."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+import roles
+from web.admin.schemas import BureauIn, BureauOut, UnitIn, UnitOut, UserIn, UserOut
+from web.rest import caller, make_blueprint, session
+from workflow.accounts import operations as accounts
+from workflow.accounts.models import Bureau, Unit, User
+
+blp = make_blueprint("admin", "系统管理：财政局、预算单位、用户")
+
+
+def _admin():
+    return roles.require_admin(caller())
+
+
+def _fetch(model, object_id: int, label: str):
+    _admin()
+    return accounts.get_object(session(), model, object_id, label)
+
+
+@blp.route("/bureaus")
+class Bureaus(MethodView):
+    @blp.response(200, BureauOut(many=True))
+    def get(self):
+        """List finance bureaus (财政局)."""
+        _admin()
+        return accounts.list_bureaus(session())
+
+    @blp.arguments(BureauIn)
+    @blp.response(201, BureauOut)
+    def post(self, data):
+        """Create a finance bureau."""
+        return accounts.save_bureau(session(), _admin(), data["name"], data["region"])
+
+
+@blp.route("/bureaus/<int:bureau_id>")
+class BureauItem(MethodView):
+    @blp.response(200, BureauOut)
+    def get(self, bureau_id):
+        return _fetch(Bureau, bureau_id, "财政局")
+
+    @blp.arguments(BureauIn)
+    @blp.response(200, BureauOut)
+    def put(self, data, bureau_id):
+        return accounts.save_bureau(session(), _admin(), data["name"], data["region"], bureau_id)
+
+    @blp.response(204)
+    def delete(self, bureau_id):
+        accounts.delete_bureau(session(), _admin(), bureau_id)
+
+
+@blp.route("/units")
+class Units(MethodView):
+    @blp.response(200, UnitOut(many=True))
+    def get(self):
+        """List budget units (预算单位)."""
+        _admin()
+        return accounts.list_units(session())
+
+    @blp.arguments(UnitIn)
+    @blp.response(201, UnitOut)
+    def post(self, data):
+        return accounts.save_unit(session(), _admin(), data["name"], data["bureau_id"])
+
+
+@blp.route("/units/<int:unit_id>")
+class UnitItem(MethodView):
+    @blp.response(200, UnitOut)
+    def get(self, unit_id):
+        return _fetch(Unit, unit_id, "预算单位")
+
+    @blp.arguments(UnitIn)
+    @blp.response(200, UnitOut)
+    def put(self, data, unit_id):
+        return accounts.save_unit(session(), _admin(), data["name"], data["bureau_id"], unit_id)
+
+    @blp.response(204)
+    def delete(self, unit_id):
+        accounts.delete_unit(session(), _admin(), unit_id)
+
+
+def _user_fields(data) -> accounts.UserFields:
+    return accounts.UserFields(
+        username=data["username"],
+        display_name=data["display_name"],
+        role=data["role"],
+        password=data["password"],
+        unit_id=data["unit_id"],
+        bureau_id=data["bureau_id"],
+        title=data["title"],
+        email=data["email"],
+        active=data["active"],
+    )
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @blp.response(200, UserOut(many=True))
+    def get(self):
+        """List users."""
+        _admin()
+        return accounts.list_users(session())
+
+    @blp.arguments(UserIn)
+    @blp.response(201, UserOut)
+    def post(self, data):
+        """Create a user: admin, unit_user (with unit_id) or finance_reviewer (with bureau_id)."""
+        return accounts.save_user(session(), _admin(), _user_fields(data))
+
+
+@blp.route("/users/<int:user_id>")
+class UserItem(MethodView):
+    @blp.response(200, UserOut)
+    def get(self, user_id):
+        return _fetch(User, user_id, "用户")
+
+    @blp.arguments(UserIn)
+    @blp.response(200, UserOut)
+    def put(self, data, user_id):
+        """Edit a user; an omitted password keeps the old one."""
+        return accounts.save_user(session(), _admin(), _user_fields(data), user_id)
+
+    @blp.response(204)
+    def delete(self, user_id):
+        """Deactivate a user: their name stays on the audit trail, they can no longer log in."""
+        accounts.deactivate_user(session(), _admin(), user_id)

@@ -1,0 +1,53 @@
+"""API schemas of bureaus, units and users."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from workflow.accounts.models import SYSTEM_ROLES
+
+
+class BureauIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    region = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class BureauOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    region = fields.String()
+
+
+class UnitIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    bureau_id = fields.Integer(required=True)
+
+
+class UnitOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    bureau_id = fields.Integer()
+
+
+class UserIn(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(load_default=None, load_only=True)
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    role = fields.String(required=True, validate=validate.OneOf(SYSTEM_ROLES))
+    unit_id = fields.Integer(load_default=None, allow_none=True)
+    bureau_id = fields.Integer(load_default=None, allow_none=True)
+    title = fields.String(load_default="", validate=validate.Length(max=100))
+    email = fields.Email(load_default=None, allow_none=True)
+    active = fields.Boolean(load_default=True)
+
+
+class UserOut(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    unit_id = fields.Integer(allow_none=True)
+    bureau_id = fields.Integer(allow_none=True)
+    title = fields.String()
+    email = fields.String(allow_none=True)
+    active = fields.Boolean()

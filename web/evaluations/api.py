@@ -1,0 +1,167 @@
+"""Evaluations API: create, read, group, documents, workflow actions and the audit log."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from web.auth import client_addr
+from web.evaluations.schemas import (
+    ActionIn,
+    AuditEventOut,
+    DocumentFile,
+    DocumentOut,
+    DocumentUpload,
+    EvaluationIn,
+    EvaluationListQuery,
+    EvaluationOut,
+    EvaluationUpdate,
+    GroupIn,
+    GroupOut,
+)
+from web.files import send_document, store
+from web.presenters import evaluation_dict, group_dict
+from web.rest import caller, make_blueprint, session
+from workflow.documents import operations as documents
+from workflow.kernel import access
+from workflow.kernel.errors import InvalidInput
+from workflow.lifecycle import operations as lifecycle
+from workflow.lifecycle import queries as evaluations
+
+blp = make_blueprint("evaluations", "绩效评价：创建、工作组、文件、流程操作、审计记录")
+
+
+def _fields(data) -> lifecycle.ProjectFields:
+    return lifecycle.ProjectFields(
+        project_name=data["project_name"],
+        year=data["year"],
+        kind=data["kind"],
+        budget=data["budget"],
+        funds_received=data["funds_received"],
+        funds_spent=data["funds_spent"],
+        due_date=data["due_date"],
+        targets=data["targets"],
+    )
+
+
+@blp.route("/evaluations")
+class Evaluations(MethodView):
+    @blp.arguments(EvaluationListQuery, location="query")
+    @blp.response(200, EvaluationOut(many=True))
+    def get(self, query):
+        """The evaluations the caller may see (filter by state, unit_id, year)."""
+        user = caller()
+        rows = evaluations.list_visible(session(), user, **query)
+        return [evaluation_dict(session(), user, e, guards=False) for e in rows]
+
+    @blp.arguments(EvaluationIn)
+    @blp.response(201, EvaluationOut)
+    def post(self, data):
+        """Open an evaluation (开展评价) for a project and year; amounts in 万元."""
+        user = caller()
+        evaluation = lifecycle.create_evaluation(
+            session(), user, data["unit_id"], _fields(data), client_addr()
+        )
+        return evaluation_dict(session(), user, evaluation)
+
+
+@blp.route("/evaluations/<int:evaluation_id>")
+class EvaluationItem(MethodView):
+    @blp.response(200, EvaluationOut)
+    def get(self, evaluation_id):
+        """One evaluation with `state`, `round` and the caller's `available_actions`."""
+        user = caller()
+        return evaluation_dict(session(), user, access.get_visible(session(), user, evaluation_id))
+
+    @blp.arguments(EvaluationUpdate)
+    @blp.response(200, EvaluationOut)
+    def put(self, data, evaluation_id):
+        """Edit the project and fund figures."""
+        user = caller()
+        evaluation = lifecycle.update_project(
+            session(), user, evaluation_id, _fields(data), data["version"], client_addr()
+        )
+        return evaluation_dict(session(), user, evaluation)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/group")
+class Group(MethodView):
+    @blp.response(200, GroupOut)
+    def get(self, evaluation_id):
+        user = caller()
+        return group_dict(access.get_visible(session(), user, evaluation_id))
+
+    @blp.arguments(GroupIn)
+    @blp.response(200, GroupOut)
+    def put(self, data, evaluation_id):
+        """Form the working group (组长、副组长、成员) and the leading group's approvers."""
+        spec = lifecycle.GroupSpec(
+            leader=data["leader"],
+            deputies=data["deputies"],
+            members=data["members"],
+            approvers=data["approvers"],
+            approval_policy=data["approval_policy"],
+        )
+        evaluation = lifecycle.set_group(
+            session(), caller(), evaluation_id, spec, data["version"], client_addr()
+        )
+        return group_dict(evaluation)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/documents")
+class Documents(MethodView):
+    @blp.response(200, DocumentOut(many=True))
+    def get(self, evaluation_id):
+        return documents.list_documents(session(), caller(), evaluation_id)
+
+    @blp.arguments(DocumentUpload, location="form")
+    @blp.arguments(DocumentFile, location="files")
+    @blp.response(201, DocumentOut)
+    def post(self, form, files, evaluation_id):
+        """Upload a document: multipart `file` + `category` (work_plan, basis, evidence, other)."""
+        upload = files["file"]
+        if not hasattr(upload, "stream"):
+            raise InvalidInput("请选择要上传的文件", details={"file": ["必填"]})
+        return documents.add_document(
+            session(),
+            caller(),
+            evaluation_id,
+            form["category"],
+            upload.filename or "",
+            upload.stream,
+            store(),
+            client_addr(),
+        )
+
+
+@blp.route("/evaluations/<int:evaluation_id>/documents/<int:document_id>")
+@blp.response(200)
+def download_document(evaluation_id, document_id):
+    """Download a document (anyone who may see the evaluation)."""
+    return send_document(caller(), evaluation_id, document_id)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/actions/<action>", methods=["POST"])
+@blp.arguments(ActionIn)
+@blp.response(200, EvaluationOut)
+def act(data, evaluation_id, action):
+    """Take a workflow action: advance, approve, return (with `to`), withdraw, cancel."""
+    user = caller()
+    evaluation = lifecycle.perform(
+        session(),
+        user,
+        evaluation_id,
+        action,
+        comment=data["comment"],
+        to=data["to"],
+        expected_version=data["version"],
+        client_addr=client_addr(),
+        files=store(),
+    )
+    return evaluation_dict(session(), user, evaluation)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/audit")
+@blp.response(200, AuditEventOut(many=True))
+def audit(evaluation_id):
+    """The audit timeline (审计记录), oldest first."""
+    return evaluations.audit_log(session(), caller(), evaluation_id)

@@ -1,0 +1,30 @@
+"""Uploaded files: the instance's store, and sending a stored file back."""
+
+from __future__ import annotations
+
+from flask import current_app, send_file
+
+from web.rest import session
+from workflow.documents import operations as documents
+from workflow.kernel import files as file_store
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def store() -> file_store.DocumentStore:
+    return file_store.DocumentStore(
+        current_app.config["UPLOAD_DIR"], current_app.config["MAX_UPLOAD_BYTES"]
+    )
+
+
+def send_document(user, evaluation_id: int, document_id: int):
+    doc = documents.get_document(session(), user, evaluation_id, document_id)
+    response = send_file(
+        store().path(doc.storage_key),
+        mimetype=doc.content_type,
+        as_attachment=True,
+        download_name=doc.filename,
+    )
+    response.headers["X-Content-SHA256"] = doc.sha256
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,3 @@
+"""通知: the inbox, reminder settings, stage deadlines, unit webhooks."""
+
+from __future__ import annotations

@@ -1,0 +1,98 @@
+"""API schemas of notifications and reminder settings."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from workflow.reminders.models import DEADLINE_STAGES
+
+
+class NotificationTarget(Schema):
+    type = fields.String(attribute="target_type", metadata={"description": "task | evaluation"})
+    id = fields.Integer(attribute="target_id")
+
+
+class NotificationOut(Schema):
+    id = fields.Integer()
+    kind = fields.String(
+        metadata={
+            "description": "task_due, task_overdue, task_escalation, stage_due, "
+            "stage_overdue, review_waiting, review_escalation"
+        }
+    )
+    target = fields.Function(lambda n: NotificationTarget().dump(n))
+    title = fields.String()
+    body = fields.String()
+    link = fields.String()
+    evaluation_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    read = fields.Boolean()
+    read_at = fields.DateTime(allow_none=True)
+
+
+class InboxQuery(Schema):
+    unread = fields.Boolean(load_default=False, metadata={"description": "only unread ones"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class InboxOut(Schema):
+    unread = fields.Integer(metadata={"description": "未读数"})
+    items = fields.List(fields.Nested(NotificationOut))
+
+
+class ReadAllOut(Schema):
+    marked = fields.Integer()
+    unread = fields.Integer()
+
+
+class PreferencesIn(Schema):
+    email = fields.Boolean(required=True, metadata={"description": "邮件提醒开关"})
+
+
+class PreferencesOut(Schema):
+    email = fields.Boolean(attribute="email_enabled")
+    address = fields.String(attribute="email", allow_none=True)
+
+
+_HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$", error="应写作 HH:MM")
+
+
+_Days = fields.List(fields.Integer(validate=validate.Range(min=1, max=60)))
+
+
+class ReviewWaitingDays(Schema):
+    group_review = fields.Integer(required=True, validate=validate.Range(min=1, max=60))
+    finance_review = fields.Integer(required=True, validate=validate.Range(min=1, max=60))
+
+
+class ReminderPolicySchema(Schema):
+    """提醒规则; on PUT, omitted settings keep their current values."""
+
+    task_due_days = _Days
+    task_overdue_daily = fields.Boolean()
+    task_escalation_days = fields.Integer(validate=validate.Range(min=1, max=60))
+    stage_due_days = _Days
+    stage_overdue_daily = fields.Boolean()
+    rectification_due_days = _Days
+    review_waiting_days = fields.Nested(ReviewWaitingDays)
+    review_escalation_factor = fields.Integer(validate=validate.Range(min=1, max=10))
+    work_start = fields.String(validate=_HHMM, metadata={"description": "工作时段开始（北京时间）"})
+    work_end = fields.String(validate=_HHMM)
+    weekends = fields.Boolean(metadata={"description": "周末也发送"})
+    digest_time = fields.String(validate=_HHMM, metadata={"description": "每日汇总邮件时间"})
+    daily_digest = fields.Boolean(metadata={"description": "每人每天至多一封汇总邮件"})
+
+
+class StageDeadlines(Schema):
+    """阶段期限: a date per stage, or null for none (`due_date` is the overall deadline)."""
+
+    deadlines = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(DEADLINE_STAGES)),
+        values=fields.Date(allow_none=True),
+        required=True,
+    )
+
+
+class WebhookSchema(Schema):
+    url = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    enabled = fields.Boolean(load_default=False)

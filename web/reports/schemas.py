@@ -1,0 +1,136 @@
+"""API schemas of the report."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from workflow.reports.models import PROBLEM_KINDS
+
+
+class CommentOut(Schema):
+    id = fields.Integer()
+    section = fields.String()
+    round = fields.Integer()
+    stage = fields.String()
+    stage_label = fields.String()
+    author = fields.Integer()
+    author_name = fields.String()
+    body = fields.String()
+    at = fields.DateTime()
+
+
+class SectionTaskOut(Schema):
+    """An open 报告章节 task of the section: who is assigned to write it."""
+
+    id = fields.Integer()
+    title = fields.String()
+    assignee = fields.Integer(allow_none=True, metadata={"description": "null: 任务池"})
+    assignee_name = fields.String(allow_none=True)
+    status = fields.String()
+    status_label = fields.String()
+    due_date = fields.Date(allow_none=True)
+
+
+class SectionOut(Schema):
+    key = fields.String()
+    number = fields.String(metadata={"description": "一、二、…"})
+    title = fields.String()
+    body = fields.String(metadata={"description": "plain text: paragraphs, '- ' lists, | tables"})
+    version = fields.Integer()
+    updated_by = fields.Integer(allow_none=True, metadata={"description": "null: generated"})
+    updated_by_name = fields.String(allow_none=True)
+    updated_at = fields.DateTime()
+    generated = fields.Boolean()
+    comments = fields.List(fields.Nested(CommentOut))
+    tasks = fields.List(
+        fields.Nested(SectionTaskOut), metadata={"description": "open 报告章节 tasks"}
+    )
+
+
+class ProblemOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    kind_label = fields.String()
+    problem = fields.String()
+    cause = fields.String()
+    measure = fields.String()
+    owner = fields.Raw(allow_none=True, metadata={"description": "user id or a name"})
+    owner_name = fields.String(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+
+
+class CheckOut(Schema):
+    code = fields.String()
+    message = fields.String()
+    section = fields.String(allow_none=True)
+
+
+class ArchiveOut(Schema):
+    sha256 = fields.String()
+    size = fields.Integer()
+    generated_at = fields.DateTime()
+
+
+class ReportOut(Schema):
+    evaluation_id = fields.Integer()
+    title = fields.String()
+    state = fields.String()
+    round = fields.Integer()
+    editable = fields.Boolean()
+    can_comment = fields.Boolean()
+    sections = fields.List(fields.Nested(SectionOut))
+    problems = fields.List(fields.Nested(ProblemOut))
+    checks = fields.List(fields.Nested(CheckOut), metadata={"description": "blocks submission"})
+    archived = fields.Nested(ArchiveOut, allow_none=True)
+
+
+class SectionIn(Schema):
+    body = fields.String(required=True)
+    version = fields.Integer(required=True, metadata={"description": "the version read"})
+
+
+class VersionOut(Schema):
+    version = fields.Integer()
+    body = fields.String()
+    author = fields.Integer(allow_none=True)
+    author_name = fields.String()
+    at = fields.DateTime()
+
+
+class DiffQuery(Schema):
+    from_ = fields.Integer(required=True, data_key="from")
+    to = fields.Integer(required=True)
+
+
+class DiffOut(Schema):
+    section = fields.String()
+    from_ = fields.Raw(data_key="from")
+    to = fields.Raw()
+    changed = fields.Integer()
+    rows = fields.Raw(
+        metadata={
+            "description": '[{"op": equal|replace|insert|delete, "left", "right"}]; '
+            'a side is {"line","text","segments":[{"text","changed"}]} or null'
+        }
+    )
+
+
+class ProblemIn(Schema):
+    problem = fields.String(required=True, validate=validate.Length(min=1))
+    cause = fields.String(load_default="")
+    measure = fields.String(load_default="")
+    owner = fields.Raw(
+        load_default=None, allow_none=True, metadata={"description": "user id or a name"}
+    )
+    due_date = fields.Date(load_default=None, allow_none=True)
+    kind = fields.String(load_default="problem", validate=validate.OneOf(list(PROBLEM_KINDS)))
+
+
+class CommentIn(Schema):
+    section = fields.String(required=True)
+    body = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class RoundOut(Schema):
+    round = fields.Integer()
+    comments = fields.List(fields.Nested(CommentOut))

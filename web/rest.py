@@ -1,0 +1,55 @@
+"""The JSON API's common parts: its blueprints (flask-smorest; bad input is a 400, never a 422),
+the caller and the session, and the error responses each operation documents.
+"""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from flask_smorest.arguments import ArgumentsMixin
+from webargs.flaskparser import FlaskParser
+
+from web.auth import require_api_user
+from web.database import db
+from workflow.accounts.models import User
+
+
+class Parser(FlaskParser):
+    """Bad input is a 400 (the contract), not webargs' default 422."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+ArgumentsMixin.ARGUMENTS_PARSER = Parser()
+
+
+def make_blueprint(name: str, description: str) -> Blueprint:
+    return Blueprint(name, __name__, url_prefix="/api/v1", description=description)
+
+
+ERRORS = {
+    400: "输入有误",
+    401: "未登录",
+    403: "无权操作",
+    404: "不存在或不可见",
+    409: "冲突或条件未满足",
+}
+
+
+def caller() -> User:
+    """The authenticated API user (401 otherwise)."""
+    return require_api_user()
+
+
+def session():
+    return db()
+
+
+def document_errors(blp, *statuses: int):
+    """Declare the JSON error responses in the OpenAPI document."""
+
+    def decorate(fn):
+        for status in statuses:
+            fn = blp.alt_response(status, schema="ErrorSchema", description=ERRORS[status])(fn)
+        return fn
+
+    return decorate

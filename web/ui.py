@@ -1,0 +1,66 @@
+"""The pages' common parts: login required, the status of an error, safe local redirects, form
+pages, and the header's menu.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+import roles
+from web.database import db
+from web.errors import STATUS
+from web.extensions import login_manager
+from workflow.kernel.errors import JixiaoError
+from workflow.reminders import inbox
+
+
+def require_login(bp: Blueprint) -> None:
+    """Every view of `bp` needs a logged-in user: the check lives here, once per blueprint."""
+
+    @bp.before_request
+    def _login_required():
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+
+def status_of(exc: JixiaoError) -> int:
+    """The HTTP status of a service error, from the one mapping in `web.errors`."""
+    return next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: redirects never leave the site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/"):
+            return target
+    return None
+
+
+def version_of(field) -> int | None:
+    """The `version` a page was rendered with (None if absent: no stale-page check)."""
+    value = str(field.data or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def form_page(template: str, form, error: JixiaoError | None, **context):
+    """Render a form again with the user's input, and the service's message if it refused."""
+    status = status_of(error) if error else (400 if form.is_submitted() else 200)
+    return render_template(template, form=form, error=error, **context), status
+
+
+def nav() -> dict[str, bool]:
+    """What the header offers the current user (the pages check again)."""
+    if not current_user.is_authenticated:
+        return {"nav_can_create": False, "nav_is_admin": False, "nav_unread": 0}
+    user = current_user
+    return {
+        "nav_unread": inbox.unread_count(db(), user),
+        "nav_can_create": roles.is_admin(user)
+        or (user.unit_id is not None and roles.can_create_evaluation(user, user.unit_id)),
+        "nav_is_admin": roles.is_admin(user),
+    }
