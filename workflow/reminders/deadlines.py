@@ -10,6 +10,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from workflow.accounts.models import User
+from workflow.kernel.access import get_visible, require
 from workflow.kernel.db import unit_of_work
 from workflow.kernel.errors import InvalidInput
 from workflow.reminders.models import (
@@ -23,7 +24,6 @@ def set_stage_deadline(
     session: Session, actor: User, evaluation_id: int, stage: str, due: date | None
 ) -> None:
     """设置阶段期限 (组长): `due` None removes it."""
-    from workflow.kernel.access import get_visible, require
 
     evaluation = get_visible(session, actor, evaluation_id)
     require(actor, "edit_project", evaluation)
@@ -46,7 +46,6 @@ def set_stage_deadline(
 
 def stage_deadlines(session: Session, actor: User, evaluation_id: int) -> dict[str, date | None]:
     """阶段期限 of an evaluation, every stage listed (None: no deadline of its own)."""
-    from workflow.kernel.access import get_visible
 
     evaluation = get_visible(session, actor, evaluation_id)
     rows = session.scalars(

@@ -54,6 +54,8 @@ from workflow.reports.queries import (
     section_tasks,
     sections_of,
 )
+from workflow.reports.render.content import ReportContent
+from workflow.reports.render.pdf import render_report_pdf
 
 STALE_SECTION_MESSAGE = "该章节已被他人修改，请刷新后再保存"
 
@@ -307,8 +309,6 @@ def add_comment(
 
 def archive_on_enter(ctx: ActionContext, evaluation: Evaluation) -> None:
     """归档: render the final PDF once, store it, record its SHA-256, open the 整改 items."""
-    from workflow.reports.render import content as report_content
-    from workflow.reports.render import pdf as report_pdf
 
     if ctx.files is None:
         raise GuardFailed(
@@ -317,8 +317,8 @@ def archive_on_enter(ctx: ActionContext, evaluation: Evaluation) -> None:
     session = ctx.session
     sections = sections_or_draft(session, evaluation)
     problems = problems_of(session, evaluation)
-    content = report_content.ReportContent.of(session, evaluation, sections, problems, final=True)
-    data = report_pdf.render_report_pdf(content)
+    content = ReportContent.of(session, evaluation, sections, problems, final=True)
+    data = render_report_pdf(content)
     sha256 = hashlib.sha256(data).hexdigest()
     key = documents.keep(session, ctx.files, data)
     session.add(

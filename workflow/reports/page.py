@@ -26,6 +26,9 @@ from workflow.reports.queries import (
     sections_of,
     sections_or_preview,
 )
+from workflow.reports.render.content import ReportContent
+from workflow.reports.render.docx import render_report_docx
+from workflow.reports.render.pdf import render_report_pdf
 
 MAX_BODY = 100_000
 
@@ -65,12 +68,9 @@ class ReportFile:
 
 
 def _content(session: Session, evaluation: Evaluation):
-    from workflow.reports.render import content as report_content
 
     sections = sections_or_preview(session, evaluation)
-    return report_content.ReportContent.of(
-        session, evaluation, sections, problems_of(session, evaluation)
-    )
+    return ReportContent.of(session, evaluation, sections, problems_of(session, evaluation))
 
 
 def _file(data: bytes, evaluation: Evaluation, ext: str, archived: bool = False) -> ReportFile:
@@ -93,15 +93,13 @@ def report_pdf(session: Session, actor: User, evaluation_id: int, files: Any) ->
                 "归档报告文件校验失败（SHA-256 不符），请联系管理员", code="archive_corrupt"
             )
         return _file(data, evaluation, "pdf", archived=True)
-    from workflow.reports.render import pdf as report_pdf
 
-    return _file(report_pdf.render_report_pdf(_content(session, evaluation)), evaluation, "pdf")
+    return _file(render_report_pdf(_content(session, evaluation)), evaluation, "pdf")
 
 
 def report_docx(session: Session, actor: User, evaluation_id: int) -> ReportFile:
     """The same report as a Word file, for those who edit in Word."""
-    from workflow.reports.render import docx as report_docx
 
     evaluation = get_visible(session, actor, evaluation_id)
-    data = report_docx.render_report_docx(_content(session, evaluation))
+    data = render_report_docx(_content(session, evaluation))
     return _file(data, evaluation, "docx")
