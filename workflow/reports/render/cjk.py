@@ -215,7 +215,8 @@ def _stream(writer: PdfWriter, data: bytes) -> Any:
     return writer._add_object(stream)
 
 
-#: xhtml2pdf versions these patches were checked against (tests/test_pdf.py compares the output).
+#: xhtml2pdf versions these patches were checked against (tests/reports/test_pdf.py compares
+#: the output).
 _CHECKED_XHTML2PDF = {"0.2.28"}
 
 

@@ -306,8 +306,6 @@ def build_docx(report: ReportContent):
 
 def render_report_docx(content: ReportContent) -> bytes:
     """The same report as a .docx (python-docx), for those who edit in Word."""
-    from workflow.reports.render.docx import build_docx
-
     out = io.BytesIO()
     build_docx(content).save(out)
     return out.getvalue()

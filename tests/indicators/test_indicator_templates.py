@@ -8,7 +8,7 @@ import re
 
 import pytest
 from conftest import put_in_state
-from test_pages import Browser, page
+from page_helpers import Browser, page
 
 from workflow.indicators.builtin import get_template
 from workflow.indicators.tree import iter_leaves

@@ -25,7 +25,7 @@ from workflow.reminders.models import Notification, OutboxMessage
 from workflow.tasks import operations as tasks
 
 pytestmark = pytest.mark.postgres
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # tests/<domain>/this file → the repository
 LEADER_LOCK = 7_310_000
 
 
