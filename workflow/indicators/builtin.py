@@ -10,12 +10,7 @@ from typing import Any
 from workflow.indicators.tree import _num, node_weight
 from workflow.kernel import clock
 from workflow.kernel.errors import NotFound
-from workflow.scoring.rules import (
-    BANDS,
-    DEFAULT_SURVEY_OPTIONS,
-    NEGATIVE,
-    POSITIVE,
-)
+from workflow.scoring.rules import BANDS, DEFAULT_SURVEY_OPTIONS, NEGATIVE, POSITIVE
 
 
 @dataclass(frozen=True)
@@ -288,7 +283,6 @@ NATIONAL_COMMON = (
     ),
 )
 
-
 UNIT_SELF = (
     _branch(
         "1",
@@ -463,7 +457,6 @@ XUELIANG = (
         _branch("3.3", "满意度", _survey("3.3.1", "群众满意度", 15, "辖区群众")),
     ),
 )
-
 
 TEMPLATES: dict[str, Template] = {
     template.key: template

@@ -26,12 +26,7 @@ from workflow.indicators.queries import (
     scorer_problems,
     system_of,
 )
-from workflow.indicators.tree import (
-    is_branch,
-    iter_leaves,
-    node_weight,
-    validate_tree,
-)
+from workflow.indicators.tree import is_branch, iter_leaves, node_weight, validate_tree
 from workflow.kernel import clock
 from workflow.kernel.access import get_visible, require
 from workflow.kernel.audit import audit
@@ -207,12 +202,9 @@ def _restore_scores(session: Session, evaluation: Evaluation, kept: dict[tuple, 
 
 KEY_PATTERN = re.compile(r"^[a-z0-9_]{2,40}$")
 
-
 TITLE_MAX = 200
 
-
 BRANCH_FIELDS = ("code", "name", "weight")
-
 
 LEAF_FIELDS = ("code", "name", "weight", "target", "unit", "standard", "rule", "direction")
 

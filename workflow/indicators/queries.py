@@ -13,11 +13,7 @@ import roles
 from workflow.accounts.models import User
 from workflow.indicators.builtin import Template
 from workflow.indicators.models import Indicator, IndicatorTemplate
-from workflow.indicators.tree import (
-    iter_leaves,
-    self_evaluation_weight_warnings,
-    validate_tree,
-)
+from workflow.indicators.tree import iter_leaves, self_evaluation_weight_warnings, validate_tree
 from workflow.kernel.access import get_visible
 from workflow.kernel.errors import NotFound
 from workflow.lifecycle.models import Evaluation

@@ -14,19 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from workflow.kernel.errors import InvalidInput
-from workflow.scoring.rules import (
-    parse_points,
-    validate_rule,
-)
+from workflow.scoring.rules import parse_points, validate_rule
 
 TOTAL_WEIGHT = Decimal(100)
 
-
 LEVELS = 3
 
-
 LEVEL_TITLES = {1: "一级", 2: "二级", 3: "三级"}
-
 
 # 单位自评: level-1 weights the rules set "in principle".
 SELF_EVALUATION_WEIGHTS: dict[str, Decimal] = {
@@ -36,9 +30,7 @@ SELF_EVALUATION_WEIGHTS: dict[str, Decimal] = {
     "预算执行率": Decimal(10),
 }
 
-
 _LEVEL1_ALIASES = {"效果": "效益", "满意度": "服务对象满意度", "预算执行": "预算执行率"}
-
 
 Node = Mapping[str, Any]
 

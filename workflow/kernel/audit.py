@@ -7,21 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    insert,
-)
-from sqlalchemy.orm import (
-    Mapped,
-    Session,
-    mapped_column,
-    relationship,
-)
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, insert
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from workflow.accounts.models import User
 from workflow.kernel import clock

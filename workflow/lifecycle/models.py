@@ -144,7 +144,6 @@ Evaluation.group_roles = column_property(
     .scalar_subquery()
 )
 
-
 # 财政局: the bureau covering the evaluation's unit, which finance reviewers' access turns on.
 Evaluation.bureau_id = column_property(
     select(Unit.bureau_id).where(Unit.id == Evaluation.unit_id).scalar_subquery()

@@ -342,18 +342,13 @@ _UPDATE_STATE = (
     .values({c: bindparam(c) for c in (*_STATE_COLUMNS, "updated_at", "version")})
 )
 
-
 _audit_table = AuditEvent.__table__
-
 
 _moved = _UPDATE_STATE.returning(_table.c.id, _table.c.state, _table.c.updated_at).cte("moved")
 
-
 _FROM_ROW = {"evaluation_id": _moved.c.id, "to_state": _moved.c.state, "at": _moved.c.updated_at}
 
-
 _BOUND_EVENT_COLUMNS = [c.name for c in _audit_table.c if c.name not in ("id", *_FROM_ROW)]
-
 
 _event_values = {
     **_FROM_ROW,
@@ -362,7 +357,6 @@ _event_values = {
         for name in _BOUND_EVENT_COLUMNS
     },
 }
-
 
 _MOVE_AND_AUDIT = (
     insert(_audit_table)

@@ -38,12 +38,9 @@ NOTIFICATION_KINDS = {
     "rectification_due": "整改事项即将到期",
 }
 
-
 TARGET_TYPES = ("task", "evaluation", "rectification")
 
-
 CHANNELS = {"email": "电子邮件", "webhook": "单位群机器人"}
-
 
 OUTBOX_STATUSES = {
     "pending": "待发送",

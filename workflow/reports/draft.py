@@ -51,10 +51,8 @@ SELF_OUTLINE: tuple[tuple[str, str], ...] = (
     ("other", "其他需要说明的问题"),
 )
 
-
 #: Sections that list the structured items of this kind after their text.
 ITEM_SECTIONS = {"problems": "problem", "suggestions": "suggestion"}
-
 
 NUMERALS = "一二三四五六七八九十"
 
@@ -324,19 +322,16 @@ PURPOSE = (
     "提高财政资金使用效益提供依据。"
 )
 
-
 PRINCIPLES = (
     "本次评价遵循相关性、重要性、可比性、系统性和经济性原则，坚持定量与定性相结合，"
     "客观、公正、全面、准确地反映项目绩效。"
 )
-
 
 METHODS = (
     "主要采用比较法、因素分析法和公众评判法，通过资料核查、现场核验、问卷调查和座谈了解情况；"
     "各三级指标按其评分规则计分，总分为各三级指标得分之和。评价结果分为优（90分及以上）、"
     "良（80分及以上、90分以下）、中（60分及以上、80分以下）和差（60分以下）四个等级。"
 )
-
 
 DUTIES = (
     (

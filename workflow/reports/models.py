@@ -29,7 +29,6 @@ from workflow.kernel.base import Base, _in
 
 PROBLEM_KINDS = {"problem": "存在的问题", "suggestion": "有关建议"}
 
-
 RECTIFICATION_STATUSES = {"open": "整改中", "done": "已整改"}
 
 

@@ -35,27 +35,19 @@ HEADERS = (
     "偏差说明",
 )
 
-
 WIDTHS = (14, 8, 8, 16, 8, 8, 8, 24, 8, 12, 12, 12, 8, 40, 30)
-
 
 POINTS = "0.00"
 
-
 THIN = Side(style="thin")
-
 
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
-
 WRAP = Alignment(wrap_text=True, vertical="center")
-
 
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-
 RESCALED = "折算总分（有不适用指标，按适用指标分值折算为百分制）"
-
 
 FIRST_ROW = 3  # title, header, then the indicators
 

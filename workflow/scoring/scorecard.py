@@ -14,11 +14,7 @@ from workflow.indicators.queries import leaves, load_nodes, roots
 from workflow.kernel.access import get_visible
 from workflow.lifecycle.models import Evaluation
 from workflow.scoring.models import IndicatorScore, ScoreFinalization
-from workflow.scoring.rules import (
-    Amounts,
-    build_scorecard,
-    fmt,
-)
+from workflow.scoring.rules import Amounts, build_scorecard, fmt
 
 
 @dataclass

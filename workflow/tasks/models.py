@@ -33,7 +33,6 @@ TASK_KINDS = {
     "scoring": "指标打分",
 }
 
-
 TASK_STATUSES = {"open": "待领取", "claimed": "进行中", "done": "已完成"}
 
 

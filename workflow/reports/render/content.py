@@ -26,7 +26,6 @@ from workflow.scoring.scorecard import scorecard_of
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
-
 ATTACHMENT_TITLE = "绩效评价指标体系及评分表"
 
 
