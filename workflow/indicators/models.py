@@ -83,8 +83,9 @@ class Indicator(Base):
 class IndicatorTemplate(Base):
     """指标模板: a tree kept by administrators and copied into an evaluation (从模板复制).
 
-    The built-in ones (共性指标框架、单位自评、雪亮工程, from `workflow.indicators.TEMPLATES`) are
-    inserted by the migration; they may be edited but not deleted.
+    The built-in ones (共性指标框架、单位自评、雪亮工程, from
+    `workflow.indicators.builtin.TEMPLATES`) are inserted by the migration; they may be edited
+    but not deleted.
     """
 
     __tablename__ = "indicator_templates"

@@ -216,7 +216,7 @@ class TemplateFields:
     title: str
     kinds: list[str]
     description: str
-    indicators: Any  # the tree in API shape, validated by `workflow.indicators.validate_tree`
+    indicators: Any  # the tree in API shape, validated by `workflow.indicators.tree.validate_tree`
 
 
 @unit_of_work

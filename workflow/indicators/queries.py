@@ -67,7 +67,7 @@ def leaves(nodes: Sequence[Indicator]) -> list[Indicator]:
 
 
 def leaf_dict(node: Indicator) -> dict[str, Any]:
-    """A leaf in the API shape that `workflow.scoring` understands."""
+    """A leaf in the API shape that `workflow.scoring.rules` understands."""
     return {
         "code": node.code,
         "name": node.name,

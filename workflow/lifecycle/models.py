@@ -32,7 +32,7 @@ from workflow.lifecycle.states import STATES
 
 EVALUATION_KINDS = {"unit_self": "单位自评", "department": "部门评价", "finance": "财政评价"}
 
-
+#: The roles of the 评价工作组 and the leading group, with their labels.
 GROUP_ROLES = {"leader": "组长", "deputy": "副组长", "member": "成员", "approver": "领导小组审批人"}
 
 

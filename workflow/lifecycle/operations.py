@@ -1,8 +1,8 @@
 """Evaluation services (评价业务): create, edit, form the group, and take workflow actions.
 
 Each public function takes the Session and the acting user, checks permission through
-`roles`, changes state only through the machine, writes the audit event, and runs as one
-unit of work (see `workflow.db.unit_of_work`).
+`roles`, changes state only through the machine (`workflow.lifecycle.wiring`), writes the
+audit event, and runs as one unit of work (see `workflow.kernel.db.unit_of_work`).
 """
 
 from __future__ import annotations

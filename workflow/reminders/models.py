@@ -1,7 +1,6 @@
 """Reminders and notifications (提醒与通知): the policy, stage deadlines, the inbox, the outbox.
 
-Kept apart from `workflow.models` so the two can grow independently; `workflow.models` imports
-this module at its end so that `Base.metadata` (and Alembic) always see these tables.
+`workflow.models` imports this module so that `Base.metadata` (and Alembic) see these tables.
 """
 
 from __future__ import annotations
@@ -61,7 +60,8 @@ DEADLINE_STAGES = (
 
 
 class ReminderPolicy(Base):
-    """提醒规则: one row of settings an administrator can change (defaults in `reminders`)."""
+    """提醒规则: one row of settings an administrator can change (its defaults:
+    `workflow.reminders.policy.DEFAULT_POLICY`)."""
 
     __tablename__ = "reminder_policy"
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)

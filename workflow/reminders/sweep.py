@@ -5,7 +5,7 @@ The sweep is set-based: each rule is one `INSERT … SELECT … ON CONFLICT DO N
 sweepers at once) creates each reminder exactly once. The outbox rows for e-mail and the unit's
 webhook are inserted from the notifications of this sweep in the same transaction.
 
-Rules (all days are Beijing calendar days, `workflow.clock`):
+Rules (all days are Beijing calendar days, `workflow.kernel.clock`):
 - `task_due`: a task due within the largest offset (3 days) → its assignee, once per offset
   window (3 and 1 days before; a sweep that missed the 3-day mark catches up once).
 - `task_overdue`: every working day while overdue → the assignee.

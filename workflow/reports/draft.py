@@ -27,7 +27,8 @@ from workflow.scoring.rules import HUNDRED, q2
 from workflow.scoring.scorecard import finalization, scorecard_of
 from workflow.tasks.models import Task
 
-#: 部门评价/财政评价: the nine parts of the reference outline (seed 002).
+#: 部门评价/财政评价: the nine parts of the outline, as 陇南市监控视频共享云平台's published
+#: evaluation report has them.
 DEPARTMENT_OUTLINE: tuple[tuple[str, str], ...] = (
     ("basic", "项目基本情况"),
     ("targets", "项目绩效目标"),
@@ -40,8 +41,7 @@ DEPARTMENT_OUTLINE: tuple[tuple[str, str], ...] = (
     ("other", "其他需要说明的问题"),
 )
 
-
-#: 单位自评: the shorter outline of seed 004.
+#: 单位自评: the shorter outline, as 和平县公安局's 2023 智慧新警务第一期项目 绩效自评报告 has it.
 SELF_OUTLINE: tuple[tuple[str, str], ...] = (
     ("basic", "项目支出基本情况"),
     ("process", "决策及实施过程情况"),
@@ -134,6 +134,7 @@ class ReportData:
         return self.card.get("levels") or []
 
 
+#: The group as the report lists it: the roles of `GROUP_ROLES`, labelled as reports print them.
 GROUP_ORDER = (
     ("leader", "组  长"),
     ("deputy", "副组长"),

@@ -53,7 +53,7 @@ FIRST_ROW = 3  # title, header, then the indicators
 
 
 def scorecard_workbook(card: dict[str, Any]) -> bytes:
-    """The .xlsx bytes of a scorecard as returned by `scorecards.scorecard_of`."""
+    """The .xlsx bytes of a scorecard as returned by `workflow.scoring.scorecard.scorecard_of`."""
     book = Workbook()
     sheet = book.active
     sheet.title = "评分表"

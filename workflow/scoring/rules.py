@@ -21,7 +21,7 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 
-
+#: 指标方向 with their labels (the indicator table's CHECK and the pages read these).
 POSITIVE = "positive"  # 正向: more is better
 NEGATIVE = "negative"  # 反向: less is better (cost, complaints, days taken)
 DIRECTIONS = {POSITIVE: "正向", NEGATIVE: "反向"}

@@ -1,6 +1,8 @@
 """Render report HTML to an A4 PDF with an embedded Chinese font and "第 x 页 / 共 y 页" footers.
 
-Why it is built this way (see ../shared/notes/pdf-fonts.md for the measurements):
+Why it is built this way:
+- ReportLab embeds TrueType-outline fonts only: OpenType CJK fonts with CFF outlines (Noto CJK)
+  fail, and the built-in ``STSong-Light`` is not embedded at all.
 - The font is WenQuanYi Micro Hei from the pip package ``paperang-p2-fonts-cjk``, so the install
   needs no root step; ReportLab embeds it as a subset TrueType font that ``pdftotext`` reads back.
 - xhtml2pdf lays the document out twice when ``<pdf:pagecount/>`` is used. We lay it out once,

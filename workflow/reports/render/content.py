@@ -1,8 +1,8 @@
-"""The report as a document: the PDF (templates/report/report.html through `workflow.pdf`) and
-the Word file (python-docx), both from one `ReportContent`.
+"""The report as a document: the PDF (templates/reports/pdf.html, through
+`workflow.reports.render.pdf`) and the Word file (python-docx), both from one `ReportContent`.
 
-Bodies are plain text parsed by `workflow.report_text`; the template autoescapes everything, so
-no markup a user typed reaches the page.
+Bodies are plain text parsed by `workflow.reports.render.text`; the template autoescapes
+everything, so no markup a user typed reaches the page.
 """
 
 from __future__ import annotations
