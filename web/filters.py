@@ -9,10 +9,10 @@ from flask import Flask
 
 from roles import ROLE_LABELS
 from workflow.documents.models import DOCUMENT_CATEGORIES
-from workflow.indicators.models import DIRECTIONS, RULE_TYPES
 from workflow.kernel import clock
 from workflow.lifecycle.models import EVALUATION_KINDS
 from workflow.lifecycle.states import ACTIONS, FLOW, STATES
+from workflow.scoring.rules import DIRECTIONS, RULE_TYPES
 from workflow.tasks.models import TASK_KINDS, TASK_STATUSES
 from workflow.tasks.queries import is_overdue
 

@@ -27,14 +27,15 @@ from wtforms import Form as SubForm
 from wtforms.validators import Length
 
 from web.pages.forms import Form, _optional_int, options
-from workflow.indicators.models import DIRECTIONS, RULE_TYPES
 from workflow.indicators.tree import LEVEL_TITLES, iter_leaves, node_weight
 from workflow.scoring.rules import (
     BANDS,
     DEFAULT_SURVEY_OPTIONS,
     DEFAULT_TARGET_RATE,
+    DIRECTIONS,
     MEASURES,
     POSITIVE,
+    RULE_TYPES,
     split_rule,
 )
 

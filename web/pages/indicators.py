@@ -30,11 +30,11 @@ from workflow.accounts.models import User
 from workflow.indicators import operations as indicator_ops
 from workflow.indicators import queries as indicator_queries
 from workflow.indicators import queries as indicator_templates
-from workflow.indicators.models import RULE_TYPES, Indicator
-from workflow.indicators.tree import node_weight, self_evaluation_weight_warnings
+from workflow.indicators.models import Indicator
+from workflow.indicators.tree import iter_leaves, node_weight, self_evaluation_weight_warnings
 from workflow.kernel import access as evaluations
 from workflow.kernel.errors import InvalidInput, JixiaoError, NotAllowed, NotFound
-from workflow.lifecycle.models import Evaluation
+from workflow.lifecycle.models import GROUP_ROLES, GROUP_WORKERS, Evaluation
 from workflow.scoring import operations as scoring
 from workflow.scoring import scorecard as scorecards
 from workflow.scoring.excel import scorecard_workbook
@@ -43,6 +43,7 @@ from workflow.scoring.rules import (
     BANDS,
     DEFAULT_TARGET_RATE,
     MEASURES,
+    RULE_TYPES,
     ZERO,
     ScoreResult,
     band_limits,
@@ -57,7 +58,6 @@ bp = Blueprint("indicator_pages", __name__)
 require_login(bp)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-GROUP_ROLES = (("leader", "组长"), ("deputy", "副组长"), ("member", "成员"))
 
 
 # --- shared presentation ------------------------------------------------------------------------
@@ -66,9 +66,9 @@ GROUP_ROLES = (("leader", "组长"), ("deputy", "副组长"), ("member", "成员
 def group_people(evaluation: Evaluation) -> list[tuple[int, str]]:
     """组长、副组长、成员 as (id, "姓名（角色）"): who may score leaves and hold tasks."""
     people: dict[int, str] = {}
-    for role, label in GROUP_ROLES:
+    for role in GROUP_WORKERS:
         for user in evaluation.users_in(role):
-            people.setdefault(user.id, f"{user.display_name}（{label}）")
+            people.setdefault(user.id, f"{user.display_name}（{GROUP_ROLES[role]}）")
     return list(people.items())
 
 
@@ -118,7 +118,7 @@ def indicator_panel(session, user: User, evaluation: Evaluation) -> dict[str, An
             card = scorecards.scorecard_of(session, evaluation)
         except InvalidInput:  # every leaf 不适用: no total to show, the page still opens
             card = None
-    leaves = list(_card_leaves(card["levels"])) if card else []
+    leaves = list(iter_leaves(card["levels"])) if card else []
     done = sum(1 for leaf in leaves if _settled(leaf))
     return {
         "has_tree": bool(system.indicators),
@@ -131,14 +131,6 @@ def indicator_panel(session, user: User, evaluation: Evaluation) -> dict[str, An
         "scoring_open": evaluation.state == "analysis",
         "show_scores": bool(system.indicators) and (evaluation.state == "analysis" or done > 0),
     }
-
-
-def _card_leaves(levels: list[dict[str, Any]]):
-    for node in levels:
-        if "children" in node:
-            yield from _card_leaves(node["children"])
-        else:
-            yield node
 
 
 # --- 评价指标体系 -------------------------------------------------------------------------------
@@ -326,7 +318,7 @@ def _scoring(session, user: User, evaluation_id: int) -> ScoringPage:
     evaluation = evaluations.get_visible(session, user, evaluation_id)
     card = scorecards.scorecard_of(session, evaluation)
     lock = scorecards.finalization(session, evaluation)
-    rows = {row["code"]: row for row in _card_leaves(card["levels"])}
+    rows = {row["code"]: row for row in iter_leaves(card["levels"])}
     amounts = scorecards.amounts_of(evaluation)
     items = {}
     for scored in scorecards.scored_leaves(session, user, evaluation_id):
@@ -517,7 +509,7 @@ def scorecard(evaluation_id: int):
         "evaluation": evaluation,
         "card": card,
         "rows": table_rows(card["levels"]),
-        "any_scored": any(_settled(leaf) for leaf in _card_leaves(card["levels"])),
+        "any_scored": any(_settled(leaf) for leaf in iter_leaves(card["levels"])),
         "finalization": scorecards.finalization(session, evaluation),
     }
     return render_template("indicators/scorecard.html", **context)

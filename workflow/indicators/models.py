@@ -20,18 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workflow.accounts.models import User
 from workflow.kernel import clock
 from workflow.kernel.base import Base, Points, _in
-
-RULE_TYPES = {
-    "rate": "比率",
-    "completion": "完成率",
-    "tiered": "分档评价",
-    "deduction": "扣分法",
-    "survey": "满意度调查",
-    "manual": "人工评分",
-}
-
-
-DIRECTIONS = {"positive": "正向", "negative": "反向"}
+from workflow.scoring.rules import DIRECTIONS, RULE_TYPES
 
 
 class Indicator(Base):

@@ -25,6 +25,7 @@ from workflow.accounts.models import Unit, User
 from workflow.kernel import clock
 from workflow.kernel.base import Base, _in
 from workflow.lifecycle.models import Evaluation
+from workflow.lifecycle.states import OPEN_STATES
 
 NOTIFICATION_KINDS = {
     "task_due": "任务即将到期",
@@ -48,15 +49,8 @@ OUTBOX_STATUSES = {
     "skipped": "无需发送",  # e.g. the user switched e-mail off before it went out
 }
 
-
-DEADLINE_STAGES = (
-    "preparation",
-    "implementation",
-    "analysis",
-    "reporting",
-    "group_review",
-    "finance_review",
-)
+#: 阶段期限 may be set for every stage before 已归档 (the evaluation's own due date covers that).
+DEADLINE_STAGES = OPEN_STATES
 
 
 class ReminderPolicy(Base):

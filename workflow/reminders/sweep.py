@@ -52,8 +52,8 @@ from workflow.accounts.models import Unit, User
 from workflow.kernel import clock
 from workflow.kernel.audit import AuditEvent
 from workflow.kernel.db import unit_of_work
-from workflow.lifecycle.models import Approval, Evaluation, GroupMember
-from workflow.lifecycle.states import FLOW, STAGES, WORKING_STATES
+from workflow.lifecycle.models import DEFAULT_APPROVERS, Approval, Evaluation, GroupMember
+from workflow.lifecycle.states import CLOSED_STATES, FLOW, STAGES, WORKING_STATES
 from workflow.reminders.models import (
     DEADLINE_STAGES,
     Notification,
@@ -328,7 +328,7 @@ def _stage_rules(sw: _Sweep) -> None:
         .join(Evaluation, Evaluation.id == deadlines.c.evaluation_id)
         .join(leader, and_(leader.evaluation_id == Evaluation.id, leader.role == "leader"))
         .where(
-            Evaluation.state.not_in(("archived", "cancelled")),
+            Evaluation.state.not_in(CLOSED_STATES),
             _stage_order(Evaluation.state) <= _stage_order(deadlines.c.stage),
         )
     )
@@ -499,7 +499,7 @@ def _holders(stage: str):
     approver = or_(
         GroupMember.role == "approver",
         and_(
-            GroupMember.role.in_(("leader", "deputy")),
+            GroupMember.role.in_(DEFAULT_APPROVERS),
             ~exists().where(
                 named.evaluation_id == GroupMember.evaluation_id, named.role == "approver"
             ),

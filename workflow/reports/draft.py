@@ -19,11 +19,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow.documents.models import DOCUMENT_CATEGORIES, Document
+from workflow.indicators.tree import iter_leaves
 from workflow.kernel import clock
 from workflow.kernel.audit import AuditEvent
 from workflow.lifecycle.models import EVALUATION_KINDS, Evaluation
 from workflow.lifecycle.states import STAGES
-from workflow.scoring.rules import HUNDRED, q2
+from workflow.scoring.rules import percentage, q2
 from workflow.scoring.scorecard import finalization, scorecard_of
 from workflow.tasks.models import Task
 
@@ -94,12 +95,6 @@ def points(value: Any) -> str:
 def score(value: Any) -> str:
     """A score keeps two places: "4.52", "96.00"."""
     return "—" if value is None else str(q2(Decimal(str(value))))
-
-
-def percent(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
-    if numerator is None or not denominator:
-        return None
-    return q2(numerator * HUNDRED / denominator)
 
 
 def cn_date(day: date | None) -> str:
@@ -190,8 +185,8 @@ def gather(session: Session, evaluation: Evaluation, problems: list[Any]) -> Rep
     return ReportData(
         evaluation=evaluation,
         unit_name=evaluation.unit.name,
-        funds_rate=percent(evaluation.funds_received, evaluation.budget),
-        execution_rate=percent(evaluation.funds_spent, evaluation.budget),
+        funds_rate=percentage(evaluation.funds_received, evaluation.budget),
+        execution_rate=percentage(evaluation.funds_spent, evaluation.budget),
         group=_group(evaluation),
         stage_dates=_stage_dates(session, evaluation),
         documents=documents,
@@ -272,14 +267,8 @@ def _pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{value}%"
 
 
-def leaves_of(node: dict[str, Any]) -> list[dict[str, Any]]:
-    if "children" not in node:
-        return [node]
-    return [leaf for child in node["children"] for leaf in leaves_of(child)]
-
-
 def _indicator_targets(data: ReportData, w: Writer) -> None:
-    rows = [leaf for level in data.levels for leaf in leaves_of(level) if leaf.get("target")]
+    rows = [leaf for leaf in iter_leaves(data.levels) if leaf.get("target")]
     if not rows:
         return
     w.line("根据绩效目标细化分解的年度绩效指标如下：")
@@ -312,7 +301,7 @@ def build_targets(data: ReportData, w: Writer) -> None:
     if targets:
         w.line("（一）总体绩效目标")
         w.line(targets)
-    if any(leaf.get("target") for level in data.levels for leaf in leaves_of(level)):
+    if any(leaf.get("target") for leaf in iter_leaves(data.levels)):
         w.line("（二）年度绩效指标" if targets else "（一）年度绩效指标")
         _indicator_targets(data, w)
 
@@ -356,7 +345,7 @@ def _system_summary(data: ReportData, w: Writer) -> str:
     if not levels:
         return ""
     level2 = sum(len(level.get("children") or []) for level in levels)
-    leaves = sum(len(leaves_of(level)) for level in levels)
+    leaves = sum(1 for _ in iter_leaves(levels))
     parts = "、".join(f"{level['name']}（{points(level['weight'])}分）" for level in levels)
     return w.fig(
         "指标体系",
@@ -387,7 +376,7 @@ def _process_lines(data: ReportData, w: Writer) -> None:
     docs = data.documents
     basis = docs.get("basis", 0) + docs.get("work_plan", 0)
     collected = f"，收集{DOCUMENT_CATEGORIES['basis']}和评价工作方案{basis}份" if basis else ""
-    leaves = sum(len(leaves_of(level)) for level in data.levels)
+    leaves = sum(1 for _ in iter_leaves(data.levels))
     done = sum(data.tasks_done.values())
     fieldwork = f"，完成资料收集、现场核验、问卷调查等工作任务{done}项" if done else ""
     finalized = f"，{cn_date(data.finalized_on)}评分定稿" if data.finalized_on else ""
@@ -455,7 +444,7 @@ def _level_table(data: ReportData, w: Writer) -> None:
     w.line("| 一级指标 | 分值 | 得分 | 得分率 |")
     w.line("| --- | --- | --- | --- |")
     for level in data.levels:
-        rate = percent(_dec(level.get("score")), _dec(level.get("weight")))
+        rate = percentage(_dec(level.get("score")), _dec(level.get("weight")))
         w.line(
             w.fig(
                 f"{level['code']} 一级指标得分",
@@ -515,9 +504,8 @@ def _analysis(data: ReportData, w: Writer) -> None:
             f"{level['name']}（分值{points(level['weight'])}分，得分{score(level.get('score'))}分）",
         )
         w.line(f"（{numeral(number)}）{head}")
-        for child in level.get("children") or []:
-            for leaf in leaves_of(child):
-                w.line(_leaf_line(leaf, w))
+        for leaf in iter_leaves(level.get("children") or []):
+            w.line(_leaf_line(leaf, w))
 
 
 def build_analysis(data: ReportData, w: Writer) -> None:
@@ -553,8 +541,7 @@ def build_results(data: ReportData, w: Writer) -> None:
     w.line("（三）偏差较大项目说明")
     notes = [
         f"- {leaf['name']}：{leaf['deviation_note']}"
-        for level in data.levels
-        for leaf in leaves_of(level)
+        for leaf in iter_leaves(data.levels)
         if leaf.get("deviation_note")
     ]
     for line in notes or ["无。"]:

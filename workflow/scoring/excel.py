@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workflow.indicators.models import RULE_TYPES
+from workflow.scoring.rules import HUNDRED, RULE_TYPES
 
 HEADERS = (
     "一级指标",
@@ -147,7 +147,7 @@ def _leaf(sheet: Worksheet, leaf: dict[str, Any], row: int) -> None:
 def _totals(sheet: Worksheet, card: dict[str, Any], row: int) -> None:
     lines = [("合计", _number(card.get("applicable_weight")), _number(card.get("raw_total")))]
     if card.get("rescaled"):
-        lines.append((RESCALED, Decimal(100), _number(card["total"])))
+        lines.append((RESCALED, HUNDRED, _number(card["total"])))
     lines.append((f"评价等级：{card.get('grade') or '—'}", None, _number(card.get("total"))))
     for offset, (label, weight, score) in enumerate(lines):
         current = row + offset

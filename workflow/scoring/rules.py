@@ -531,6 +531,8 @@ Scorer = Callable[
 
 @dataclass(frozen=True)
 class Rule:
+    """A 评分规则: its type, its label, how its parameters are checked and a leaf is scored."""
+
     type: str
     title: str
     validate: Validator
@@ -540,7 +542,7 @@ class Rule:
 RULES: dict[str, Rule] = {
     rule.type: rule
     for rule in (
-        Rule("rate", "比率（预算执行率/资金到位率）", validate_rate, score_rate),
+        Rule("rate", "比率", validate_rate, score_rate),
         Rule("completion", "完成率", validate_completion, score_completion),
         Rule("tiered", "分档评价", validate_tiered, score_tiered),
         Rule("deduction", "扣分法", validate_deduction, score_deduction),
@@ -548,6 +550,9 @@ RULES: dict[str, Rule] = {
         Rule("manual", "人工评分", validate_manual, score_manual),
     )
 }
+
+#: 评分规则 by type, with their labels (the indicator table's CHECK and the pages read these).
+RULE_TYPES = {key: rule.title for key, rule in RULES.items()}
 
 
 def split_rule(rule: Any) -> tuple[str | None, dict[str, Any]]:

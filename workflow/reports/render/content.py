@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from workflow.indicators.tree import iter_leaves
 from workflow.kernel import clock
 from workflow.lifecycle.models import EVALUATION_KINDS, GROUP_ROLES, Evaluation
 from workflow.lifecycle.queries import approvals
@@ -161,7 +162,7 @@ def score_rows(card: dict[str, Any]) -> list[ScoreRow]:
     rows: list[ScoreRow] = []
     for level in card.get("levels") or []:
         for group in level.get("children") or []:
-            leaves = report_draft.leaves_of(group)
+            leaves = list(iter_leaves([group]))
             name = group["name"] if "children" in group else "—"
             for index, leaf in enumerate(leaves):
                 rows.append(
