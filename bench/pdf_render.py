@@ -1,7 +1,7 @@
 """Benchmark the report PDF: plain xhtml2pdf with <pdf:pagecount/> against render_pdf.
 
 Run from the repository root: ``.venv/bin/python bench/pdf_render.py [--runs 5]``.
-Targets (issue 5): a 30-page report in at most 0.8 s warm, 1.6 s cold, under 150 MB peak.
+Targets: a 30-page report in at most 0.8 s warm, 1.6 s cold, under 150 MB peak.
 """
 
 from __future__ import annotations

@@ -12,16 +12,14 @@ from sqlalchemy import ColumnElement, false, select, true
 
 from workflow.accounts.models import Unit, User
 from workflow.kernel.errors import NotAllowed
-from workflow.lifecycle.models import Evaluation
+from workflow.lifecycle.models import GROUP_ROLES, GROUP_WORKERS, Evaluation
+from workflow.lifecycle.states import OPEN_STATES, WORKING_STATES
 
 ROLE_LABELS = {
     "admin": "管理员",
     "unit_user": "单位用户",
     "finance_reviewer": "财政局审核人",
-    "leader": "组长",
-    "deputy": "副组长",
-    "member": "成员",
-    "approver": "领导小组审批人",
+    **GROUP_ROLES,  # 组长, 副组长, 成员, 领导小组审批人
     "submitter": "提交人",
     "creator": "创建人",
 }
@@ -38,18 +36,16 @@ ACTION_ROLES: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 # Other things done to an evaluation → roles that may do them, and in which states.
-WORKING_STATES = ("preparation", "implementation", "analysis", "reporting")
-OPEN_STATES = (*WORKING_STATES, "group_review", "finance_review")
 PERMISSION_ROLES: dict[str, tuple[str, ...]] = {
     "edit_project": ("leader", "creator", "admin"),
     "edit_group": ("leader", "creator", "admin"),
-    "upload_document": ("leader", "deputy", "member", "creator", "admin"),
+    "upload_document": (*GROUP_WORKERS, "creator", "admin"),
     "edit_indicators": ("leader", "deputy"),
     "manage_tasks": ("leader",),
-    "work_on_tasks": ("leader", "deputy", "member"),
+    "work_on_tasks": GROUP_WORKERS,
     "score_indicators": ("leader",),  # and each leaf's assigned scorer: see `can_score`
     "finalize_scores": ("leader",),
-    "edit_report": ("leader", "deputy", "member"),  # sections and problems, in 报告撰写
+    "edit_report": GROUP_WORKERS,  # sections and problems, in 报告撰写
 }
 PERMISSION_STATES: dict[str, tuple[str, ...]] = {
     "edit_project": WORKING_STATES,
@@ -67,7 +63,6 @@ REPORT_COMMENT_ROLES: dict[str, str] = {
     "group_review": "approver",
     "finance_review": "finance_reviewer",
 }
-GROUP_WORKERS = ("leader", "deputy", "member")
 
 
 def covers(user: User, evaluation: Evaluation) -> bool:

@@ -308,7 +308,7 @@ def put_in_state(session, evaluation, state: str, submitted_by=None):
     return session.get(Evaluation, evaluation.id)
 
 
-# --- issue 4: the guards of 组织实施 and 分析评价 -------------------------------------------
+# --- the guards of 组织实施 and 分析评价 ----------------------------------------------------
 
 FULL_MARKS = {
     "rate": lambda leaf: {},  # computed from the project's amounts
@@ -345,10 +345,10 @@ def score_everything(session, evaluation, actor=None, finalize: bool = True):
 
 
 def make_ready_to_advance(session, evaluation, template: str = "xueliang"):
-    """Satisfy issue 4's guards for the evaluation's current stage, so `advance` only meets the
-    guards a test is about: in `implementation` an indicator system (from `template`) is set
-    up and required tasks are completed by their holders; in `analysis` every leaf is scored
-    and the scores are finalised. Other stages are left alone."""
+    """Satisfy the guards of 组织实施 and 分析评价 for the evaluation's current stage, so
+    `advance` only meets the guards a test is about: in `implementation` an indicator system
+    (from `template`) is set up and required tasks are completed by their holders; in
+    `analysis` every leaf is scored and the scores are finalised. Other stages are left alone."""
     from workflow.indicators import queries as indicator_queries
     from workflow.lifecycle.models import Evaluation
     from workflow.tasks import operations as tasks
@@ -443,7 +443,7 @@ def live_server(app):
 
 @pytest.fixture
 def people(make):
-    """A 组长, a 副组长 and two 成员 of 和平县公安局, as seed 002 names them."""
+    """A 组长, a 副组长 and two 成员 of 和平县公安局, with their names and titles."""
 
     def person(username: str, name: str, title: str):
         fields = accounts.UserFields(

@@ -69,7 +69,8 @@ def _open(session, creator, unit, **fields) -> int:
     return evaluation.id
 
 
-# 陇南 scores, shaped like seed 002 (a department evaluation scored in the 90s, 优).
+# 陇南 scores, shaped like 陇南市监控视频共享云平台's published evaluation (a department
+# evaluation scored 96, 优).
 _CLOUD_SCORES: dict[str, dict] = {
     "1.1.1": {},
     "1.2.1": {"band": "met", "value": "3"},

@@ -5,7 +5,7 @@ Revises: 0005
 Create Date: 2026-11-24 09:00:00
 
 The built-in templates (共性指标框架、单位自评、雪亮工程) are frozen here as they were when this
-migration was written (then `workflow.indicators.TEMPLATES`), stamped with its create date: a
+migration was written (then the data of `workflow.indicators.builtin.TEMPLATES`), stamped with its create date: a
 migration imports no live code, since the live templates may evolve, and a later migration is
 what changes the stored rows.
 """

@@ -235,7 +235,7 @@ def test_unit_self_template_uses_the_default_weights_without_warning():
     assert self_evaluation_weight_warnings(get_template("unit_self").indicators()) == []
 
 
-def test_xueliang_template_has_seed_002_weights():
+def test_xueliang_template_has_the_longnan_evaluation_weights():
     assert level1_weights("xueliang") == {"项目过程": D(20), "项目产出": D(40), "项目效果": D(40)}
     names = [node["name"] for node in iter_leaves(get_template("xueliang").tree)]
     for name in ("前端点位建设数量", "摄像机在线率", "项目完成及时性", "群众满意度"):
@@ -259,7 +259,7 @@ def test_unknown_template_is_not_found():
         get_template("nope")
 
 
-# --- a department evaluation with seed 002's weights, scored end to end ------------------------
+# --- a department evaluation with 陇南市监控视频共享云平台's weights, scored end to end ----------
 
 XUELIANG_INPUTS: dict[str, dict] = {
     "1.1.1": {},  # 预算执行率 from the amounts: 300 of 300 → 100 %
@@ -286,5 +286,5 @@ def test_xueliang_department_evaluation_scores_96_and_grades_excellent():
         node["score"] = compute_score(node, XUELIANG_INPUTS[node["code"]], amounts).score
     card = build_scorecard(tree)
     assert [level.score for level in card.levels] == [D("19.00"), D("37.00"), D("40.00")]
-    assert card.total == D("96.00")  # as seed 002 reports
+    assert card.total == D("96.00")  # as the 陇南 evaluation reports
     assert card.grade == "优"

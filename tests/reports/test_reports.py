@@ -148,7 +148,7 @@ def test_submission_lists_every_open_check_at_once(api, team, reporting):
     assert act(api, leader, reporting, "advance").json["details"] == [c["message"] for c in checks]
 
 
-def test_a_blank_total_like_seed_000_is_caught(session, team, reporting):
+def test_a_total_left_blank_is_caught(session, team, reporting):
     complete_report(session, team, reporting)
     other = report_page.report_view(session, team.leader, reporting.id)["sections"][-1]
     reports.save_section(

@@ -41,9 +41,9 @@ def branch(code, name, *children) -> dict:
     return {"code": code, "name": name, "children": list(children)}
 
 
-# Shaped like seed 004 (和平县公安局智慧新警务第一期项目, 单位自评): 过程 20, 产出 40, 效益 40.
+# Shaped like 和平县公安局智慧新警务第一期项目's 单位自评: 过程 20, 产出 40, 效益 40.
 # fmt: off
-SEED_004 = [
+HEPING_TREE = [
     branch("1", "过程",
            branch("1.1", "资金管理",
                   leaf("1.1.1", "资金到位率", "5", {"type": "rate", "measure": "funds_received"},
@@ -72,7 +72,7 @@ SEED_004 = [
 
 @pytest.fixture
 def self_evaluation(make, session):
-    """A 单位自评 of a 500 万元 project, fully received and spent, in 分析评价 with SEED_004."""
+    """A 单位自评 of a 500 万元 project, fully received and spent, in 分析评价 with HEPING_TREE."""
     team = Team(make)
     evaluations.update_project(
         session,
@@ -88,12 +88,12 @@ def self_evaluation(make, session):
         ),
     )
     put_in_state(session, team.evaluation, "implementation")
-    indicator_tree.replace_indicators(session, team.leader, team.evaluation.id, SEED_004)
+    indicator_tree.replace_indicators(session, team.leader, team.evaluation.id, HEPING_TREE)
     team.evaluation = put_in_state(session, team.evaluation, "analysis")
     return team
 
 
-def test_seed_004_self_evaluation_scores_83_and_grades_good(api, self_evaluation):
+def test_heping_self_evaluation_scores_83_and_grades_good(api, self_evaluation):
     team, ev = self_evaluation, self_evaluation.evaluation
     leader = team.leader
     assert score(api, leader, ev, "1.1.1").json["score"] == "5.00"  # 500 / 500 万元
@@ -147,7 +147,7 @@ def department(make, session, ready_to_advance):
     return team
 
 
-SEED_002_INPUTS = {  # code → inputs for a realistic department evaluation
+LONGNAN_INPUTS = {  # code → inputs for a realistic department evaluation
     "1.1.1": {},
     "1.2.1": {"band": "met", "value": "3"},
     "1.2.2": {"deductions": []},
@@ -166,14 +166,14 @@ SEED_002_INPUTS = {  # code → inputs for a realistic department evaluation
 
 
 def score_department(api, team, skip=()):
-    for code, inputs in SEED_002_INPUTS.items():
+    for code, inputs in LONGNAN_INPUTS.items():
         if code in skip:
             continue
         res = score(api, team.leader, team.evaluation, code, reason="扣分理由", **inputs)
         assert res.status_code == 200, (code, res.json)
 
 
-def test_department_evaluation_with_seed_002_weights(api, department):
+def test_department_evaluation_with_the_longnan_weights(api, department):
     team = department
     res = score(api, team.leader, team.evaluation, "1.1.1", reason="预算执行率90.42%")
     assert (res.json["score"], res.json["actual"]) == ("4.52", "90.42")  # from the amounts
@@ -318,7 +318,7 @@ def test_finalize_needs_every_leaf_and_then_locks_the_scores(api, department):
     assert res.status_code == 409 and res.json["code"] == "scores_finalized"
     assert api.as_(team.leader).post(finalize).status_code == 409
     actions = [e["action"] for e in api.as_(team.leader).get(f"{base(ev)}/audit").json]
-    assert actions.count("indicator_scored") == len(SEED_002_INPUTS) + 12
+    assert actions.count("indicator_scored") == len(LONGNAN_INPUTS) + 12
     assert actions[-1] == "scores_finalized"
 
 

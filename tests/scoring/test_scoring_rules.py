@@ -499,8 +499,9 @@ def branch(code: str, name: str, *children: dict) -> dict:
     return {"code": code, "name": name, "children": list(children)}
 
 
-def seed_004_scores() -> list[dict]:
-    """A self-evaluation shaped like seed 004: 过程 15 + 产出 36 + 效益 32 = 83."""
+def heping_self_evaluation_scores() -> list[dict]:
+    """A self-evaluation shaped like 和平县公安局智慧新警务第一期项目's:
+    过程 15 + 产出 36 + 效益 32 = 83."""
     return [
         branch(
             "1",
@@ -525,8 +526,8 @@ def seed_004_scores() -> list[dict]:
     ]
 
 
-def test_seed_004_self_evaluation_totals_83_and_grades_good():
-    card = build_scorecard(seed_004_scores())
+def test_heping_self_evaluation_totals_83_and_grades_good():
+    card = build_scorecard(heping_self_evaluation_scores())
     assert [level.score for level in card.levels] == [D("15.0"), D("36"), D("32")]
     assert card.levels[0].children[0].score == D("9.5")
     assert card.total == D("83.00")
@@ -535,7 +536,7 @@ def test_seed_004_self_evaluation_totals_83_and_grades_good():
 
 
 def test_scorecard_as_dict_has_decimal_strings_and_leaf_reasons():
-    nodes = seed_004_scores()
+    nodes = heping_self_evaluation_scores()
     nodes[0]["children"][1]["children"][0]["reason"] = "未单独建立项目管理制度"
     data = build_scorecard(nodes).as_dict()
     assert data["total"] == "83.00"
@@ -570,7 +571,7 @@ def test_not_applicable_leaf_rescales_total_over_applicable_weights():
 
 
 def test_scorecard_in_progress_is_incomplete_but_shows_running_total():
-    nodes = seed_004_scores()
+    nodes = heping_self_evaluation_scores()
     nodes[2]["children"][1]["children"][0]["score"] = None
     card = build_scorecard(nodes)
     assert not card.complete

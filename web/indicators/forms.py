@@ -1,5 +1,5 @@
 """Forms of the 评价指标体系 editor and the 评分 page: they parse and type the input; the
-services (`workflow.indicator_tree`, `workflow.scorecards`) judge it.
+services (`workflow.indicators.operations`, `workflow.scoring.operations`) judge it.
 
 The editor is one form holding the whole tree as an outline: one row per node, in display order,
 each with its level (一级、二级、三级). Structural edits (add, move, delete) rearrange the rows
@@ -24,13 +24,14 @@ from wtforms import Form as SubForm
 from wtforms.validators import Length
 
 from web.forms import Form, _optional_int, options
-from workflow.indicators.models import DIRECTIONS, RULE_TYPES
 from workflow.indicators.tree import LEVEL_TITLES, iter_leaves, node_weight
 from workflow.scoring.rules import (
     DEFAULT_SURVEY_OPTIONS,
     DEFAULT_TARGET_RATE,
+    DIRECTIONS,
     MEASURES,
     POSITIVE,
+    RULE_TYPES,
     split_rule,
 )
 

@@ -23,15 +23,15 @@ from workflow.accounts.models import User
 from workflow.indicators import operations as indicator_ops
 from workflow.indicators import queries as indicator_queries
 from workflow.indicators import queries as indicator_templates
-from workflow.indicators.models import RULE_TYPES
-from workflow.indicators.tree import node_weight, self_evaluation_weight_warnings
+from workflow.indicators.tree import iter_leaves, node_weight, self_evaluation_weight_warnings
 from workflow.kernel import access as evaluations
 from workflow.kernel.errors import InvalidInput, JixiaoError, NotAllowed, NotFound
-from workflow.lifecycle.models import Evaluation
+from workflow.lifecycle.models import GROUP_ROLES, GROUP_WORKERS, Evaluation
 from workflow.scoring import scorecard as scorecards
 from workflow.scoring.rules import (
     DEFAULT_TARGET_RATE,
     MEASURES,
+    RULE_TYPES,
     ZERO,
     fmt,
     split_rule,
@@ -41,15 +41,12 @@ bp = Blueprint("indicator_pages", __name__)
 require_login(bp)
 
 
-GROUP_ROLES = (("leader", "组长"), ("deputy", "副组长"), ("member", "成员"))
-
-
 def group_people(evaluation: Evaluation) -> list[tuple[int, str]]:
     """组长、副组长、成员 as (id, "姓名（角色）"): who may score leaves and hold tasks."""
     people: dict[int, str] = {}
-    for role, label in GROUP_ROLES:
+    for role in GROUP_WORKERS:
         for user in evaluation.users_in(role):
-            people.setdefault(user.id, f"{user.display_name}（{label}）")
+            people.setdefault(user.id, f"{user.display_name}（{GROUP_ROLES[role]}）")
     return list(people.items())
 
 
@@ -99,7 +96,7 @@ def indicator_panel(session, user: User, evaluation: Evaluation) -> dict[str, An
             card = scorecards.scorecard_of(session, evaluation)
         except InvalidInput:  # every leaf 不适用: no total to show, the page still opens
             card = None
-    leaves = list(card_leaves(card["levels"])) if card else []
+    leaves = list(iter_leaves(card["levels"])) if card else []
     done = sum(1 for leaf in leaves if is_settled(leaf))
     return {
         "has_tree": bool(system.indicators),
@@ -241,11 +238,3 @@ def _warnings(evaluation: Evaluation, rows: list[dict[str, Any]]) -> list[str]:
     if evaluation.kind != "unit_self":
         return []
     return self_evaluation_weight_warnings(tree_from_rows(rows))
-
-
-def card_leaves(levels: list[dict[str, Any]]):
-    for node in levels:
-        if "children" in node:
-            yield from card_leaves(node["children"])
-        else:
-            yield node

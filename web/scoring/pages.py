@@ -14,12 +14,13 @@ from web.auth import client_addr, page_user
 from web.database import db
 from web.files import XLSX
 from web.forms import options
-from web.indicators.pages import card_leaves, is_settled, rule_label, table_rows
+from web.indicators.pages import is_settled, rule_label, table_rows
 from web.scoring.forms import ScoreForm, score_form_data, score_inputs
 from web.ui import require_login, status_of
 from workflow.accounts.models import User
 from workflow.indicators import queries as indicator_queries
 from workflow.indicators.models import Indicator
+from workflow.indicators.tree import iter_leaves
 from workflow.kernel import access as evaluations
 from workflow.kernel.errors import InvalidInput, JixiaoError, NotFound
 from workflow.lifecycle.models import Evaluation
@@ -93,7 +94,7 @@ def _scoring(session, user: User, evaluation_id: int) -> ScoringPage:
     evaluation = evaluations.get_visible(session, user, evaluation_id)
     card = scorecards.scorecard_of(session, evaluation)
     lock = scorecards.finalization(session, evaluation)
-    rows = {row["code"]: row for row in card_leaves(card["levels"])}
+    rows = {row["code"]: row for row in iter_leaves(card["levels"])}
     amounts = scorecards.amounts_of(evaluation)
     items = {}
     for scored in scorecards.scored_leaves(session, user, evaluation_id):
@@ -281,7 +282,7 @@ def scorecard(evaluation_id: int):
         "evaluation": evaluation,
         "card": card,
         "rows": table_rows(card["levels"]),
-        "any_scored": any(is_settled(leaf) for leaf in card_leaves(card["levels"])),
+        "any_scored": any(is_settled(leaf) for leaf in iter_leaves(card["levels"])),
         "finalization": scorecards.finalization(session, evaluation),
     }
     return render_template("scoring/scorecard.html", **context)

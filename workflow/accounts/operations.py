@@ -20,9 +20,7 @@ from workflow.lifecycle.models import Evaluation
 
 TOKEN_LIFETIME = timedelta(days=30)
 
-
 MIN_PASSWORD = 8
-
 
 # scrypt costs ~0.2 s a hash here, as it should for people; test suites may lower it.
 PASSWORD_HASH_METHOD = "scrypt"

@@ -10,12 +10,7 @@ from typing import Any
 from workflow.indicators.tree import _num, node_weight
 from workflow.kernel import clock
 from workflow.kernel.errors import NotFound
-from workflow.scoring.rules import (
-    BANDS,
-    DEFAULT_SURVEY_OPTIONS,
-    NEGATIVE,
-    POSITIVE,
-)
+from workflow.scoring.rules import BANDS, DEFAULT_SURVEY_OPTIONS, NEGATIVE, POSITIVE
 
 
 @dataclass(frozen=True)
@@ -23,7 +18,7 @@ class Template:
     """A template copied into an evaluation (`indicators()`).
 
     The ones below (`TEMPLATES`) are the built-in data; administrators keep the templates in
-    the database (`workflow.indicator_templates`), which hands them out as this same value.
+    the database (`workflow.indicators.queries`), which hands them out as this same value.
     """
 
     key: str
@@ -288,7 +283,6 @@ NATIONAL_COMMON = (
     ),
 )
 
-
 UNIT_SELF = (
     _branch(
         "1",
@@ -323,8 +317,8 @@ UNIT_SELF = (
     _branch("4", "预算执行率", _branch("4.1", "预算执行", _rate("4.1.1", 10, "budget_execution"))),
 )
 
-
-# Shaped like seed 002 (陇南市监控视频共享云平台): 项目过程 20 / 项目产出 40 / 项目效果 40.
+# Shaped like 陇南市监控视频共享云平台's published evaluation:
+# 项目过程 20 / 项目产出 40 / 项目效果 40.
 XUELIANG = (
     _branch(
         "1",
@@ -464,7 +458,6 @@ XUELIANG = (
     ),
 )
 
-
 TEMPLATES: dict[str, Template] = {
     template.key: template
     for template in (
@@ -494,7 +487,7 @@ TEMPLATES: dict[str, Template] = {
 
 
 def list_templates() -> list[Template]:
-    """The built-in templates as data (the app reads the kept ones: `indicator_templates`)."""
+    """The built-in templates as data (the app reads the kept ones, in `indicator_templates`)."""
     return list(TEMPLATES.values())
 
 

@@ -20,18 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workflow.accounts.models import User
 from workflow.kernel import clock
 from workflow.kernel.base import Base, Points, _in
-
-RULE_TYPES = {
-    "rate": "比率",
-    "completion": "完成率",
-    "tiered": "分档评价",
-    "deduction": "扣分法",
-    "survey": "满意度调查",
-    "manual": "人工评分",
-}
-
-
-DIRECTIONS = {"positive": "正向", "negative": "反向"}
+from workflow.scoring.rules import DIRECTIONS, RULE_TYPES
 
 
 class Indicator(Base):
@@ -83,8 +72,9 @@ class Indicator(Base):
 class IndicatorTemplate(Base):
     """指标模板: a tree kept by administrators and copied into an evaluation (从模板复制).
 
-    The built-in ones (共性指标框架、单位自评、雪亮工程, from `workflow.indicators.TEMPLATES`) are
-    inserted by the migration; they may be edited but not deleted.
+    The built-in ones (共性指标框架、单位自评、雪亮工程, from
+    `workflow.indicators.builtin.TEMPLATES`) are inserted by the migration; they may be edited
+    but not deleted.
     """
 
     __tablename__ = "indicator_templates"

@@ -26,12 +26,7 @@ from workflow.indicators.queries import (
     scorer_problems,
     system_of,
 )
-from workflow.indicators.tree import (
-    is_branch,
-    iter_leaves,
-    node_weight,
-    validate_tree,
-)
+from workflow.indicators.tree import is_branch, iter_leaves, node_weight, validate_tree
 from workflow.kernel import clock
 from workflow.kernel.access import get_visible, require
 from workflow.kernel.audit import audit
@@ -207,12 +202,9 @@ def _restore_scores(session: Session, evaluation: Evaluation, kept: dict[tuple, 
 
 KEY_PATTERN = re.compile(r"^[a-z0-9_]{2,40}$")
 
-
 TITLE_MAX = 200
 
-
 BRANCH_FIELDS = ("code", "name", "weight")
-
 
 LEAF_FIELDS = ("code", "name", "weight", "target", "unit", "standard", "rule", "direction")
 
@@ -224,7 +216,7 @@ class TemplateFields:
     title: str
     kinds: list[str]
     description: str
-    indicators: Any  # the tree in API shape, validated by `workflow.indicators.validate_tree`
+    indicators: Any  # the tree in API shape, validated by `workflow.indicators.tree.validate_tree`
 
 
 @unit_of_work

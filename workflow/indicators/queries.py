@@ -13,11 +13,7 @@ import roles
 from workflow.accounts.models import User
 from workflow.indicators.builtin import Template
 from workflow.indicators.models import Indicator, IndicatorTemplate
-from workflow.indicators.tree import (
-    iter_leaves,
-    self_evaluation_weight_warnings,
-    validate_tree,
-)
+from workflow.indicators.tree import iter_leaves, self_evaluation_weight_warnings, validate_tree
 from workflow.kernel.access import get_visible
 from workflow.kernel.errors import NotFound
 from workflow.lifecycle.models import Evaluation
@@ -56,22 +52,17 @@ def roots(nodes: Sequence[Indicator]) -> list[Indicator]:
 
 
 def leaves(nodes: Sequence[Indicator]) -> list[Indicator]:
-    """三级指标 in display order (depth first)."""
-    result: list[Indicator] = []
+    """三级指标 rows in display order (depth first): `iter_leaves` over ORM nodes, where a leaf is
+    the level-3 row (an 一级 or 二级 row without children yet is not one)."""
+    return list(iter_leaves(roots(nodes), _row_children))
 
-    def walk(items: Sequence[Indicator]) -> None:
-        for item in items:
-            if item.is_leaf:
-                result.append(item)
-            else:
-                walk(item.children)
 
-    walk(roots(nodes))
-    return result
+def _row_children(node: Indicator) -> list[Indicator] | None:
+    return None if node.is_leaf else node.children
 
 
 def leaf_dict(node: Indicator) -> dict[str, Any]:
-    """A leaf in the API shape that `workflow.scoring` understands."""
+    """A leaf in the API shape that `workflow.scoring.rules` understands."""
     return {
         "code": node.code,
         "name": node.name,

@@ -9,24 +9,18 @@ list them all; an empty list means the tree is usable.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from workflow.kernel.errors import InvalidInput
-from workflow.scoring.rules import (
-    parse_points,
-    validate_rule,
-)
+from workflow.scoring.rules import parse_points, validate_rule
 
 TOTAL_WEIGHT = Decimal(100)
 
-
 LEVELS = 3
 
-
 LEVEL_TITLES = {1: "一级", 2: "二级", 3: "三级"}
-
 
 # 单位自评: level-1 weights the rules set "in principle".
 SELF_EVALUATION_WEIGHTS: dict[str, Decimal] = {
@@ -36,24 +30,36 @@ SELF_EVALUATION_WEIGHTS: dict[str, Decimal] = {
     "预算执行率": Decimal(10),
 }
 
-
 _LEVEL1_ALIASES = {"效果": "效益", "满意度": "服务对象满意度", "预算执行": "预算执行率"}
 
-
 Node = Mapping[str, Any]
+T = TypeVar("T")
 
 
 def is_branch(node: Node) -> bool:
     return "children" in node
 
 
-def iter_leaves(nodes: Sequence[Node]) -> Iterator[Node]:
-    """Every leaf (三级指标), depth first, in display order."""
+def branch_children(node: Node) -> Sequence[Node] | None:
+    """A dict node's children, or None for a leaf (a node without "children")."""
+    return (node.get("children") or []) if is_branch(node) else None
+
+
+def iter_leaves(
+    nodes: Iterable[T], children: Callable[[T], Iterable[T] | None] = branch_children
+) -> Iterator[T]:
+    """Every leaf (三级指标), depth first, in display order.
+
+    Walks any tree of the API shape: an evaluation's or a template's tree, the 评分表's levels,
+    the report's scorecard. `children` says what lies below a node (None for a leaf); the
+    default reads dict nodes, `workflow.indicators.queries.leaves` passes one for ORM rows.
+    """
     for node in nodes:
-        if is_branch(node):
-            yield from iter_leaves(node.get("children") or [])
-        else:
+        below = children(node)
+        if below is None:
             yield node
+        else:
+            yield from iter_leaves(below, children)
 
 
 def find_node(nodes: Sequence[Node], code: str) -> Node | None:

@@ -18,7 +18,6 @@ _LOAD = (
     .options(joinedload(Evaluation.members), joinedload(Evaluation.unit))
 )
 
-
 # An action decides on the row as it is now (populate_existing: not on what this session saw
 # earlier) and reads only the row: permissions and the 前期准备 guards need the group by id and
 # the covering bureau (columns of the row) and whether the work plan is there. The group's
@@ -75,12 +74,9 @@ def lock(session: Session, evaluation_id: int, *, shared: bool = False) -> None:
 
 _table = Evaluation.__table__
 
-
 _LOCK = select(_table.c.id).where(_table.c.id == bindparam("evaluation_id")).with_for_update()
 
-
 _LOCK_SHARED = _LOCK.with_for_update(read=True)
-
 
 _TAKE_WRITE_LOCK = (
     update(_table).where(_table.c.id == bindparam("evaluation_id")).values(version=_table.c.version)

@@ -1,5 +1,6 @@
-"""审计记录 (the audit trail): the append-only AuditEvent table and `audit()`, the one way an
-event is written, in the caller's transaction.
+"""审计记录 (the audit trail): the append-only AuditEvent table, the events it records with
+their labels (`EVENTS`), and `audit()`, the one way an event is written, in the caller's
+transaction.
 """
 
 from __future__ import annotations
@@ -7,26 +8,47 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    insert,
-)
-from sqlalchemy.orm import (
-    Mapped,
-    Session,
-    mapped_column,
-    relationship,
-)
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, insert
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from workflow.accounts.models import User
 from workflow.kernel import clock
 from workflow.kernel.base import Base
 from workflow.lifecycle.models import Evaluation
+from workflow.lifecycle.states import ACTIONS
+
+#: Every event the audit trail records → the label its timeline shows (审计记录). `audit_row`
+#: refuses any other name, so no event is written without a label.
+EVENTS: dict[str, str] = {
+    # workflow.lifecycle.operations: the lifecycle's actions (推进, 审核通过 …), then the others
+    **ACTIONS,
+    "create": "创建评价",
+    "project_updated": "修改项目信息",
+    "group_changed": "调整工作组",
+    # workflow.documents.operations
+    "document_uploaded": "上传文件",
+    # workflow.indicators.operations
+    "indicators_replaced": "设置评价指标体系",
+    "indicators_from_template": "从模板复制指标体系",
+    # workflow.scoring.operations
+    "indicator_scored": "指标打分",
+    "scores_finalized": "评分定稿",
+    "scores_unlocked": "解除评分定稿",
+    # workflow.tasks.operations
+    "task_created": "分派任务",
+    "task_claimed": "领取任务",
+    "task_transferred": "转交任务",
+    "task_completed": "完成任务",
+    "task_reopened": "重新打开任务",
+    "task_section_set": "指定报告章节",
+    # workflow.reports.operations
+    "report_drafted": "生成报告初稿",
+    "report_section_saved": "修改报告章节",
+    "report_problem_added": "添加问题或建议",
+    "report_problem_updated": "修改问题或建议",
+    "report_problem_deleted": "删除问题或建议",
+    "report_commented": "提出审核意见",
+}
 
 
 class AuditEvent(Base):
@@ -77,7 +99,11 @@ def audit_row(
     details: dict[str, Any] | None = None,
     round_: int | None = None,
 ) -> dict[str, Any]:
-    """The audit event's columns: who, in which role, when, what, from → to, why, which round."""
+    """The audit event's columns: who, in which role, when, what, from → to, why, which round.
+
+    `action` must be one of `EVENTS`: a name without a label is a mistake, refused here."""
+    if action not in EVENTS:
+        raise ValueError(f"unknown audit event {action!r}: add it, with its label, to EVENTS")
     return {
         "evaluation_id": evaluation.id,
         "action": action,

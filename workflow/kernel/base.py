@@ -4,10 +4,7 @@ numeric column types (money in 万元, points, rates) every domain's tables shar
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    MetaData,
-    Numeric,
-)
+from sqlalchemy import MetaData, Numeric
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
@@ -29,8 +26,6 @@ class Base(DeclarativeBase):
 
 Money = Numeric(14, 2)  # 万元, two decimals; never binary floats
 
-
 Points = Numeric(7, 2)  # 分值、得分: two decimals, never binary floats
-
 
 Rate = Numeric(14, 2)  # 完成率、满意度 in %: may exceed 100 (over-achievement)

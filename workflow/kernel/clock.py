@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
-
 _now: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
 
 

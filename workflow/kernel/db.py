@@ -16,9 +16,7 @@ from workflow.kernel.errors import Conflict
 
 P = ParamSpec("P")
 
-
 R = TypeVar("R")
-
 
 CONFLICT_MESSAGE = "已被他人处理，请刷新"
 

@@ -17,7 +17,6 @@ from workflow.kernel.errors import InvalidInput
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
-
 ALLOWED = {
     "pdf": "application/pdf",
     "doc": "application/msword",
@@ -30,9 +29,7 @@ ALLOWED = {
     "txt": "text/plain; charset=utf-8",
 }
 
-
 ALLOWED_LABEL = "pdf、doc、docx、xls、xlsx、jpg、png、txt"
-
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

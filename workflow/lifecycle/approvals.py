@@ -12,7 +12,6 @@ from workflow.lifecycle.models import Approval, Evaluation
 
 POLICY_LABELS = {"all": "会签（全部同意）", "any": "或签（任一同意）", "quorum": "多数同意"}
 
-
 _QUORUM = re.compile(r"^quorum:([1-9]\d*)$")
 
 

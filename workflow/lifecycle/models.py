@@ -32,8 +32,13 @@ from workflow.lifecycle.states import STATES
 
 EVALUATION_KINDS = {"unit_self": "单位自评", "department": "部门评价", "finance": "财政评价"}
 
-
+#: The roles of the 评价工作组 and the leading group, with their labels.
 GROUP_ROLES = {"leader": "组长", "deputy": "副组长", "member": "成员", "approver": "领导小组审批人"}
+#: 组长、副组长、成员: the group's workers, who may hold tasks and score leaves (an 审批人 only
+#: approves).
+GROUP_WORKERS = tuple(role for role in GROUP_ROLES if role != "approver")
+#: 领导小组审批人 when none is named: the 组长 and the 副组长.
+DEFAULT_APPROVERS = ("leader", "deputy")
 
 
 class Evaluation(Base):
@@ -89,7 +94,9 @@ class Evaluation(Base):
     @property
     def approver_ids(self) -> list[int]:
         """领导小组审批人 by id: the named approvers, by default the 组长 and 副组长."""
-        return self.ids_in("approver") or self.ids_in("leader") + self.ids_in("deputy")
+        return self.ids_in("approver") or [
+            user_id for role in DEFAULT_APPROVERS for user_id in self.ids_in(role)
+        ]
 
     @property
     def leader(self) -> User | None:
@@ -102,7 +109,7 @@ class Evaluation(Base):
         named = self.users_in("approver")
         if named:
             return named
-        return self.users_in("leader") + self.users_in("deputy")
+        return [user for role in DEFAULT_APPROVERS for user in self.users_in(role)]
 
 
 class GroupMember(Base):
@@ -143,7 +150,6 @@ Evaluation.group_roles = column_property(
     .correlate_except(GroupMember)
     .scalar_subquery()
 )
-
 
 # 财政局: the bureau covering the evaluation's unit, which finance reviewers' access turns on.
 Evaluation.bureau_id = column_property(

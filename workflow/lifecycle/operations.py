@@ -1,8 +1,8 @@
 """Evaluation services (评价业务): create, edit, form the group, and take workflow actions.
 
 Each public function takes the Session and the acting user, checks permission through
-`roles`, changes state only through the machine, writes the audit event, and runs as one
-unit of work (see `workflow.db.unit_of_work`).
+`roles`, changes state only through the machine (`workflow.lifecycle.wiring`), writes the
+audit event, and runs as one unit of work (see `workflow.kernel.db.unit_of_work`).
 """
 
 from __future__ import annotations
@@ -342,18 +342,13 @@ _UPDATE_STATE = (
     .values({c: bindparam(c) for c in (*_STATE_COLUMNS, "updated_at", "version")})
 )
 
-
 _audit_table = AuditEvent.__table__
-
 
 _moved = _UPDATE_STATE.returning(_table.c.id, _table.c.state, _table.c.updated_at).cte("moved")
 
-
 _FROM_ROW = {"evaluation_id": _moved.c.id, "to_state": _moved.c.state, "at": _moved.c.updated_at}
 
-
 _BOUND_EVENT_COLUMNS = [c.name for c in _audit_table.c if c.name not in ("id", *_FROM_ROW)]
-
 
 _event_values = {
     **_FROM_ROW,
@@ -362,7 +357,6 @@ _event_values = {
         for name in _BOUND_EVENT_COLUMNS
     },
 }
-
 
 _MOVE_AND_AUDIT = (
     insert(_audit_table)

@@ -11,9 +11,7 @@ from workflow.kernel.access import get_visible
 from workflow.kernel.audit import AuditEvent
 from workflow.lifecycle.approvals import approvals_this_round
 from workflow.lifecycle.models import EVALUATION_KINDS, Approval, Evaluation
-from workflow.lifecycle.states import (
-    actions_from,
-)
+from workflow.lifecycle.states import CLOSED_STATES, actions_from
 
 
 def list_visible(
@@ -31,7 +29,7 @@ def list_visible(
     if state:
         stmt = stmt.where(Evaluation.state == state)
     if open_only:
-        stmt = stmt.where(Evaluation.state.notin_(("archived", "cancelled")))
+        stmt = stmt.where(Evaluation.state.notin_(CLOSED_STATES))
     if unit_id:
         stmt = stmt.where(Evaluation.unit_id == unit_id)
     if year:

@@ -40,7 +40,6 @@ ACTIONS: dict[str, str] = {
 }
 ACTIONS_NEEDING_REASON = ("return", "cancel")
 
-
 # The definition, as data. Conditions are names, resolved in `wiring.CONDITIONS`.
 TRANSITIONS: list[dict[str, Any]] = [
     *(

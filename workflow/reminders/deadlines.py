@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import (
-    select,
-)
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.accounts.models import User
 from workflow.kernel.access import get_visible, require
 from workflow.kernel.db import unit_of_work
 from workflow.kernel.errors import InvalidInput
-from workflow.reminders.models import (
-    DEADLINE_STAGES,
-    StageDeadline,
-)
+from workflow.reminders.models import DEADLINE_STAGES, StageDeadline
 
 
 @unit_of_work

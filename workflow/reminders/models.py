@@ -1,7 +1,6 @@
 """Reminders and notifications (提醒与通知): the policy, stage deadlines, the inbox, the outbox.
 
-Kept apart from `workflow.models` so the two can grow independently; `workflow.models` imports
-this module at its end so that `Base.metadata` (and Alembic) always see these tables.
+`workflow.models` imports this module so that `Base.metadata` (and Alembic) see these tables.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from workflow.accounts.models import Unit, User
 from workflow.kernel import clock
 from workflow.kernel.base import Base, _in
 from workflow.lifecycle.models import Evaluation
+from workflow.lifecycle.states import OPEN_STATES
 
 NOTIFICATION_KINDS = {
     "task_due": "任务即将到期",
@@ -38,12 +38,9 @@ NOTIFICATION_KINDS = {
     "rectification_due": "整改事项即将到期",
 }
 
-
 TARGET_TYPES = ("task", "evaluation", "rectification")
 
-
 CHANNELS = {"email": "电子邮件", "webhook": "单位群机器人"}
-
 
 OUTBOX_STATUSES = {
     "pending": "待发送",
@@ -52,19 +49,13 @@ OUTBOX_STATUSES = {
     "skipped": "无需发送",  # e.g. the user switched e-mail off before it went out
 }
 
-
-DEADLINE_STAGES = (
-    "preparation",
-    "implementation",
-    "analysis",
-    "reporting",
-    "group_review",
-    "finance_review",
-)
+#: 阶段期限 may be set for every stage before 已归档 (the evaluation's own due date covers that).
+DEADLINE_STAGES = OPEN_STATES
 
 
 class ReminderPolicy(Base):
-    """提醒规则: one row of settings an administrator can change (defaults in `reminders`)."""
+    """提醒规则: one row of settings an administrator can change (its defaults:
+    `workflow.reminders.policy.DEFAULT_POLICY`)."""
 
     __tablename__ = "reminder_policy"
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)

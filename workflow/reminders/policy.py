@@ -12,9 +12,8 @@ from workflow.accounts.models import User
 from workflow.kernel import clock
 from workflow.kernel.db import unit_of_work
 from workflow.kernel.errors import InvalidInput, NotAllowed
-from workflow.reminders.models import (
-    ReminderPolicy,
-)
+from workflow.lifecycle.states import REVIEW_STAGES
+from workflow.reminders.models import ReminderPolicy
 
 DEFAULT_POLICY: dict[str, Any] = {
     "task_due_days": [3, 1],
@@ -65,7 +64,7 @@ def _check_policy(policy: dict[str, Any]) -> None:
     if not 1 <= int(policy["task_escalation_days"]) <= 60:
         problems.append("任务逾期上报天数应在 1 至 60 之间")
     waiting = policy["review_waiting_days"]
-    if set(waiting) != {"group_review", "finance_review"} or not all(
+    if set(waiting) != set(REVIEW_STAGES) or not all(
         isinstance(d, int) and 1 <= d <= 60 for d in waiting.values()
     ):
         problems.append("审核等待天数应为 group_review 与 finance_review 各 1 至 60 天")

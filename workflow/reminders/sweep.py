@@ -5,7 +5,7 @@ The sweep is set-based: each rule is one `INSERT … SELECT … ON CONFLICT DO N
 sweepers at once) creates each reminder exactly once. The outbox rows for e-mail and the unit's
 webhook are inserted from the notifications of this sweep in the same transaction.
 
-Rules (all days are Beijing calendar days, `workflow.clock`):
+Rules (all days are Beijing calendar days, `workflow.kernel.clock`):
 - `task_due`: a task due within the largest offset (3 days) → its assignee, once per offset
   window (3 and 1 days before; a sweep that missed the 3-day mark catches up once).
 - `task_overdue`: every working day while overdue → the assignee.
@@ -52,8 +52,8 @@ from workflow.accounts.models import Unit, User
 from workflow.kernel import clock
 from workflow.kernel.audit import AuditEvent
 from workflow.kernel.db import unit_of_work
-from workflow.lifecycle.models import Approval, Evaluation, GroupMember
-from workflow.lifecycle.states import FLOW, STAGES, WORKING_STATES
+from workflow.lifecycle.models import DEFAULT_APPROVERS, Approval, Evaluation, GroupMember
+from workflow.lifecycle.states import CLOSED_STATES, FLOW, STAGES, WORKING_STATES
 from workflow.reminders.models import (
     DEADLINE_STAGES,
     Notification,
@@ -328,7 +328,7 @@ def _stage_rules(sw: _Sweep) -> None:
         .join(Evaluation, Evaluation.id == deadlines.c.evaluation_id)
         .join(leader, and_(leader.evaluation_id == Evaluation.id, leader.role == "leader"))
         .where(
-            Evaluation.state.not_in(("archived", "cancelled")),
+            Evaluation.state.not_in(CLOSED_STATES),
             _stage_order(Evaluation.state) <= _stage_order(deadlines.c.stage),
         )
     )
@@ -499,7 +499,7 @@ def _holders(stage: str):
     approver = or_(
         GroupMember.role == "approver",
         and_(
-            GroupMember.role.in_(("leader", "deputy")),
+            GroupMember.role.in_(DEFAULT_APPROVERS),
             ~exists().where(
                 named.evaluation_id == GroupMember.evaluation_id, named.role == "approver"
             ),

@@ -12,9 +12,7 @@ from sqlalchemy.orm import Session
 
 from workflow.lifecycle.models import Evaluation
 from workflow.reports import draft as report_draft
-from workflow.reports.models import (
-    ReportSection,
-)
+from workflow.reports.models import ReportSection
 from workflow.reports.queries import problems_of, sections_of
 
 
@@ -32,18 +30,13 @@ class Check:
 
 _SAYS = r"(?:为|是|达到|：|:|\s)*"
 
-
 TOTAL_WORDS = r"(总分|总得分|综合得分|绩效得分|自评得分|评分结果|综合评分)"
-
 
 TOTAL_STATED = re.compile(TOTAL_WORDS + _SAYS + r"([0-9]+(?:\.[0-9]+)?)\s*分")
 
-
 TOTAL_BLANK = re.compile(TOTAL_WORDS + r"(?:为|是|：|:)?[ \t\u3000]*分")
 
-
 GRADE_STATED = re.compile(r"等级" + _SAYS + r"[“\"「『]?([优良中差])")
-
 
 RATE_STATED = re.compile(r"(预算执行率|资金到位率)" + _SAYS + r"([0-9]+(?:\.[0-9]+)?)\s*%")
 

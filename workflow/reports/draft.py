@@ -19,15 +19,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow.documents.models import DOCUMENT_CATEGORIES, Document
+from workflow.indicators.tree import iter_leaves
 from workflow.kernel import clock
 from workflow.kernel.audit import AuditEvent
 from workflow.lifecycle.models import EVALUATION_KINDS, Evaluation
 from workflow.lifecycle.states import STAGES
-from workflow.scoring.rules import HUNDRED, q2
+from workflow.scoring.rules import percentage, q2
 from workflow.scoring.scorecard import finalization, scorecard_of
 from workflow.tasks.models import Task
 
-#: 部门评价/财政评价: the nine parts of the reference outline (seed 002).
+#: 部门评价/财政评价: the nine parts of the outline, as 陇南市监控视频共享云平台's published
+#: evaluation report has them.
 DEPARTMENT_OUTLINE: tuple[tuple[str, str], ...] = (
     ("basic", "项目基本情况"),
     ("targets", "项目绩效目标"),
@@ -40,8 +42,7 @@ DEPARTMENT_OUTLINE: tuple[tuple[str, str], ...] = (
     ("other", "其他需要说明的问题"),
 )
 
-
-#: 单位自评: the shorter outline of seed 004.
+#: 单位自评: the shorter outline, as 和平县公安局's 2023 智慧新警务第一期项目 绩效自评报告 has it.
 SELF_OUTLINE: tuple[tuple[str, str], ...] = (
     ("basic", "项目支出基本情况"),
     ("process", "决策及实施过程情况"),
@@ -51,10 +52,8 @@ SELF_OUTLINE: tuple[tuple[str, str], ...] = (
     ("other", "其他需要说明的问题"),
 )
 
-
 #: Sections that list the structured items of this kind after their text.
 ITEM_SECTIONS = {"problems": "problem", "suggestions": "suggestion"}
-
 
 NUMERALS = "一二三四五六七八九十"
 
@@ -98,12 +97,6 @@ def score(value: Any) -> str:
     return "—" if value is None else str(q2(Decimal(str(value))))
 
 
-def percent(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
-    if numerator is None or not denominator:
-        return None
-    return q2(numerator * HUNDRED / denominator)
-
-
 def cn_date(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "—"
 
@@ -136,6 +129,7 @@ class ReportData:
         return self.card.get("levels") or []
 
 
+#: The group as the report lists it: the roles of `GROUP_ROLES`, labelled as reports print them.
 GROUP_ORDER = (
     ("leader", "组  长"),
     ("deputy", "副组长"),
@@ -191,8 +185,8 @@ def gather(session: Session, evaluation: Evaluation, problems: list[Any]) -> Rep
     return ReportData(
         evaluation=evaluation,
         unit_name=evaluation.unit.name,
-        funds_rate=percent(evaluation.funds_received, evaluation.budget),
-        execution_rate=percent(evaluation.funds_spent, evaluation.budget),
+        funds_rate=percentage(evaluation.funds_received, evaluation.budget),
+        execution_rate=percentage(evaluation.funds_spent, evaluation.budget),
         group=_group(evaluation),
         stage_dates=_stage_dates(session, evaluation),
         documents=documents,
@@ -273,14 +267,8 @@ def _pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{value}%"
 
 
-def leaves_of(node: dict[str, Any]) -> list[dict[str, Any]]:
-    if "children" not in node:
-        return [node]
-    return [leaf for child in node["children"] for leaf in leaves_of(child)]
-
-
 def _indicator_targets(data: ReportData, w: Writer) -> None:
-    rows = [leaf for level in data.levels for leaf in leaves_of(level) if leaf.get("target")]
+    rows = [leaf for leaf in iter_leaves(data.levels) if leaf.get("target")]
     if not rows:
         return
     w.line("根据绩效目标细化分解的年度绩效指标如下：")
@@ -313,7 +301,7 @@ def build_targets(data: ReportData, w: Writer) -> None:
     if targets:
         w.line("（一）总体绩效目标")
         w.line(targets)
-    if any(leaf.get("target") for level in data.levels for leaf in leaves_of(level)):
+    if any(leaf.get("target") for leaf in iter_leaves(data.levels)):
         w.line("（二）年度绩效指标" if targets else "（一）年度绩效指标")
         _indicator_targets(data, w)
 
@@ -324,19 +312,16 @@ PURPOSE = (
     "提高财政资金使用效益提供依据。"
 )
 
-
 PRINCIPLES = (
     "本次评价遵循相关性、重要性、可比性、系统性和经济性原则，坚持定量与定性相结合，"
     "客观、公正、全面、准确地反映项目绩效。"
 )
-
 
 METHODS = (
     "主要采用比较法、因素分析法和公众评判法，通过资料核查、现场核验、问卷调查和座谈了解情况；"
     "各三级指标按其评分规则计分，总分为各三级指标得分之和。评价结果分为优（90分及以上）、"
     "良（80分及以上、90分以下）、中（60分及以上、80分以下）和差（60分以下）四个等级。"
 )
-
 
 DUTIES = (
     (
@@ -360,7 +345,7 @@ def _system_summary(data: ReportData, w: Writer) -> str:
     if not levels:
         return ""
     level2 = sum(len(level.get("children") or []) for level in levels)
-    leaves = sum(len(leaves_of(level)) for level in levels)
+    leaves = sum(1 for _ in iter_leaves(levels))
     parts = "、".join(f"{level['name']}（{points(level['weight'])}分）" for level in levels)
     return w.fig(
         "指标体系",
@@ -391,7 +376,7 @@ def _process_lines(data: ReportData, w: Writer) -> None:
     docs = data.documents
     basis = docs.get("basis", 0) + docs.get("work_plan", 0)
     collected = f"，收集{DOCUMENT_CATEGORIES['basis']}和评价工作方案{basis}份" if basis else ""
-    leaves = sum(len(leaves_of(level)) for level in data.levels)
+    leaves = sum(1 for _ in iter_leaves(data.levels))
     done = sum(data.tasks_done.values())
     fieldwork = f"，完成资料收集、现场核验、问卷调查等工作任务{done}项" if done else ""
     finalized = f"，{cn_date(data.finalized_on)}评分定稿" if data.finalized_on else ""
@@ -459,7 +444,7 @@ def _level_table(data: ReportData, w: Writer) -> None:
     w.line("| 一级指标 | 分值 | 得分 | 得分率 |")
     w.line("| --- | --- | --- | --- |")
     for level in data.levels:
-        rate = percent(_dec(level.get("score")), _dec(level.get("weight")))
+        rate = percentage(_dec(level.get("score")), _dec(level.get("weight")))
         w.line(
             w.fig(
                 f"{level['code']} 一级指标得分",
@@ -519,9 +504,8 @@ def _analysis(data: ReportData, w: Writer) -> None:
             f"{level['name']}（分值{points(level['weight'])}分，得分{score(level.get('score'))}分）",
         )
         w.line(f"（{numeral(number)}）{head}")
-        for child in level.get("children") or []:
-            for leaf in leaves_of(child):
-                w.line(_leaf_line(leaf, w))
+        for leaf in iter_leaves(level.get("children") or []):
+            w.line(_leaf_line(leaf, w))
 
 
 def build_analysis(data: ReportData, w: Writer) -> None:
@@ -557,8 +541,7 @@ def build_results(data: ReportData, w: Writer) -> None:
     w.line("（三）偏差较大项目说明")
     notes = [
         f"- {leaf['name']}：{leaf['deviation_note']}"
-        for level in data.levels
-        for leaf in leaves_of(level)
+        for leaf in iter_leaves(data.levels)
         if leaf.get("deviation_note")
     ]
     for line in notes or ["无。"]:

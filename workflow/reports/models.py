@@ -1,8 +1,7 @@
 """The report (评价报告): sections and their versions, problems and suggestions, review comments,
 the archived PDF and the rectification (整改) items made from the problems at archive.
 
-Kept apart from `workflow.models`, which imports this module at its end so that `Base.metadata`
-(and Alembic) always see these tables.
+`workflow.models` imports this module so that `Base.metadata` (and Alembic) see these tables.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from workflow.kernel import clock
 from workflow.kernel.base import Base, _in
 
 PROBLEM_KINDS = {"problem": "存在的问题", "suggestion": "有关建议"}
-
 
 RECTIFICATION_STATUSES = {"open": "整改中", "done": "已整改"}
 

@@ -1,8 +1,8 @@
 """报告撰写 and sign-off services: the drafted report, its editing, checks, reviews and archive.
 
-- Entering `reporting` drafts the sections on the outline for the kind (see `report_draft`), the
-  first time only: a return to 报告撰写 keeps the edited text, and the consistency checks then
-  point at any figure the data no longer supports.
+- Entering `reporting` drafts the sections on the outline for the kind (see
+  `workflow.reports.draft`), the first time only: a return to 报告撰写 keeps the edited text,
+  and the consistency checks then point at any figure the data no longer supports.
 - Sections are edited with the version read (a stale one is a Conflict); every save is a version.
 - Leaving `reporting` is refused while a check fails (an empty section, a stale figure, a total,
   grade or rate stated by hand that does not match, a problem without a measure).

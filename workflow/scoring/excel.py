@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workflow.indicators.models import RULE_TYPES
+from workflow.scoring.rules import HUNDRED, RULE_TYPES
 
 HEADERS = (
     "一级指标",
@@ -35,33 +35,25 @@ HEADERS = (
     "偏差说明",
 )
 
-
 WIDTHS = (14, 8, 8, 16, 8, 8, 8, 24, 8, 12, 12, 12, 8, 40, 30)
-
 
 POINTS = "0.00"
 
-
 THIN = Side(style="thin")
-
 
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
-
 WRAP = Alignment(wrap_text=True, vertical="center")
-
 
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-
 RESCALED = "折算总分（有不适用指标，按适用指标分值折算为百分制）"
-
 
 FIRST_ROW = 3  # title, header, then the indicators
 
 
 def scorecard_workbook(card: dict[str, Any]) -> bytes:
-    """The .xlsx bytes of a scorecard as returned by `scorecards.scorecard_of`."""
+    """The .xlsx bytes of a scorecard as returned by `workflow.scoring.scorecard.scorecard_of`."""
     book = Workbook()
     sheet = book.active
     sheet.title = "评分表"
@@ -155,7 +147,7 @@ def _leaf(sheet: Worksheet, leaf: dict[str, Any], row: int) -> None:
 def _totals(sheet: Worksheet, card: dict[str, Any], row: int) -> None:
     lines = [("合计", _number(card.get("applicable_weight")), _number(card.get("raw_total")))]
     if card.get("rescaled"):
-        lines.append((RESCALED, Decimal(100), _number(card["total"])))
+        lines.append((RESCALED, HUNDRED, _number(card["total"])))
     lines.append((f"评价等级：{card.get('grade') or '—'}", None, _number(card.get("total"))))
     for offset, (label, weight, score) in enumerate(lines):
         current = row + offset

@@ -1,8 +1,8 @@
 """分析评价 services: score a leaf (打分), mark it 不适用, finalise (定稿), and the 评分表.
 
-Scores are computed by `workflow.scoring` from the scorer's inputs and the project's own amounts;
-nobody types a score except under the `manual` rule. Every score and the 定稿 go into the audit
-timeline. Leaving `analysis` needs every leaf scored and the scores finalised.
+Scores are computed by `workflow.scoring.rules` from the scorer's inputs and the project's own
+amounts; nobody types a score except under the `manual` rule. Every score and the 定稿 go into
+the audit timeline. Leaving `analysis` needs every leaf scored and the scores finalised.
 """
 
 from __future__ import annotations

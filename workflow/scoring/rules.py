@@ -18,25 +18,15 @@ from typing import Any
 from workflow.kernel.errors import InvalidInput
 
 CENT = Decimal("0.01")
-
-
 HUNDRED = Decimal(100)
-
-
 ZERO = Decimal(0)
 
-
+#: 指标方向 with their labels (the indicator table's CHECK and the pages read these).
 POSITIVE = "positive"  # 正向: more is better
-
-
 NEGATIVE = "negative"  # 反向: less is better (cost, complaints, days taken)
-
-
 DIRECTIONS = {POSITIVE: "正向", NEGATIVE: "反向"}
 
-
 MEASURES = {"budget_execution": "预算执行率", "funds_received": "资金到位率"}
-
 
 # 达成 / 部分达成并有一定效果 / 未达成且效果较差: share of the weight, inclusive on both ends.
 BANDS: dict[str, tuple[Decimal, Decimal, str]] = {
@@ -45,19 +35,13 @@ BANDS: dict[str, tuple[Decimal, Decimal, str]] = {
     "unmet": (Decimal("0"), Decimal("0.6"), "未达成"),
 }
 
-
 DEFAULT_SURVEY_OPTIONS: dict[str, int] = {"非常满意": 100, "满意": 80, "基本满意": 60, "不满意": 0}
-
 
 DEFAULT_TARGET_RATE = "90"
 
-
 # 偏差说明: self-evaluation rules ask why when actual / target is at or above 130 % or below 80 %.
 DEVIATION_HIGH = Decimal("1.3")
-
-
 DEVIATION_LOW = Decimal("0.8")
-
 
 GRADES: tuple[tuple[Decimal, str], ...] = (
     (Decimal(90), "优"),
@@ -540,7 +524,6 @@ def score_manual(
 
 Validator = Callable[[Mapping[str, Any], Mapping[str, Any]], list[str]]
 
-
 Scorer = Callable[
     [Mapping[str, Any], Mapping[str, Any], Mapping[str, Any], Amounts | None], ScoreResult
 ]
@@ -548,6 +531,8 @@ Scorer = Callable[
 
 @dataclass(frozen=True)
 class Rule:
+    """A 评分规则: its type, its label, how its parameters are checked and a leaf is scored."""
+
     type: str
     title: str
     validate: Validator
@@ -557,7 +542,7 @@ class Rule:
 RULES: dict[str, Rule] = {
     rule.type: rule
     for rule in (
-        Rule("rate", "比率（预算执行率/资金到位率）", validate_rate, score_rate),
+        Rule("rate", "比率", validate_rate, score_rate),
         Rule("completion", "完成率", validate_completion, score_completion),
         Rule("tiered", "分档评价", validate_tiered, score_tiered),
         Rule("deduction", "扣分法", validate_deduction, score_deduction),
@@ -565,6 +550,9 @@ RULES: dict[str, Rule] = {
         Rule("manual", "人工评分", validate_manual, score_manual),
     )
 }
+
+#: 评分规则 by type, with their labels (the indicator table's CHECK and the pages read these).
+RULE_TYPES = {key: rule.title for key, rule in RULES.items()}
 
 
 def split_rule(rule: Any) -> tuple[str | None, dict[str, Any]]:

@@ -11,14 +11,11 @@ from sqlalchemy.orm import Session
 from workflow.accounts.models import User
 from workflow.indicators.models import Indicator
 from workflow.indicators.queries import leaves, load_nodes, roots
+from workflow.indicators.tree import iter_leaves
 from workflow.kernel.access import get_visible
 from workflow.lifecycle.models import Evaluation
 from workflow.scoring.models import IndicatorScore, ScoreFinalization
-from workflow.scoring.rules import (
-    Amounts,
-    build_scorecard,
-    fmt,
-)
+from workflow.scoring.rules import Amounts, build_scorecard, fmt
 
 
 @dataclass
@@ -161,10 +158,7 @@ def _card_input(nodes: list[Indicator], scores: dict[int, IndicatorScore]) -> li
 
 def _enrich(levels: list[dict[str, Any]], by_code: dict[str, tuple]) -> None:
     """Add each leaf's 指标值, 完成值, rule, 偏差说明 and scorer to the scorecard rows."""
-    for node in levels:
-        if "children" in node:
-            _enrich(node["children"], by_code)
-            continue
+    for node in iter_leaves(levels):
         leaf, row = by_code[node["code"]]
         node.update(
             target=leaf.target,

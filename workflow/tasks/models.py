@@ -33,7 +33,6 @@ TASK_KINDS = {
     "scoring": "指标打分",
 }
 
-
 TASK_STATUSES = {"open": "待领取", "claimed": "进行中", "done": "已完成"}
 
 
@@ -64,7 +63,7 @@ class Task(Base):
         ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(20))
-    #: 报告章节 tasks: the key of the report section to write (`report_draft.outline`).
+    #: 报告章节 tasks: the key of the report section to write (`workflow.reports.draft.outline`).
     section: Mapped[str | None] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")

@@ -10,7 +10,8 @@ from workflow.accounts.models import User
 from workflow.kernel import clock
 from workflow.kernel.access import get_visible
 from workflow.kernel.errors import NotFound
-from workflow.lifecycle.models import Evaluation, GroupMember
+from workflow.lifecycle.models import GROUP_WORKERS, Evaluation, GroupMember
+from workflow.lifecycle.states import CLOSED_STATES
 from workflow.reports import checks as reports
 from workflow.reports import draft as report_draft
 from workflow.tasks.models import TASK_KINDS, TASK_STATUSES, Task, TaskAttachment
@@ -62,14 +63,14 @@ def my_tasks(session: Session, actor: User, *, include_pool: bool = True) -> lis
     condition = mine
     if include_pool:
         groups = select(GroupMember.evaluation_id).where(
-            GroupMember.user_id == actor.id, GroupMember.role.in_(roles.policy.GROUP_WORKERS)
+            GroupMember.user_id == actor.id, GroupMember.role.in_(GROUP_WORKERS)
         )
         condition = mine | ((Task.status == "open") & Task.evaluation_id.in_(groups))
     stmt = (
         select(Task)
         .join(Evaluation, Evaluation.id == Task.evaluation_id)
         .where(condition, Task.status != "done", roles.visible_evaluations(actor))
-        .where(Evaluation.state.notin_(("archived", "cancelled")))
+        .where(Evaluation.state.notin_(CLOSED_STATES))
         .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
     )
     return list(session.scalars(_with_details(stmt)))

@@ -1,6 +1,8 @@
 """Render report HTML to an A4 PDF with an embedded Chinese font and "第 x 页 / 共 y 页" footers.
 
-Why it is built this way (see ../shared/notes/pdf-fonts.md for the measurements):
+Why it is built this way:
+- ReportLab embeds TrueType-outline fonts only: OpenType CJK fonts with CFF outlines (Noto CJK)
+  fail, and the built-in ``STSong-Light`` is not embedded at all.
 - The font is WenQuanYi Micro Hei from the pip package ``paperang-p2-fonts-cjk``, so the install
   needs no root step; ReportLab embeds it as a subset TrueType font that ``pdftotext`` reads back.
 - xhtml2pdf lays the document out twice when ``<pdf:pagecount/>`` is used. We lay it out once,
@@ -39,28 +41,22 @@ except ImportError:  # pragma: no cover - the pure-Python paths still work
 
 log = logging.getLogger(__name__)
 
-
 #: The family name templates use in CSS (``font-family: jixiao-cjk``); BASE_CSS sets it on <html>.
 FONT_FAMILY = "jixiao-cjk"
-
 
 #: Names a hand-written template may use, drawn with the same face (a 黑体: no pip package has a
 #: TrueType 宋体), so that none falls back to a Helvetica without Chinese glyphs.
 FONT_ALIASES = ("simsun", "宋体", "simhei", "黑体", "microsoft yahei", "微软雅黑")
 
-
 FOOTER_FONT_SIZE = 10.5  # 五号
-
 
 #: 2 cm above the bottom edge: inside PAGE_CSS's 3.5 cm margin. A template with its own @page
 #: needs a bottom margin of 2.5 cm or more to keep its text clear of the footer.
 FOOTER_BASELINE = 2.0 * 72 / 2.54
 
-
 #: A4 with the margins of official documents (GB/T 9704: 37/26/35/28 mm); used unless the
 #: document has an @page rule of its own (two would define the same page template twice).
 PAGE_CSS = "@page { size: a4 portrait; margin: 3.7cm 2.6cm 3.5cm 2.8cm; }"
-
 
 #: Under the document's own styles: the font, CJK wrapping, and an official report's look.
 #: No page-break-after: avoid on headings: ReportLab then keeps a heading and a table longer than
@@ -79,7 +75,6 @@ th, td {{ border: 0.5pt solid #000; padding: 3pt 4pt 2pt 4pt; font-size: 10.5pt;
 th {{ background-color: #eeeeee; }}
 td p, th p {{ text-indent: 0; margin: 0; }}
 """
-
 
 #: Upstream xhtml2pdf crashes on a CJK paragraph split at a page break (LayoutError, or a
 #: TypeError inside its drawing). The patches below fix that; where they are not installed (an
@@ -219,12 +214,9 @@ def _stream(writer: PdfWriter, data: bytes) -> Any:
 #: the output).
 _CHECKED_XHTML2PDF = {"0.2.28"}
 
-
 _original_cjk_split = rl_paragraph.cjkFragSplit
 
-
 _original_break_lines_cjk = rl_paragraph.Paragraph.breakLinesCJK
-
 
 _original_split_func = rl_paragraph.Paragraph._get_split_blParaFunc
 

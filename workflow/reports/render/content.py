@@ -1,8 +1,8 @@
-"""The report as a document: the PDF (templates/report/report.html through `workflow.pdf`) and
-the Word file (python-docx), both from one `ReportContent`.
+"""The report as a document: the PDF (templates/reports/pdf.html, through
+`workflow.reports.render.pdf`) and the Word file (python-docx), both from one `ReportContent`.
 
-Bodies are plain text parsed by `workflow.report_text`; the template autoescapes everything, so
-no markup a user typed reaches the page.
+Bodies are plain text parsed by `workflow.reports.render.text`; the template autoescapes
+everything, so no markup a user typed reaches the page.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from workflow.indicators.tree import iter_leaves
 from workflow.kernel import clock
 from workflow.lifecycle.models import EVALUATION_KINDS, GROUP_ROLES, Evaluation
 from workflow.lifecycle.queries import approvals
@@ -25,7 +26,6 @@ from workflow.reports.render.text import Block, parse_body
 from workflow.scoring.scorecard import scorecard_of
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
-
 
 ATTACHMENT_TITLE = "绩效评价指标体系及评分表"
 
@@ -162,7 +162,7 @@ def score_rows(card: dict[str, Any]) -> list[ScoreRow]:
     rows: list[ScoreRow] = []
     for level in card.get("levels") or []:
         for group in level.get("children") or []:
-            leaves = report_draft.leaves_of(group)
+            leaves = list(iter_leaves([group]))
             name = group["name"] if "children" in group else "—"
             for index, leaf in enumerate(leaves):
                 rows.append(

@@ -20,9 +20,7 @@ from workflow.reports.render.text import Block
 
 BODY_FONT = "仿宋"
 
-
 HEADING_FONT = "黑体"
-
 
 TITLE_FONT = "宋体"
 

@@ -15,9 +15,7 @@ from typing import Any
 
 SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）")
 
-
 SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
-
 
 MAX_SUBHEADING = 40
 
