@@ -10,13 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    exists,
+    false,
+    or_,
+    select,
+    true,
+    union,
+)
+from sqlalchemy.orm import aliased
 
 from workflow.accounts.models import Unit, User
 from workflow.indicators.models import Indicator
 from workflow.kernel.errors import Conflict, GuardFailed, JixiaoError, NotAllowed
-from workflow.lifecycle.models import Evaluation
-from workflow.lifecycle.states import ACTIONS, STATES, actions_from
+from workflow.lifecycle.models import Approval, Evaluation, GroupMember
+from workflow.lifecycle.states import ACTIONS, DEFINITIONS, STATES, actions_from
 from workflow.tasks.models import Task
 
 ROLE_LABELS = {
@@ -105,8 +117,10 @@ def visible_evaluations(user: User) -> ColumnElement[bool]:
 
 
 def roles_in(user: User, evaluation: Evaluation) -> set[str]:
-    """Every role `user` holds for `evaluation` (system roles that apply to it included)."""
-    if not can_view(user, evaluation):
+    """Every role `user` holds for `evaluation` (system roles that apply to it included).
+
+    A deactivated account holds none (it cannot sign in either)."""
+    if not user.active or not can_view(user, evaluation):
         return set()
     roles = evaluation.roles_of(user.id)
     if user.id in evaluation.approver_ids:
@@ -129,6 +143,111 @@ def acting_role(user: User, action: str, evaluation: Evaluation) -> str | None:
         return None
     held = roles_in(user, evaluation)
     return next((role for role in allowed if role in held), None)
+
+
+# --- `roles_in` and `allowed_actions` in SQL, for readers of many evaluations at once ---------
+# (the reminder sweep's "who holds this review"). Each rule is the one above, as a condition on
+# the `Evaluation` and `User` rows of one SELECT; tests/test_roles_sql.py holds the SQL to the
+# Python answers on generated data.
+
+
+def _sees_sql() -> ColumnElement[bool]:
+    """`can_view`: admins all, unit users their unit's, finance reviewers their bureau's."""
+    return or_(
+        User.role == "admin",
+        and_(User.role == "unit_user", User.unit_id == Evaluation.unit_id),
+        and_(User.role == "finance_reviewer", User.bureau_id == Evaluation.bureau_id),
+    )
+
+
+def _in_group(condition: ColumnElement[bool]) -> Select:
+    """Pairs of an evaluation and a user holding a group role (`condition` on GroupMember)."""
+    return (
+        select(Evaluation.id.label("evaluation_id"), User.id.label("user_id"))
+        .join(GroupMember, GroupMember.evaluation_id == Evaluation.id)
+        .join(User, User.id == GroupMember.user_id)
+        .where(condition)
+    )
+
+
+def _approver_sql() -> Select:
+    """`Evaluation.approver_ids`: the named 审批人, by default the 组长 and 副组长."""
+    named = aliased(GroupMember, name="named")
+    return _in_group(
+        or_(
+            GroupMember.role == "approver",
+            and_(
+                GroupMember.role.in_(("leader", "deputy")),
+                ~exists().where(
+                    named.evaluation_id == GroupMember.evaluation_id, named.role == "approver"
+                ),
+            ),
+        )
+    )
+
+
+def _finance_reviewer_sql() -> Select:
+    """`covers`: finance reviewers of the bureau covering the evaluation's unit."""
+    return select(Evaluation.id.label("evaluation_id"), User.id.label("user_id")).join(
+        User, and_(User.role == "finance_reviewer", User.bureau_id == Evaluation.bureau_id)
+    )
+
+
+def _submitter_sql() -> Select:
+    return select(Evaluation.id.label("evaluation_id"), User.id.label("user_id")).join(
+        User, User.id == Evaluation.submitted_by_id
+    )
+
+
+def _admin_sql() -> Select:
+    every = true()  # every administrator, every evaluation
+    return (
+        select(Evaluation.id.label("evaluation_id"), User.id.label("user_id"))
+        .join(User, every)
+        .where(User.role == "admin")
+    )
+
+
+#: Who holds a role of ACTION_ROLES in an evaluation, as SQL: the `roles_in` rule for that role.
+ROLE_SQL: dict[str, Callable[[], Select]] = {
+    "leader": lambda: _in_group(GroupMember.role == "leader"),
+    "approver": _approver_sql,
+    "finance_reviewer": _finance_reviewer_sql,
+    "submitter": _submitter_sql,
+    "admin": _admin_sql,
+}
+
+
+def holders(action: str, stage: str) -> Subquery:
+    """(evaluation_id, user_id) of everyone who may take `action` now on the evaluations in
+    `stage`: `allowed_actions` as SQL (the stage's machine offers it, a role of ACTION_ROLES
+    held by an active user who may see the evaluation, and in a review round not approved
+    yet / nobody approved yet for a withdrawal). The reminder sweep's "who holds this review"."""
+    held_by = ACTION_ROLES.get((action, stage)) or ACTION_ROLES.get((action, "*")) or ()
+    versions = [version for version in DEFINITIONS if action in actions_from(stage, version)]
+    this_round = and_(
+        Approval.evaluation_id == Evaluation.id,
+        Approval.round == Evaluation.round,
+        Approval.stage == Evaluation.state,
+    )
+    condition = and_(
+        Evaluation.state == stage,
+        Evaluation.machine_version.in_(versions),
+        User.active,
+        _sees_sql(),
+    )
+    if action == "approve":
+        condition = and_(condition, ~exists().where(this_round, Approval.user_id == User.id))
+    if action == "withdraw":
+        condition = and_(condition, ~exists().where(this_round))
+    branches = [ROLE_SQL[role]().where(condition) for role in held_by]
+    if not branches:  # nobody takes `action` in `stage`
+        nobody = select(
+            Evaluation.id.label("evaluation_id"), Evaluation.created_by_id.label("user_id")
+        )
+        return nobody.where(false()).subquery("holder")
+    statement = branches[0].distinct() if len(branches) == 1 else union(*branches)
+    return statement.subquery("holder")
 
 
 def can(user: User, permission: str, evaluation: Evaluation) -> bool:
