@@ -8,12 +8,41 @@ The tables below are the specification; README.md shows them to people.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, select, true
+from collections.abc import Callable, Collection
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    exists,
+    false,
+    or_,
+    select,
+    true,
+    union,
+)
+from sqlalchemy.orm import aliased
 
 from workflow.accounts.models import Unit, User
-from workflow.kernel.errors import NotAllowed
-from workflow.lifecycle.models import GROUP_ROLES, GROUP_WORKERS, Evaluation
-from workflow.lifecycle.states import OPEN_STATES, WORKING_STATES
+from workflow.indicators.models import Indicator
+from workflow.kernel.errors import Conflict, GuardFailed, JixiaoError, NotAllowed
+from workflow.lifecycle.models import (
+    GROUP_ROLES,
+    GROUP_WORKERS,
+    Approval,
+    Evaluation,
+    GroupMember,
+)
+from workflow.lifecycle.states import (
+    ACTIONS,
+    DEFINITIONS,
+    OPEN_STATES,
+    STATES,
+    WORKING_STATES,
+    actions_from,
+)
+from workflow.tasks.models import Task
 
 ROLE_LABELS = {
     "admin": "管理员",
@@ -43,7 +72,7 @@ PERMISSION_ROLES: dict[str, tuple[str, ...]] = {
     "edit_indicators": ("leader", "deputy"),
     "manage_tasks": ("leader",),
     "work_on_tasks": GROUP_WORKERS,
-    "score_indicators": ("leader",),  # and each leaf's assigned scorer: see `can_score`
+    "score_indicators": ("leader",),  # and each leaf's assigned scorer: see `can_score_leaf`
     "finalize_scores": ("leader",),
     "edit_report": GROUP_WORKERS,  # sections and problems, in 报告撰写
 }
@@ -95,8 +124,10 @@ def visible_evaluations(user: User) -> ColumnElement[bool]:
 
 
 def roles_in(user: User, evaluation: Evaluation) -> set[str]:
-    """Every role `user` holds for `evaluation` (system roles that apply to it included)."""
-    if not can_view(user, evaluation):
+    """Every role `user` holds for `evaluation` (system roles that apply to it included).
+
+    A deactivated account holds none (it cannot sign in either)."""
+    if not user.active or not can_view(user, evaluation):
         return set()
     roles = evaluation.roles_of(user.id)
     if user.id in evaluation.approver_ids:
@@ -121,20 +152,260 @@ def acting_role(user: User, action: str, evaluation: Evaluation) -> str | None:
     return next((role for role in allowed if role in held), None)
 
 
+# --- `roles_in` and `allowed_actions` in SQL, for readers of many evaluations at once ---------
+# (the reminder sweep's "who holds this review"). Each rule is the one above, as a condition on
+# the `Evaluation` and `User` rows of one SELECT; tests/test_roles_sql.py holds the SQL to the
+# Python answers on generated data.
+
+
+def _sees_sql() -> ColumnElement[bool]:
+    """`can_view`: admins all, unit users their unit's, finance reviewers their bureau's."""
+    return or_(
+        User.role == "admin",
+        and_(User.role == "unit_user", User.unit_id == Evaluation.unit_id),
+        and_(User.role == "finance_reviewer", User.bureau_id == Evaluation.bureau_id),
+    )
+
+
+def _in_group(condition: ColumnElement[bool]) -> Select:
+    """Pairs of an evaluation and a user holding a group role (`condition` on GroupMember)."""
+    return (
+        select(Evaluation.id.label("evaluation_id"), User.id.label("user_id"))
+        .join(GroupMember, GroupMember.evaluation_id == Evaluation.id)
+        .join(User, User.id == GroupMember.user_id)
+        .where(condition)
+    )
+
+
+def _approver_sql() -> Select:
+    """`Evaluation.approver_ids`: the named 审批人, by default the 组长 and 副组长."""
+    named = aliased(GroupMember, name="named")
+    return _in_group(
+        or_(
+            GroupMember.role == "approver",
+            and_(
+                GroupMember.role.in_(DEFAULT_APPROVERS),
+                ~exists().where(
+                    named.evaluation_id == GroupMember.evaluation_id, named.role == "approver"
+                ),
+            ),
+        )
+    )
+
+
+def _finance_reviewer_sql() -> Select:
+    """`covers`: finance reviewers of the bureau covering the evaluation's unit."""
+    return select(Evaluation.id.label("evaluation_id"), User.id.label("user_id")).join(
+        User, and_(User.role == "finance_reviewer", User.bureau_id == Evaluation.bureau_id)
+    )
+
+
+def _submitter_sql() -> Select:
+    return select(Evaluation.id.label("evaluation_id"), User.id.label("user_id")).join(
+        User, User.id == Evaluation.submitted_by_id
+    )
+
+
+def _admin_sql() -> Select:
+    every = true()  # every administrator, every evaluation
+    return (
+        select(Evaluation.id.label("evaluation_id"), User.id.label("user_id"))
+        .join(User, every)
+        .where(User.role == "admin")
+    )
+
+
+#: Who holds a role of ACTION_ROLES in an evaluation, as SQL: the `roles_in` rule for that role.
+ROLE_SQL: dict[str, Callable[[], Select]] = {
+    "leader": lambda: _in_group(GroupMember.role == "leader"),
+    "approver": _approver_sql,
+    "finance_reviewer": _finance_reviewer_sql,
+    "submitter": _submitter_sql,
+    "admin": _admin_sql,
+}
+
+
+def holders(action: str, stage: str) -> Subquery:
+    """(evaluation_id, user_id) of everyone who may take `action` now on the evaluations in
+    `stage`: `allowed_actions` as SQL (the stage's machine offers it, a role of ACTION_ROLES
+    held by an active user who may see the evaluation, and in a review round not approved
+    yet / nobody approved yet for a withdrawal). The reminder sweep's "who holds this review"."""
+    held_by = ACTION_ROLES.get((action, stage)) or ACTION_ROLES.get((action, "*")) or ()
+    versions = [version for version in DEFINITIONS if action in actions_from(stage, version)]
+    this_round = and_(
+        Approval.evaluation_id == Evaluation.id,
+        Approval.round == Evaluation.round,
+        Approval.stage == Evaluation.state,
+    )
+    condition = and_(
+        Evaluation.state == stage,
+        Evaluation.machine_version.in_(versions),
+        User.active,
+        _sees_sql(),
+    )
+    if action == "approve":
+        condition = and_(condition, ~exists().where(this_round, Approval.user_id == User.id))
+    if action == "withdraw":
+        condition = and_(condition, ~exists().where(this_round))
+    branches = [ROLE_SQL[role]().where(condition) for role in held_by]
+    if not branches:  # nobody takes `action` in `stage`
+        nobody = select(
+            Evaluation.id.label("evaluation_id"), Evaluation.created_by_id.label("user_id")
+        )
+        return nobody.where(false()).subquery("holder")
+    statement = branches[0].distinct() if len(branches) == 1 else union(*branches)
+    return statement.subquery("holder")
+
+
 def can(user: User, permission: str, evaluation: Evaluation) -> bool:
     """May `user` do `permission` (see PERMISSION_ROLES/STATES) to the evaluation now?"""
-    if evaluation.state not in PERMISSION_STATES[permission]:
+    if not stage_allows(evaluation, permission):
         return False
     return bool(roles_in(user, evaluation) & set(PERMISSION_ROLES[permission]))
 
 
-def can_score(user: User, evaluation: Evaluation, scorer_id: int | None) -> bool:
-    """打分: the leaf's assigned scorer (a group member) or the 组长, in 分析评价."""
+def stage_allows(evaluation: Evaluation, permission: str) -> bool:
+    """Is the evaluation in a stage where `permission` is done at all (PERMISSION_STATES),
+    whoever may do it? Pages say "not in this stage" with it, actions refuse with it."""
+    return evaluation.state in PERMISSION_STATES[permission]
+
+
+# --- workflow actions: what the page offers is what the action allows -----------------------
+
+#: Who has approved in the evaluation's current review stage this round, asked only when the
+#: answer turns on it (`workflow.lifecycle.approvals.approved_this_round` reads it).
+ApprovedBy = Callable[[], Collection[int]]
+
+
+def _decide(
+    user: User, action: str, evaluation: Evaluation, approved_by: ApprovedBy
+) -> tuple[str | None, JixiaoError | None]:
+    """The one decision on a workflow action: (the role `user` acts under, None) when they may
+    take it now, else (…, the refusal). Offered by the evaluation's machine, held by a role of
+    ACTION_ROLES, and in a review round: nobody approves twice, no withdrawal once anyone
+    approved. What the transition's own conditions check (guards, the approval policy) is
+    left to the machine."""
+    if action not in actions_from(evaluation.state, evaluation.machine_version):
+        refusal = GuardFailed(
+            f"当前阶段（{STATES[evaluation.state]}）不能{ACTIONS[action]}",
+            code="invalid_state",
+            details=[],
+        )
+        return None, refusal
+    role = acting_role(user, action, evaluation)
+    if role is None:
+        return None, NotAllowed(f"您无权{ACTIONS[action]}此评价")
+    if action == "approve" and user.id in approved_by():
+        return role, Conflict("您已在本轮审核通过", code="already_approved")
+    if action == "withdraw" and approved_by():
+        return role, GuardFailed("审批人已开始审核，不能撤回", details=["审批人已开始审核"])
+    return role, None
+
+
+def allowed_actions(user: User, evaluation: Evaluation, approved_by: ApprovedBy) -> list[str]:
+    """The workflow actions `user` may take now, in the machine's order: the buttons a page
+    shows, and the same answer `authorize_action` gives when one is pressed."""
+    return [
+        action
+        for action in actions_from(evaluation.state, evaluation.machine_version)
+        if _decide(user, action, evaluation, approved_by)[1] is None
+    ]
+
+
+def authorize_action(
+    user: User, action: str, evaluation: Evaluation, approved_by: ApprovedBy
+) -> str:
+    """The role under which `user` takes `action` now; the refusal is raised otherwise
+    (GuardFailed `invalid_state`, NotAllowed, Conflict `already_approved`, GuardFailed)."""
+    role, refusal = _decide(user, action, evaluation, approved_by)
+    if refusal is not None:
+        raise refusal
+    assert role is not None
+    return role
+
+
+# --- 工作任务 ---------------------------------------------------------------------------------
+
+
+def can_claim_task(user: User, task: Task) -> bool:
+    """领取: an open pool task, by the 组长、副组长 or a 成员, while the group works."""
+    return task.status == "open" and can(user, "work_on_tasks", task.evaluation)
+
+
+def can_complete_task(user: User, task: Task) -> bool:
+    """完成: the task's holder, once claimed."""
+    return (
+        task.status == "claimed"
+        and task.assignee_id == user.id
+        and can(user, "work_on_tasks", task.evaluation)
+    )
+
+
+def can_transfer_task(user: User, task: Task) -> bool:
+    """转交: the holder passes a task on; the 组长 may (re)assign any task that is not done."""
+    if task.status == "done":
+        return False
+    if can(user, "manage_tasks", task.evaluation):
+        return True
+    return task.assignee_id == user.id and can(user, "work_on_tasks", task.evaluation)
+
+
+def can_reopen_task(user: User, task: Task) -> bool:
+    """重新打开: the 组长, a done task."""
+    return task.status == "done" and can(user, "manage_tasks", task.evaluation)
+
+
+def can_set_task_section(user: User, task: Task) -> bool:
+    """指定报告章节: the 组长 may point a 报告章节 task that is not done at another section."""
+    return (
+        task.kind == "report_section"
+        and task.status != "done"
+        and can(user, "manage_tasks", task.evaluation)
+    )
+
+
+# --- 评价指标体系, 打分, 定稿 -------------------------------------------------------------------
+
+
+def can_edit_indicators(user: User, evaluation: Evaluation) -> bool:
+    """指标体系: the 组长 and 副组长, in 组织实施."""
+    return can(user, "edit_indicators", evaluation)
+
+
+def can_score_leaf(
+    user: User, evaluation: Evaluation, leaf: Indicator, *, finalized: bool = False
+) -> bool:
+    """打分 one leaf: its assigned scorer (a group member) or the 组长, in 分析评价, and
+    nobody once the scores are `finalized` (评分定稿; the action refuses that on its own)."""
+    if finalized:
+        return False
     if can(user, "score_indicators", evaluation):
         return True
-    if evaluation.state not in PERMISSION_STATES["score_indicators"] or scorer_id != user.id:
+    if not stage_allows(evaluation, "score_indicators") or leaf.scorer_id != user.id:
         return False
     return bool(roles_in(user, evaluation) & set(GROUP_WORKERS))
+
+
+def can_finalize_scores(user: User, evaluation: Evaluation, *, finalized: bool = False) -> bool:
+    """评分定稿: the 组长, in 分析评价, unless the scores are `finalized` already."""
+    return not finalized and can(user, "finalize_scores", evaluation)
+
+
+# --- 评价报告 ---------------------------------------------------------------------------------
+
+
+def can_edit_report(user: User, evaluation: Evaluation) -> bool:
+    """Sections and problems: the 组长、副组长、成员, in 报告撰写."""
+    return can(user, "edit_report", evaluation)
+
+
+def can_comment_report(user: User, evaluation: Evaluation) -> bool:
+    """审核意见: an approver in 领导小组审核, a covering finance reviewer in 财政局审核."""
+    role = REPORT_COMMENT_ROLES.get(evaluation.state)
+    return role is not None and role in roles_in(user, evaluation)
+
+
+# --- the group, creating evaluations, administration ------------------------------------------
 
 
 def is_group_worker(user_id: int, evaluation: Evaluation) -> bool:
@@ -160,9 +431,3 @@ def require_admin(user: User, message: str = "仅管理员可以进行此操作"
 def can_manage_reminders(user: User) -> bool:
     """提醒规则 are the administrators' to change."""
     return user.role == "admin"
-
-
-def can_comment_report(user: User, evaluation: Evaluation) -> bool:
-    """审核意见: an approver in 领导小组审核, a covering finance reviewer in 财政局审核."""
-    role = REPORT_COMMENT_ROLES.get(evaluation.state)
-    return role is not None and role in roles_in(user, evaluation)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 
+import roles
 from web.auth import client_addr, page_user
 from web.database import db
 from web.forms import options
@@ -98,6 +99,7 @@ def indicator_panel(session, user: User, evaluation: Evaluation) -> dict[str, An
             card = None
     leaves = list(iter_leaves(card["levels"])) if card else []
     done = sum(1 for leaf in leaves if is_settled(leaf))
+    scoring_open = roles.stage_allows(evaluation, "score_indicators")
     return {
         "has_tree": bool(system.indicators),
         "valid": system.valid,
@@ -105,9 +107,9 @@ def indicator_panel(session, user: User, evaluation: Evaluation) -> dict[str, An
         "leaves": len(leaves),
         "scored": done,
         "card": card,
-        "can_edit": indicator_queries.can_edit(user, evaluation),
-        "scoring_open": evaluation.state == "analysis",
-        "show_scores": bool(system.indicators) and (evaluation.state == "analysis" or done > 0),
+        "can_edit": roles.can_edit_indicators(user, evaluation),
+        "scoring_open": scoring_open,
+        "show_scores": bool(system.indicators) and (scoring_open or done > 0),
     }
 
 
@@ -189,7 +191,7 @@ def edit(evaluation_id: int):
     user = page_user()
     session = db()
     evaluation = evaluations.get_visible(session, user, evaluation_id)
-    if not indicator_queries.can_edit(user, evaluation):
+    if not roles.can_edit_indicators(user, evaluation):
         raise NotAllowed("只有组长、副组长可以在组织实施阶段编辑评价指标体系")
     error, focus, notice = None, None, None
     form = IndicatorTreeForm()

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+import roles
 from web.auth import client_addr, page_user
 from web.database import db
 from web.files import store
@@ -56,7 +57,7 @@ def _url(evaluation_id: int, anchor: str | None = None) -> str:
 
 def _require_editable(user, evaluation: Evaluation) -> None:
     """Refuse an edit page the user could not submit anyway (the service checks again)."""
-    if not report_queries.can_edit(user, evaluation):
+    if not roles.can_edit_report(user, evaluation):
         raise NotAllowed("您无权修改此报告，或当前阶段不允许修改（仅报告撰写阶段可修改）")
 
 

@@ -103,7 +103,7 @@ def _scoring(session, user: User, evaluation_id: int) -> ScoringPage:
             leaf=leaf,
             score=scored.score,
             row=rows[leaf.code],
-            editable=lock is None and scoring.can_score(user, evaluation, leaf),
+            editable=roles.can_score_leaf(user, evaluation, leaf, finalized=lock is not None),
         )
         _describe_rule(item, amounts)
         items[leaf.code] = item
@@ -181,9 +181,10 @@ def _render_scores(page: ScoringPage, status: int = 200):
         "finalization": page.finalization,
         "mine": mine,
         "done": sum(1 for item in page.items.values() if item.score is not None),
-        "can_finalize": page.finalization is None
-        and page.evaluation.state == "analysis"
-        and roles.can(user, "finalize_scores", page.evaluation),
+        "can_finalize": roles.can_finalize_scores(
+            user, page.evaluation, finalized=page.finalization is not None
+        ),
+        "scoring_open": roles.stage_allows(page.evaluation, "score_indicators"),
         "rule_label": rule_label,
         "measures": MEASURES,
     }

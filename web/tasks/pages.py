@@ -159,17 +159,18 @@ def _render(task_id: int, posted: tuple[str, Any] | None = None, error=None, sta
         "history": history,
         "overdue": task_queries.is_overdue(task),
         "section_title": task_queries.section_title(task),
-        "may_edit_section": reports.can_edit(user, task.evaluation),
+        "may_edit_section": roles.can_edit_report(user, task.evaluation),
+        "scoring_open": roles.stage_allows(task.evaluation, "score_indicators"),
         "report_drafted": bool(task.section and reports.sections_of(session, task.evaluation)),
         "blockers": task_queries.completion_blockers(session, task)
         if task.status != "done"
         else [],
         "may": {
-            "claim": task_queries.can_claim(user, task),
-            "transfer": task_queries.can_transfer(user, task),
-            "complete": task_queries.can_complete(user, task),
-            "reopen": task_queries.can_reopen(user, task),
-            "set_section": task_queries.can_set_section(user, task),
+            "claim": roles.can_claim_task(user, task),
+            "transfer": roles.can_transfer_task(user, task),
+            "complete": roles.can_complete_task(user, task),
+            "reopen": roles.can_reopen_task(user, task),
+            "set_section": roles.can_set_task_section(user, task),
         },
     }
     return render_template("tasks/show.html", **context), status

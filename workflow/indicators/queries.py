@@ -106,13 +106,8 @@ def get_indicators(session: Session, actor: User, evaluation_id: int) -> Indicat
     """评价指标体系 of an evaluation the actor may see."""
     evaluation = get_visible(session, actor, evaluation_id)
     system = system_of(session, evaluation)
-    system.editable = can_edit(actor, evaluation)
+    system.editable = roles.can_edit_indicators(actor, evaluation)
     return system
-
-
-def can_edit(actor: User, evaluation: Evaluation) -> bool:
-    """May the actor edit the tree now (组长、副组长, in 组织实施)? For showing the edit button."""
-    return roles.can(actor, "edit_indicators", evaluation)
 
 
 def list_templates(session: Session) -> list[Template]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +42,17 @@ def approvals_this_round(session: Session, evaluation: Evaluation, stage: str) -
                 Approval.stage == stage,
             )
             .order_by(Approval.id)
+        )
+    )
+
+
+def approved_this_round(session: Session, evaluation: Evaluation) -> Callable[[], frozenset[int]]:
+    """Who has approved in the evaluation's current stage this round, read when first asked
+    and then kept: what `roles.allowed_actions` and `roles.authorize_action` take, and ask
+    only when the answer turns on it (approve, withdraw)."""
+    return functools.cache(
+        lambda: frozenset(
+            a.user_id for a in approvals_this_round(session, evaluation, evaluation.state)
         )
     )
 

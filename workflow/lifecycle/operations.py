@@ -23,15 +23,13 @@ from workflow.kernel.access import get_visible, require
 from workflow.kernel.audit import _INSERT_AUDIT, AuditEvent, audit, audit_row
 from workflow.kernel.db import CONFLICT_MESSAGE, unit_of_work
 from workflow.kernel.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound
-from workflow.lifecycle.approvals import approvals_this_round, parse_policy
+from workflow.lifecycle.approvals import approved_this_round, parse_policy
 from workflow.lifecycle.models import EVALUATION_KINDS, Approval, Evaluation, GroupMember
 from workflow.lifecycle.states import (
     ACTIONS,
     ACTIONS_NEEDING_REASON,
     MACHINE_VERSION,
-    STATES,
     ActionContext,
-    actions_from,
     return_targets,
 )
 from workflow.lifecycle.wiring import trigger
@@ -242,15 +240,10 @@ def perform(
         raise NotFound(f"未知操作：{action}")
     _check_version(evaluation, expected_version)
     comment = (comment or "").strip()
-    if action not in actions_from(evaluation.state, evaluation.machine_version):
-        raise GuardFailed(
-            f"当前阶段（{STATES[evaluation.state]}）不能{ACTIONS[action]}",
-            code="invalid_state",
-            details=[],
-        )
-    role = roles.acting_role(actor, action, evaluation)
-    if role is None:
-        raise NotAllowed(f"您无权{ACTIONS[action]}此评价")
+    # What the page offered is what is allowed: the one decision, refusals included.
+    role = roles.authorize_action(
+        actor, action, evaluation, approved_this_round(session, evaluation)
+    )
     if action in ACTIONS_NEEDING_REASON and not comment:
         raise InvalidInput(f"{ACTIONS[action]}必须填写理由", details=["comment"])
     if action == "return" and to not in return_targets(evaluation.state):
@@ -258,7 +251,7 @@ def perform(
             "请选择退回到的阶段（前期准备、组织实施、分析评价或报告撰写）", details=["to"]
         )
     if action == "approve":
-        _record_approval(session, evaluation, actor, comment)
+        _record_approval(session, evaluation, actor, comment)  # not twice: `roles` refused that
 
     source, read_version = evaluation.state, evaluation.version
     ctx = ActionContext(
@@ -366,9 +359,6 @@ _MOVE_AND_AUDIT = (
 
 
 def _record_approval(session: Session, evaluation: Evaluation, actor: User, comment: str) -> None:
-    done = approvals_this_round(session, evaluation, evaluation.state)
-    if any(a.user_id == actor.id for a in done):
-        raise Conflict("您已在本轮审核通过", code="already_approved")
     session.add(
         Approval(
             evaluation_id=evaluation.id,

@@ -9,9 +9,9 @@ import roles
 from workflow.accounts.models import User
 from workflow.kernel.access import get_visible
 from workflow.kernel.audit import AuditEvent
-from workflow.lifecycle.approvals import approvals_this_round
+from workflow.lifecycle.approvals import approved_this_round
 from workflow.lifecycle.models import EVALUATION_KINDS, Approval, Evaluation
-from workflow.lifecycle.states import CLOSED_STATES, actions_from
+from workflow.lifecycle.states import CLOSED_STATES
 
 
 def list_visible(
@@ -39,19 +39,9 @@ def list_visible(
 
 
 def available_actions(session: Session, user: User, evaluation: Evaluation) -> list[str]:
-    """The actions `user` may take now: offered by the machine and allowed by `roles`."""
-    result = []
-    for action in actions_from(evaluation.state, evaluation.machine_version):
-        if roles.acting_role(user, action, evaluation) is None:
-            continue
-        if action == "approve" and evaluation.state == "group_review":
-            done = approvals_this_round(session, evaluation, "group_review")
-            if any(a.user_id == user.id for a in done):
-                continue
-        if action == "withdraw" and approvals_this_round(session, evaluation, "group_review"):
-            continue
-        result.append(action)
-    return result
+    """The actions `user` may take now (the page's buttons): `roles.allowed_actions`, the same
+    decision `operations.perform` takes when one is pressed."""
+    return roles.allowed_actions(user, evaluation, approved_this_round(session, evaluation))
 
 
 def todo(session: Session, user: User) -> list[tuple[Evaluation, list[str]]]:

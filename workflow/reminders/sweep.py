@@ -14,7 +14,8 @@ Rules (all days are Beijing calendar days, `workflow.kernel.clock`):
 - `stage_due` / `stage_overdue`: per-stage deadlines and the evaluation's overall due date
   (until archived) → the 组长, 7/3/1 days before and every working day once missed.
 - `review_waiting`: `group_review` approvers who have not approved in this round after 2 days;
-  `finance_review` reviewers of the covering bureau after 3 days; every working day.
+  `finance_review` reviewers of the covering bureau after 3 days; every working day. Who holds
+  a review is `roles.holders("approve", stage)`, the permission table as SQL.
 - `review_escalation`: at twice that → the 组长 and the system administrators (there is no unit
   administrator role: the administrators stand in for "the unit's administrator"), naming who
   is holding the review.
@@ -36,7 +37,6 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     func,
     literal,
     null,
@@ -48,11 +48,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from workflow.accounts.models import Unit, User
+import roles
+from workflow.accounts.models import User
 from workflow.kernel import clock
 from workflow.kernel.audit import AuditEvent
 from workflow.kernel.db import unit_of_work
-from workflow.lifecycle.models import DEFAULT_APPROVERS, Approval, Evaluation, GroupMember
+from workflow.lifecycle.models import Evaluation, GroupMember
 from workflow.lifecycle.states import CLOSED_STATES, FLOW, STAGES, WORKING_STATES
 from workflow.reminders.models import (
     DEADLINE_STAGES,
@@ -409,7 +410,7 @@ def _review_rules(sw: _Sweep) -> None:
         return
     factor = int(sw.policy["review_escalation_factor"])
     for stage, days in sw.policy["review_waiting_days"].items():
-        holders = _holders(stage)
+        holders = roles.holders("approve", stage)  # who holds the review, not approved yet
         entered = (
             select(func.max(AuditEvent.at))
             .where(
@@ -483,41 +484,6 @@ def _review_rules(sw: _Sweep) -> None:
             .join(told, or_(told.c.evaluation_id == Evaluation.id, told.c.evaluation_id.is_(None)))
             .where(Evaluation.state == stage, since <= sw.now - timedelta(days=days * factor)),
         )
-
-
-def _holders(stage: str):
-    """(evaluation_id, user_id) of who holds a review in `stage` and has not acted this round."""
-    if stage == "finance_review":
-        return (
-            select(Evaluation.id.label("evaluation_id"), User.id.label("user_id"))
-            .join(Unit, Unit.id == Evaluation.unit_id)
-            .join(User, and_(User.bureau_id == Unit.bureau_id, User.role == "finance_reviewer"))
-            .where(Evaluation.state == stage, User.active)
-            .subquery("holder")
-        )
-    named = aliased(GroupMember, name="named")
-    approver = or_(
-        GroupMember.role == "approver",
-        and_(
-            GroupMember.role.in_(DEFAULT_APPROVERS),
-            ~exists().where(
-                named.evaluation_id == GroupMember.evaluation_id, named.role == "approver"
-            ),
-        ),
-    )
-    approved = exists().where(
-        Approval.evaluation_id == Evaluation.id,
-        Approval.round == Evaluation.round,
-        Approval.stage == stage,
-        Approval.user_id == GroupMember.user_id,
-    )
-    return (
-        select(Evaluation.id.label("evaluation_id"), GroupMember.user_id.label("user_id"))
-        .join(GroupMember, GroupMember.evaluation_id == Evaluation.id)
-        .where(Evaluation.state == stage, approver, ~approved)
-        .distinct()
-        .subquery("holder")
-    )
 
 
 def _escalation_recipients():

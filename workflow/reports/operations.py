@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+import roles
 from workflow.accounts.models import User
 from workflow.kernel import clock
 from workflow.kernel import files as documents
@@ -42,8 +43,6 @@ from workflow.reports.models import (
 )
 from workflow.reports.queries import (
     MAX_BODY,
-    can_comment,
-    can_edit,
     comment_dict,
     comments_of,
     drafted_sections,
@@ -88,12 +87,12 @@ def draft_on_enter(ctx: ActionContext, evaluation: Evaluation) -> None:
 
 
 def _require_editable(actor: User, evaluation: Evaluation) -> None:
-    if evaluation.state != "reporting":
+    if not roles.stage_allows(evaluation, "edit_report"):
         raise NotAllowed(
             f"报告只能在报告撰写阶段修改，当前阶段为{STATES[evaluation.state]}",
             code="report_read_only",
         )
-    if not can_edit(actor, evaluation):
+    if not roles.can_edit_report(actor, evaluation):
         raise NotAllowed("只有评价工作组的组长、副组长和成员可以修改报告")
 
 
@@ -275,7 +274,7 @@ def add_comment(
 ) -> dict[str, Any]:
     """审核意见 on a section, in this review round."""
     evaluation = get_visible(session, actor, evaluation_id)
-    if not can_comment(actor, evaluation):
+    if not roles.can_comment_report(actor, evaluation):
         raise NotAllowed(
             "只有领导小组审批人（领导小组审核阶段）或财政局审核人（财政局审核阶段）可以提出审核意见"
         )

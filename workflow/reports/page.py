@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+import roles
 from workflow.accounts.models import User
 from workflow.kernel.access import get_visible
 from workflow.kernel.errors import Conflict
@@ -16,8 +17,6 @@ from workflow.reports import draft as report_draft
 from workflow.reports.checks import checks_of
 from workflow.reports.queries import (
     archived_report,
-    can_comment,
-    can_edit,
     comments_of,
     problem_dict,
     problems_of,
@@ -40,14 +39,14 @@ def report_view(session: Session, actor: User, evaluation_id: int) -> dict[str, 
     comments = comments_of(session, evaluation)
     tasks = section_tasks(session, evaluation)
     archive = archived_report(session, evaluation)
-    editable = can_edit(actor, evaluation)
+    editable = roles.can_edit_report(actor, evaluation)
     return {
         "evaluation_id": evaluation.id,
         "title": report_draft.report_title(evaluation),
         "state": evaluation.state,
         "round": evaluation.round,
         "editable": editable,
-        "can_comment": can_comment(actor, evaluation),
+        "can_comment": roles.can_comment_report(actor, evaluation),
         "sections": [section_dict(s, n, comments, tasks) for n, s in enumerate(sections, start=1)],
         "problems": [problem_dict(p) for p in problems_of(session, evaluation)],
         "checks": [c.as_dict() for c in checks_of(session, evaluation)]

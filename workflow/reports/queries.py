@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-import roles
 from workflow.accounts.models import User
 from workflow.kernel import clock
 from workflow.kernel.access import get_visible
@@ -85,15 +84,6 @@ def archived_report(session: Session, evaluation: Evaluation) -> ArchivedReport 
     return session.scalar(
         select(ArchivedReport).where(ArchivedReport.evaluation_id == evaluation.id)
     )
-
-
-def can_edit(actor: User, evaluation: Evaluation) -> bool:
-    """May the actor edit sections and problems now (组长、副组长、成员 in 报告撰写)?"""
-    return roles.can(actor, "edit_report", evaluation)
-
-
-def can_comment(actor: User, evaluation: Evaluation) -> bool:
-    return roles.can_comment_report(actor, evaluation)
 
 
 def drafted_sections(session: Session, evaluation: Evaluation) -> list[ReportSection]:

@@ -57,11 +57,6 @@ class ScoreEntry:
     not_applicable: bool = False
 
 
-def can_score(actor: User, evaluation: Evaluation, leaf: Indicator) -> bool:
-    """May the actor score this leaf now (its assigned scorer or the 组长, in 分析评价)?"""
-    return roles.can_score(actor, evaluation, leaf.scorer_id)
-
-
 def _leaf(session: Session, evaluation: Evaluation, code: str) -> Indicator:
     node = session.scalar(
         select(Indicator).where(Indicator.evaluation_id == evaluation.id, Indicator.code == code)
@@ -76,15 +71,15 @@ def _leaf(session: Session, evaluation: Evaluation, code: str) -> Indicator:
 def _check_may_score(
     session: Session, actor: User, evaluation: Evaluation, leaf: Indicator
 ) -> None:
-    if evaluation.state != "analysis":
+    if not roles.stage_allows(evaluation, "score_indicators"):
         raise GuardFailed(
             f"当前阶段（{STATES[evaluation.state]}）不能打分，打分在分析评价阶段进行",
             code="invalid_state",
             details=[],
         )
-    if not can_score(actor, evaluation, leaf):
+    if not roles.can_score_leaf(actor, evaluation, leaf):
         raise NotAllowed("只有该指标的打分人或组长可以打分")
-    if finalization(session, evaluation) is not None:
+    if finalization(session, evaluation) is not None:  # the page's `finalized`
         raise Conflict(FINALIZED_MESSAGE, code="scores_finalized")
 
 

@@ -31,10 +31,6 @@ from workflow.lifecycle.models import Evaluation
 from workflow.tasks.models import TASK_KINDS, Task, TaskAttachment
 from workflow.tasks.queries import (
     _section_problems,
-    can_claim,
-    can_complete,
-    can_set_section,
-    can_transfer,
     completion_blockers,
     get_task,
     kind_label,
@@ -150,7 +146,7 @@ def claim_task(
     task = _editable(session, actor, task_id, expected_version)
     if task.status != "open":
         raise Conflict("任务已被领取或已完成", code="task_taken")
-    if not can_claim(actor, task):
+    if not roles.can_claim_task(actor, task):
         raise NotAllowed("只有本评价工作组的组长、副组长或成员可以领取任务")
     task.assignee_id = actor.id
     task.status = "claimed"
@@ -173,7 +169,7 @@ def transfer_task(
     task = _editable(session, actor, task_id, expected_version)
     if task.status == "done":
         raise Conflict("任务已完成，不能转交；如需继续请组长重新打开", code="task_done")
-    if not can_transfer(actor, task):
+    if not roles.can_transfer_task(actor, task):
         raise NotAllowed("只有任务负责人或组长可以转交任务")
     problems = []
     if not (reason or "").strip():
@@ -215,7 +211,7 @@ def set_task_section(
         raise InvalidInput("只有“报告章节”任务可以指定报告章节", details=["section"])
     if task.status == "done":
         raise Conflict("任务已完成，不能更改章节；如需更改请先重新打开", code="task_done")
-    if not can_set_section(actor, task):
+    if not roles.can_set_task_section(actor, task):
         raise NotAllowed("只有组长可以指定任务的报告章节")
     problems = _section_problems(task.evaluation, task.kind, section)
     if problems:
@@ -270,7 +266,7 @@ def complete_task(
     task = _editable(session, actor, task_id, expected_version)
     if task.status == "done":
         raise Conflict("任务已完成", code="task_done")
-    if not can_complete(actor, task):
+    if not roles.can_complete_task(actor, task):
         raise NotAllowed("请先领取任务" if task.status == "open" else "只有任务负责人可以完成任务")
     if not (note or "").strip():
         raise InvalidInput("完成任务须填写结果说明", details=["note：必填"])
@@ -312,7 +308,7 @@ def complete_task_with_files(
     task with them, in one transaction."""
     task = _editable(session, actor, task_id, expected_version)
     if task.status != "done":  # before any file is stored
-        if not can_complete(actor, task):
+        if not roles.can_complete_task(actor, task):
             raise NotAllowed(
                 "请先领取任务" if task.status == "open" else "只有任务负责人可以完成任务"
             )
@@ -345,9 +341,9 @@ def reopen_task(
 ) -> Task:
     """重新打开: the 组长 sends a done task back to its holder (or the pool), with a reason."""
     task = _editable(session, actor, task_id, expected_version)
-    if not roles.can(actor, "manage_tasks", task.evaluation):
-        raise NotAllowed("只有组长可以重新打开任务")
-    if task.status != "done":
+    if not roles.can_reopen_task(actor, task):
+        if not roles.can(actor, "manage_tasks", task.evaluation):
+            raise NotAllowed("只有组长可以重新打开任务")
         raise Conflict("任务尚未完成，无需重新打开", code="task_not_done")
     if not (reason or "").strip():
         raise InvalidInput("重新打开任务须写明理由", details=["reason：必填"])

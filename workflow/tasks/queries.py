@@ -85,40 +85,6 @@ def get_task(session: Session, actor: User, task_id: int) -> Task:
     return task
 
 
-def can_claim(actor: User, task: Task) -> bool:
-    return task.status == "open" and roles.can(actor, "work_on_tasks", task.evaluation)
-
-
-def can_complete(actor: User, task: Task) -> bool:
-    return (
-        task.status == "claimed"
-        and task.assignee_id == actor.id
-        and roles.can(actor, "work_on_tasks", task.evaluation)
-    )
-
-
-def can_transfer(actor: User, task: Task) -> bool:
-    """The holder passes a task on; the 组长 may (re)assign any task that is not done."""
-    if task.status == "done":
-        return False
-    if roles.can(actor, "manage_tasks", task.evaluation):
-        return True
-    return task.assignee_id == actor.id and roles.can(actor, "work_on_tasks", task.evaluation)
-
-
-def can_reopen(actor: User, task: Task) -> bool:
-    return task.status == "done" and roles.can(actor, "manage_tasks", task.evaluation)
-
-
-def can_set_section(actor: User, task: Task) -> bool:
-    """The 组长 may point a 报告章节 task that is not done at another section."""
-    return (
-        task.kind == "report_section"
-        and task.status != "done"
-        and roles.can(actor, "manage_tasks", task.evaluation)
-    )
-
-
 def completion_blockers(session: Session, task: Task) -> list[str]:
     """Why the task cannot be completed yet, whoever holds it: a 报告章节 task's section is
     still empty (or the report is not drafted yet)."""
