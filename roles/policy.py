@@ -28,6 +28,7 @@ from workflow.accounts.models import Unit, User
 from workflow.indicators.models import Indicator
 from workflow.kernel.errors import Conflict, GuardFailed, JixiaoError, NotAllowed
 from workflow.lifecycle.models import (
+    DEFAULT_APPROVERS,
     GROUP_ROLES,
     GROUP_WORKERS,
     Approval,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 from conftest import Team, put_in_state, score_everything
@@ -147,6 +148,80 @@ def test_concurrent_approvals_on_sqlite_still_one_winner(app, session, big_team)
     results = race(app, evaluation.id, [(u, "approve", {}) for u in big_team.approvers_all[:4]])
     assert results.count("ok") == 1
     check_log_matches_state(session, evaluation.id)
+
+
+def edit_project(user_id: int, evaluation_id: int, name: str, version: int):
+    def prepare(session):
+        user = session.get(User, user_id)
+        fields = evaluations.ProjectFields(name, 2023, "department", Decimal("3000.00"))
+        return lambda: evaluations.update_project(session, user, evaluation_id, fields, version)
+
+    return prepare
+
+
+def test_two_project_edits_of_one_version_at_once_one_wins(app, session, team):
+    version = team.evaluation.version
+    names = ["甲方案", "乙方案"]
+    results = run_together(
+        app, [edit_project(team.leader.id, team.evaluation.id, n, version) for n in names]
+    )
+
+    assert results.count("ok") == 1, results
+    (refused,) = [r for r in results if r != "ok"]
+    assert isinstance(refused, Conflict) and refused.message == "已被他人处理，请刷新"
+    session.expire_all()
+    evaluation = session.get(Evaluation, team.evaluation.id)
+    assert evaluation.project_name == names[results.index("ok")]  # the winner's, not overwritten
+    assert evaluation.version == version + 1
+    edits = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.evaluation_id == evaluation.id, AuditEvent.action == "project_updated"
+        )
+    ).all()
+    assert len(edits) == 1
+
+
+def test_two_group_edits_of_one_version_at_once_one_wins(app, session, make, team):
+    version = team.evaluation.version
+    specs = [
+        evaluations.GroupSpec(team.leader.id, [], [team.members[0].id], [], "any"),
+        evaluations.GroupSpec(team.leader.id, [team.deputies[0].id], [team.members[1].id], []),
+    ]
+
+    def edit_group(spec):
+        def prepare(s):
+            leader = s.get(User, team.leader.id)
+            return lambda: evaluations.set_group(s, leader, team.evaluation.id, spec, version)
+
+        return prepare
+
+    results = run_together(app, [edit_group(spec) for spec in specs])
+
+    assert results.count("ok") == 1, results
+    (refused,) = [r for r in results if r != "ok"]
+    assert isinstance(refused, Conflict) and refused.message == "已被他人处理，请刷新"
+    session.expire_all()
+    evaluation = session.get(Evaluation, team.evaluation.id)
+    won = specs[results.index("ok")]
+    assert evaluation.version == version + 1
+    assert evaluation.approval_policy == won.approval_policy
+    assert (
+        evaluation.ids_in("member") == won.members and evaluation.ids_in("deputy") == won.deputies
+    )
+
+
+def test_a_project_edit_on_a_version_read_before_another_is_a_conflict(app, session, team):
+    """Both read the row before either writes (this session keeps what it read): the second
+    edit's compare-and-set misses the version the first moved on."""
+    seen = session.get(Evaluation, team.evaluation.id)
+    with make_sessionmaker(app.extensions["jixiao.engine"])() as other:
+        edit_project(team.leader.id, seen.id, "甲方案", seen.version)(other)()
+    stale = evaluations.ProjectFields("乙方案", 2023, "department")
+
+    with pytest.raises(Conflict):
+        evaluations.update_project(session, team.leader, seen.id, stale, seen.version)
+    session.expire_all()
+    assert session.get(Evaluation, seen.id).project_name == "甲方案"
 
 
 def test_scores_saved_while_the_leader_finalizes_are_in_the_card_or_refused(

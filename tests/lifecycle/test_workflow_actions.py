@@ -254,6 +254,20 @@ def test_stale_version_is_a_conflict(api, team):
     assert res.json["message"] == "已被他人处理，请刷新"
 
 
+def test_an_action_on_the_version_before_a_project_edit_is_a_conflict(api, team):
+    upload_work_plan(api, team)
+    url = f"/api/v1/evaluations/{team.evaluation.id}"
+    seen = api.as_(team.leader).get(url).json
+    project = {k: seen[k] for k in ("project_name", "year", "kind", "budget", "due_date")}
+    edited = api.as_(team.leader).put(
+        url, json=project | {"targets": "新目标", "version": seen["version"]}
+    )
+    assert edited.status_code == 200 and edited.json["version"] == seen["version"] + 1
+    res = act(api, team.leader, team.evaluation, "advance", version=seen["version"])
+    assert res.status_code == 409
+    assert res.json["message"] == "已被他人处理，请刷新"
+
+
 def test_unknown_action_is_404(api, team):
     assert act(api, team.leader, team.evaluation, "jump").status_code == 404
 

@@ -61,8 +61,9 @@ def lock(session: Session, evaluation_id: int, *, shared: bool = False) -> None:
 
     Call it first, before reading what is checked. On PostgreSQL a row lock: shared ones
     (scorers) do not wait for each other, an exclusive one waits for them and holds them off,
-    as do actions (their compare-and-set writes the row). SQLite has one writer at a time: an
-    empty write takes its lock, so what is read next includes every earlier commit.
+    as do actions and edits (their compare-and-set writes the row). SQLite has one writer at a
+    time: an empty write takes its lock, so what is read next includes every earlier commit.
+    It neither checks nor moves the row's `version`.
     """
     connection = session.connection()
     if connection.dialect.name == "sqlite":

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from datetime import date, datetime
 from decimal import Decimal
-from typing import ClassVar
 
 from sqlalchemy import (
     CheckConstraint,
@@ -68,9 +67,9 @@ class Evaluation(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    # Checked and moved on by `workflow.lifecycle.operations._compare_and_set`, the one way the
+    # row is written once created (not the ORM's version_id_col).
     version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     unit: Mapped[Unit] = relationship()
     members: Mapped[list[GroupMember]] = relationship(

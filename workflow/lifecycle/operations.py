@@ -3,16 +3,30 @@
 Each public function takes the Session and the acting user, checks permission through
 `roles`, changes state only through the machine (`workflow.lifecycle.wiring`), writes the
 audit event, and runs as one unit of work (see `workflow.kernel.db.unit_of_work`).
+
+Concurrency on the evaluation's row has one mechanism: `_compare_and_set`, an UPDATE whose
+WHERE checks the `version` that was read and whose SET moves it on; no row updated is
+Conflict ("已被他人处理，请刷新"). Actions (`perform`), project edits (`update_project`) and
+group edits (`set_group`) all write the row through it, so any of them makes the others'
+later write on the old version miss. `Evaluation` declares no ORM `version_id_col`: an action
+stays one read and one write (on PostgreSQL one statement for state + audit, built from the
+same UPDATE), and no code sets the row's attributes through the ORM, which would write them
+without checking or moving the version (`create_evaluation` inserts the row, at version 1).
+`Task`, `IndicatorScore` and `ReportSection` are written only through the ORM and keep its
+`version_id_col`. `workflow.kernel.access.lock` is not a second mechanism for this row: it
+neither checks nor moves `version` or the state, and only holds the row so that 打分 and
+评分定稿, which write other rows (scores, the 定稿), do not interleave.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Update, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -70,15 +84,17 @@ def _check_project(fields: ProjectFields) -> None:
         raise InvalidInput("；".join(problems), details=problems)
 
 
-def _copy_project(evaluation: Evaluation, fields: ProjectFields) -> None:
-    evaluation.project_name = fields.project_name.strip()
-    evaluation.year = fields.year
-    evaluation.kind = fields.kind
-    evaluation.budget = fields.budget
-    evaluation.funds_received = fields.funds_received
-    evaluation.funds_spent = fields.funds_spent
-    evaluation.due_date = fields.due_date
-    evaluation.targets = fields.targets
+def _project_values(fields: ProjectFields) -> dict[str, Any]:
+    return {
+        "project_name": fields.project_name.strip(),
+        "year": fields.year,
+        "kind": fields.kind,
+        "budget": fields.budget,
+        "funds_received": fields.funds_received,
+        "funds_spent": fields.funds_spent,
+        "due_date": fields.due_date,
+        "targets": fields.targets,
+    }
 
 
 @unit_of_work
@@ -105,8 +121,8 @@ def create_evaluation(
         created_by_id=actor.id,
         created_at=clock.now(),
         updated_at=clock.now(),
+        **_project_values(fields),
     )
-    _copy_project(evaluation, fields)
     session.add(evaluation)
     session.flush()
     audit(session, evaluation, actor, "create", role=actor.role, client_addr=client_addr)
@@ -127,8 +143,8 @@ def update_project(
     require(actor, "edit_project", evaluation)
     _check_version(evaluation, expected_version)
     _check_project(fields)
-    _copy_project(evaluation, fields)
-    evaluation.updated_at = clock.now()
+    values = _project_values(fields) | {"updated_at": clock.now()}
+    _compare_and_set(session, evaluation, evaluation.version, values)
     audit(session, evaluation, actor, "project_updated", client_addr=client_addr)
     return evaluation
 
@@ -136,6 +152,44 @@ def update_project(
 def _check_version(evaluation: Evaluation, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != evaluation.version:
         raise Conflict(CONFLICT_MESSAGE)
+
+
+def _compare_and_set(
+    session: Session, evaluation: Evaluation, read_version: int, values: dict[str, Any]
+) -> None:
+    """Write `values` to the evaluation's row if its version is still `read_version`, moving
+    the version on; Conflict ("已被他人处理，请刷新") if another write got there first.
+
+    The one way the row is changed once created (see the module docstring). The object is kept
+    in step without being marked changed, so the ORM has nothing of the row's to flush.
+    """
+    params = {**values, "evaluation_id": evaluation.id, "read_version": read_version}
+    written = session.connection().execute(_compare_and_set_statement(tuple(values)), params)
+    if written.rowcount != 1:
+        raise Conflict(CONFLICT_MESSAGE)
+    _keep_in_step(evaluation, read_version, values)
+
+
+def _keep_in_step(evaluation: Evaluation, read_version: int, values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        set_committed_value(evaluation, key, value)
+    set_committed_value(evaluation, "version", read_version + 1)
+
+
+_table = Evaluation.__table__
+
+
+@functools.cache
+def _compare_and_set_statement(columns: tuple[str, ...]) -> Update:
+    # Built once per set of columns: statement construction is a large part of an action's cost.
+    return (
+        update(_table)
+        .where(
+            _table.c.id == bindparam("evaluation_id"),
+            _table.c.version == bindparam("read_version"),
+        )
+        .values({c: bindparam(c) for c in columns} | {"version": _table.c.version + 1})
+    )
 
 
 @dataclass
@@ -188,6 +242,9 @@ def set_group(
     require(actor, "edit_group", evaluation)
     _check_version(evaluation, expected_version)
     _check_group(session, evaluation, spec)
+    # The row first: a concurrent group edit waits here (PostgreSQL) and then misses.
+    values = {"approval_policy": spec.approval_policy, "updated_at": clock.now()}
+    _compare_and_set(session, evaluation, evaluation.version, values)
     wanted = [("leader", spec.leader)] if spec.leader is not None else []
     wanted += [("deputy", u) for u in dict.fromkeys(spec.deputies)]
     wanted += [("member", u) for u in dict.fromkeys(spec.members)]
@@ -195,8 +252,6 @@ def set_group(
     evaluation.members.clear()
     session.flush()
     evaluation.members.extend(GroupMember(user_id=uid, role=role) for role, uid in wanted)
-    evaluation.approval_policy = spec.approval_policy
-    evaluation.updated_at = clock.now()
     session.flush()
     session.refresh(evaluation, ["members", "group_roles"])
     audit(
@@ -231,8 +286,9 @@ def perform(
 ) -> Evaluation:
     """Take a workflow action (推进/审核通过/退回/撤回/终止) as one transaction.
 
-    State and audit event are written together; the evaluation's version column makes a
-    concurrent second action fail with Conflict ("已被他人处理，请刷新") instead of half-writing.
+    State and audit event are written together; the compare-and-set on the evaluation's
+    version makes a concurrent second action (or one on a version a project or group edit has
+    moved on) fail with Conflict ("已被他人处理，请刷新") instead of half-writing.
     `files` is the file store the stage hooks may write to (archiving keeps the signed PDF there).
     """
     evaluation = get_visible(session, actor, evaluation_id, for_action=True)
@@ -301,25 +357,21 @@ def _write_state(
 
     Every action writes the row, even an approval that leaves the state as it is, so two
     concurrent actions are ordered: the second updates nothing and gets Conflict
-    ("已被他人处理，请刷新"). Plain statements rather than an ORM flush keep the hot path short;
-    the object is kept in step without being marked changed, so commit has nothing to flush.
-    On PostgreSQL the update and the insert are one statement (the insert selects from the
-    updated row, so no row means no event): one round trip per action fewer.
+    ("已被他人处理，请刷新"). On PostgreSQL the update (`_compare_and_set`'s statement) and the
+    insert are one statement (the insert selects from the updated row, so no row means no
+    event): one round trip per action fewer.
     """
     values = {key: getattr(evaluation, key) for key in _STATE_COLUMNS} | changes
-    values |= {"updated_at": event["at"], "version": read_version + 1}  # the event's time
-    for key, value in values.items():
-        set_committed_value(evaluation, key, value)
+    values["updated_at"] = event["at"]  # the event's time
     connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        _compare_and_set(session, evaluation, read_version, values)
+        connection.execute(_INSERT_AUDIT, event)
+        return
     params = {**values, "evaluation_id": evaluation.id, "read_version": read_version}
-    if connection.dialect.name == "postgresql":
-        written = len(connection.execute(_MOVE_AND_AUDIT, params | _event_params(event)).all())
-    else:
-        written = connection.execute(_UPDATE_STATE, params).rowcount
-        if written == 1:
-            connection.execute(_INSERT_AUDIT, event)
-    if written != 1:
+    if len(connection.execute(_MOVE_AND_AUDIT, params | _event_params(event)).all()) != 1:
         raise Conflict(CONFLICT_MESSAGE)
+    _keep_in_step(evaluation, read_version, values)
 
 
 def _event_params(event: dict[str, Any]) -> dict[str, Any]:
@@ -328,12 +380,7 @@ def _event_params(event: dict[str, Any]) -> dict[str, Any]:
     return {f"event_{key}": event[key] for key in _BOUND_EVENT_COLUMNS}
 
 
-_table = Evaluation.__table__
-_UPDATE_STATE = (
-    update(_table)
-    .where(_table.c.id == bindparam("evaluation_id"), _table.c.version == bindparam("read_version"))
-    .values({c: bindparam(c) for c in (*_STATE_COLUMNS, "updated_at", "version")})
-)
+_UPDATE_STATE = _compare_and_set_statement((*_STATE_COLUMNS, "updated_at"))
 
 _audit_table = AuditEvent.__table__
 
