@@ -12,7 +12,7 @@ from workflow.kernel.audit import EVENTS, audit_row
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import ACTIONS
 
-WORKFLOW = Path(__file__).resolve().parent.parent / "workflow"
+WORKFLOW = Path(__file__).resolve().parents[2] / "workflow"  # tests/kernel/this file
 
 
 def test_an_unknown_event_is_refused():
