@@ -76,11 +76,13 @@ def register_api(app: Flask) -> None:
     from web.indicators import api as indicators
     from web.notifications import api as notifications
     from web.reports import api as reports
+    from web.schemas import ErrorSchema
     from web.scoring import api as scoring
     from web.tasks import api as tasks
 
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.spec.components.schema("ErrorSchema", schema=ErrorSchema)  # what `document_errors` cites
     for module in (tokens, admin, evaluations, indicators, scoring, tasks, notifications, reports):
         csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply
         api.register_blueprint(module.blp)
@@ -96,8 +98,9 @@ def register_pages(app: Flask) -> None:
     from web.reports import pages as reports
     from web.scoring import pages as scoring
     from web.tasks import pages as tasks
-    from web.ui import nav
+    from web.ui import nav, refusal_lines
 
     for module in (auth, evaluations, indicators, scoring, tasks, reports, notifications, admin):
         app.register_blueprint(module.bp)
     app.context_processor(nav)
+    app.add_template_global(refusal_lines)

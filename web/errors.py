@@ -1,4 +1,12 @@
-"""Map errors once: JSON with a code and a Chinese message for the API, a page otherwise."""
+"""Map errors once: JSON with a code and a Chinese message for the API, a page otherwise.
+
+Bad input (400) also lists its problems in `fields`, one {"field", "message"} each (field null
+for a problem of the input as a whole), beside `details` as it always was:
+
+    {"code": "invalid_input", "message": "reason：人工评分须写明评分依据",
+     "details": ["reason：人工评分须写明评分依据"],
+     "fields": [{"field": "reason", "message": "人工评分须写明评分依据"}]}
+"""
 
 from __future__ import annotations
 
@@ -10,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from workflow.kernel.errors import (
     Conflict,
+    FieldError,
     GuardFailed,
     InvalidInput,
     JixiaoError,
@@ -72,26 +81,32 @@ def translate(messages):
     return messages
 
 
-def _flatten(messages, prefix: str = "") -> list[str]:
+def _field_errors(messages, prefix: str = "") -> list[FieldError]:
+    """webargs' nested messages as one problem per message, the field named by its path
+    ("deductions.0.reason"; the location, json or form…, left out)."""
     if isinstance(messages, dict):
         out = []
         for key, value in messages.items():
-            name = key if key not in ("json", "form", "query", "files") else ""
-            out += _flatten(value, f"{prefix}.{name}" if prefix and name else name or prefix)
+            name = str(key) if key not in ("json", "form", "query", "files") else ""
+            out += _field_errors(value, f"{prefix}.{name}" if prefix and name else name or prefix)
         return out
     if isinstance(messages, list):
-        return [m for item in messages for m in _flatten(item, prefix)]
-    return [f"{prefix}：{messages}" if prefix else str(messages)]
+        return [m for item in messages for m in _field_errors(item, prefix)]
+    return [FieldError(prefix or None, str(messages))]
 
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, code: str, message: str, details=None):
-    body = {"code": code, "message": message}
+def error_response(
+    status: int, code: str, message: str, details=None, fields: list[FieldError] | None = None
+):
+    body: dict = {"code": code, "message": message}
     if details is not None:
         body["details"] = details
+    if fields is not None:
+        body["fields"] = [f.as_dict() for f in fields]
     if wants_json():
         return jsonify(body), status
     return render_template("error.html", status=status, message=message, details=details), status
@@ -103,7 +118,8 @@ def init_app(app: Flask) -> None:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), None)
         if status is None:
             status = 401 if exc.code == "unauthorized" else 400
-        return error_response(status, exc.code, exc.message, exc.details)
+        fields = exc.errors if isinstance(exc, InvalidInput) else None
+        return error_response(status, exc.code, exc.message, exc.details, fields)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):
@@ -113,11 +129,12 @@ def init_app(app: Flask) -> None:
     def _http_error(exc: HTTPException):
         status = exc.code or 500
         code, message = HTTP_MESSAGES.get(status, ("error", exc.description or "请求失败"))
-        details = None
+        details, fields = None, None
         data = getattr(exc, "data", None)
         if data and "messages" in data:
             details = translate(data["messages"])
-            message = "输入有误：" + "；".join(_flatten(details))
+            fields = _field_errors(details)
+            message = "输入有误：" + "；".join(map(str, fields))
             code = "invalid_input"
             status = 400
-        return error_response(status, code, message, details)
+        return error_response(status, code, message, details, fields)

@@ -27,7 +27,7 @@ def make_blueprint(name: str, description: str) -> Blueprint:
 
 
 ERRORS = {
-    400: "输入有误",
+    400: "输入有误：fields 逐项列出有误的字段（field）及中文说明（message）",
     401: "未登录",
     403: "无权操作",
     404: "不存在或不可见",

@@ -1,5 +1,5 @@
 """The pages' common parts: login required, the status of an error, safe local redirects, form
-pages, and the header's menu.
+pages (a refusal's field problems shown at their fields), and the header's menu.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import roles
 from web.database import db
 from web.errors import STATUS
 from web.extensions import login_manager
-from workflow.kernel.errors import JixiaoError
+from workflow.kernel.errors import InvalidInput, JixiaoError
 from workflow.reminders import inbox
 
 
@@ -47,8 +47,52 @@ def version_of(field) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+AT_FIELDS = "请按下方提示补充后再保存。"
+
+
+def field_of(form, name: str | None):
+    """The field of `form` that the service calls `name`, or None: forms name their fields as
+    the API does, or map the service's names in `service_names` ({"owner": "owner_user"})."""
+    if form is None or not name:
+        return None
+    try:
+        return form[getattr(form, "service_names", {}).get(name, name)]
+    except KeyError:  # a form has no .get
+        return None
+
+
+def attach_field_errors(form, error: JixiaoError | None) -> bool:
+    """Show each field problem of a refusal next to its field; True if any found its field."""
+    placed = False
+    if isinstance(error, InvalidInput):
+        for problem in error.errors:
+            field = field_of(form, problem.field)
+            if field is not None:
+                field.errors = [*field.errors, problem.message]
+                placed = True
+    return placed
+
+
+def refusal_lines(error: JixiaoError, form=None) -> list[str]:
+    """What the alert above `form` says of a refusal: the problems not shown at a field of the
+    form (a pointer to them, when every one is), else every unmet guard, or the message."""
+    if isinstance(error, InvalidInput):
+        rest = [p for p in error.errors if field_of(form, p.field) is None]
+        if not rest:
+            return [AT_FIELDS]
+        if len(rest) == len(error.errors) == 1:
+            return [error.message]
+        return [p.message for p in rest]
+    details = error.details
+    if isinstance(details, list | tuple) and len(details) > 1:
+        return [str(d) for d in details]
+    return [error.message]
+
+
 def form_page(template: str, form, error: JixiaoError | None, **context):
-    """Render a form again with the user's input, and the service's message if it refused."""
+    """Render a form again with the user's input, and the service's message if it refused:
+    a field's problem at that field, the rest above the form (`service_error(error, form)`)."""
+    attach_field_errors(form, error)
     status = status_of(error) if error else (400 if form.is_submitted() else 200)
     return render_template(template, form=form, error=error, **context), status
 

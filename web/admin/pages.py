@@ -12,7 +12,7 @@ from web.admin.forms import BureauForm, IndicatorTemplateForm, UnitForm, UserFor
 from web.auth import page_user
 from web.database import db
 from web.forms import options
-from web.ui import require_login, status_of
+from web.ui import attach_field_errors, require_login, status_of
 from workflow.accounts import operations as accounts
 from workflow.accounts.models import Bureau, Unit, User
 from workflow.indicators import operations as indicator_ops
@@ -48,7 +48,8 @@ def _form_page(
 ):
     """The create/edit page of any admin object: save on a valid POST, else show the form.
 
-    A refusal from the service re-renders the form with its Chinese message and the input kept.
+    A refusal from the service re-renders the form with its Chinese message and the input kept
+    (a field's problem next to that field).
     """
     error = None
     if form.validate_on_submit():
@@ -59,6 +60,7 @@ def _form_page(
         else:
             flash(f"{title}：已保存", "success")
             return redirect(back)
+    attach_field_errors(form, error)
     status = status_of(error) if error else (400 if form.is_submitted() else 200)
     html = render_template(page, form=form, title=title, back=back, error=error, **context)
     return html, status

@@ -23,7 +23,7 @@ from web.presenters import evaluation_dict, group_dict
 from web.rest import caller, make_blueprint, session
 from workflow.documents import operations as documents
 from workflow.kernel import access
-from workflow.kernel.errors import InvalidInput
+from workflow.kernel.errors import FieldError, InvalidInput
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle import queries as evaluations
 
@@ -120,7 +120,11 @@ class Documents(MethodView):
         """Upload a document: multipart `file` + `category` (work_plan, basis, evidence, other)."""
         upload = files["file"]
         if not hasattr(upload, "stream"):
-            raise InvalidInput("请选择要上传的文件", details={"file": ["必填"]})
+            raise InvalidInput(
+                "请选择要上传的文件",
+                details={"file": ["必填"]},
+                errors=[FieldError("file", "必填")],
+            )
         return documents.add_document(
             session(),
             caller(),

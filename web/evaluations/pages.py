@@ -13,7 +13,14 @@ from web.forms import options
 from web.indicators.pages import indicator_panel
 from web.presenters import evaluation_dict, group_dict
 from web.tasks.pages import task_panel, todo_sections
-from web.ui import form_page, local_path, require_login, status_of, version_of
+from web.ui import (
+    attach_field_errors,
+    form_page,
+    local_path,
+    require_login,
+    status_of,
+    version_of,
+)
 from workflow.accounts import operations as accounts
 from workflow.accounts.models import Unit, User
 from workflow.documents import operations as documents
@@ -243,7 +250,8 @@ def upload(evaluation_id: int):
     except (NotFound, NotAllowed):
         raise  # the error page: there is no upload form to show the message on
     except JixiaoError as exc:
-        form.file.errors = [*form.file.errors, exc.message]
+        if not attach_field_errors(form, exc):  # the category's problem at the category
+            form.file.errors = [*form.file.errors, exc.message]
         return _render_show(evaluation_id, form, status_of(exc))
     flash(f"已上传：{document.filename}", "success")
     return redirect(url_for(".show", evaluation_id=evaluation_id, _anchor="documents"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -29,6 +31,8 @@ class ProblemForm(Form):
     owner_user = SelectField("责任人（本单位用户）", coerce=_optional_int, validate_choice=False)
     owner_text = StringField("或填写责任人 / 责任科室", validators=[Length(max=200)])
     due_date = DateField("完成时限", validators=[Optional()])
+    # the service's name for a field: its problem is shown here
+    service_names: ClassVar[dict[str, str]] = {"owner": "owner_user"}
 
     def spec(self) -> ProblemSpec:
         owner: int | str | None = self.owner_user.data or (self.owner_text.data or "").strip()

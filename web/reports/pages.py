@@ -16,7 +16,7 @@ from web.forms import options
 from web.presenters import evaluation_dict
 from web.reports.api import DOCX, PDF, send_report
 from web.reports.forms import CommentForm, CompareForm, DeleteForm, ProblemForm, SectionForm
-from web.ui import form_page, require_login, status_of, version_of
+from web.ui import attach_field_errors, form_page, require_login, status_of, version_of
 from workflow.accounts import operations as accounts
 from workflow.kernel import access as evaluations
 from workflow.kernel.errors import Conflict, JixiaoError, NotAllowed, NotFound
@@ -92,6 +92,7 @@ def _render(evaluation_id: int, posted: tuple[str, Any] | None = None, error=Non
     if posted:
         name, form = posted
         if name == "problem":
+            attach_field_errors(form, error)  # a comment's refusal is shown above its field
             problem_form = form
         else:
             comment_forms[name] = form

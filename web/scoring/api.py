@@ -11,7 +11,7 @@ from web.evaluations.schemas import DocumentFile
 from web.files import XLSX
 from web.rest import caller, document_errors, make_blueprint, session
 from web.scoring.schemas import SCORE_CONTROLS, ScorecardOut, ScoreIn, ScoreOut, SurveyCsvForm
-from workflow.kernel.errors import InvalidInput
+from workflow.kernel.errors import FieldError, InvalidInput
 from workflow.scoring import operations as scoring
 from workflow.scoring import scorecard as scorecards
 from workflow.scoring.excel import scorecard_workbook
@@ -59,7 +59,9 @@ def survey_csv(form, files, evaluation_id, code):
     """Score a `survey` leaf from a CSV of responses: multipart `file` (one answer per line)."""
     upload = files["file"]
     if not hasattr(upload, "read"):
-        raise InvalidInput("请选择问卷文件（CSV）", details={"file": ["必填"]})
+        raise InvalidInput(
+            "请选择问卷文件（CSV）", details={"file": ["必填"]}, errors=[FieldError("file", "必填")]
+        )
     user = caller()
     leaf = scoring.score_survey_csv(
         session(),

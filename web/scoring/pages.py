@@ -16,7 +16,7 @@ from web.files import XLSX
 from web.forms import options
 from web.indicators.pages import is_settled, rule_label, table_rows
 from web.scoring.forms import ScoreForm, score_form_data, score_inputs
-from web.ui import require_login, status_of
+from web.ui import attach_field_errors, refusal_lines, require_login, status_of
 from workflow.accounts.models import User
 from workflow.indicators import queries as indicator_queries
 from workflow.indicators.models import Indicator
@@ -210,7 +210,8 @@ def score(evaluation_id: int, code: str):
         raise
     except JixiaoError as exc:
         item.error = exc
-        item.error_text = _attach_field_errors(form, exc)
+        attach_field_errors(form, exc)
+        item.error_text = "；".join(refusal_lines(exc, form))
         return _render_scores(page, status_of(exc))
     result = (
         "不适用"
@@ -232,31 +233,12 @@ def _save_score(session, user: User, evaluation_id: int, item: LeafItem, form: S
     parsed = score_inputs(form, item.rule_type, item.option_names)
     if parsed.csv is not None:
         if not parsed.csv:
-            raise InvalidInput("请选择问卷文件（CSV）")
+            raise InvalidInput.field("file", "请选择问卷文件（CSV）")
         return scoring.score_survey_csv(
             session, user, evaluation_id, item.leaf.code, parsed.csv, reason, note, client_addr()
         )
     entry = scoring.ScoreEntry(parsed.inputs, reason=reason, deviation_note=note)
     return scoring.score_leaf(session, user, evaluation_id, item.leaf.code, entry, client_addr())
-
-
-FIELD_PREFIXES = {"reason：": "reason", "deviation_note：": "deviation_note"}
-
-
-def _attach_field_errors(form: ScoreForm, exc: JixiaoError) -> str:
-    """Put "reason：…" and "deviation_note：…" problems next to their fields; returns the
-    message for the top of the form."""
-    details = exc.details if isinstance(exc.details, list) else []
-    placed = 0
-    for detail in details:
-        for prefix, name in FIELD_PREFIXES.items():
-            if isinstance(detail, str) and detail.startswith(prefix):
-                field_ = getattr(form, name)
-                field_.errors = [*field_.errors, detail.removeprefix(prefix)]
-                placed += 1
-    if details and placed == len(details):
-        return "请按下方提示补充后再保存。"
-    return exc.message
 
 
 @bp.route("/evaluations/<int:evaluation_id>/scores/finalize", methods=["POST"])

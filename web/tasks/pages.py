@@ -25,7 +25,7 @@ from web.tasks.forms import (
     TransferForm,
     uploaded,
 )
-from web.ui import form_page, require_login, status_of, version_of
+from web.ui import attach_field_errors, form_page, require_login, status_of, version_of
 from workflow.accounts.models import User
 from workflow.kernel import access
 from workflow.kernel.errors import JixiaoError, NotAllowed, NotFound
@@ -139,6 +139,7 @@ def _render(task_id: int, posted: tuple[str, Any] | None = None, error=None, sta
     if posted:
         name, form = posted
         form.version.data = task.version  # the page now shows the task as it is
+        attach_field_errors(form, error)
         forms[name] = form
     forms["section"].section.choices = section_options(task.evaluation)
     forms["transfer"].to.choices = options(

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.kernel import clock
-from workflow.kernel.base import Base, _in
+from workflow.kernel.base import Base, _in, taken
 
 SYSTEM_ROLES = ("admin", "unit_user", "finance_reviewer")
 
@@ -18,7 +18,7 @@ class Bureau(Base):
 
     __tablename__ = "bureaus"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True, info=taken("财政局名称已存在"))
     region: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
@@ -30,7 +30,7 @@ class Unit(Base):
 
     __tablename__ = "units"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True, info=taken("预算单位名称已存在"))
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
@@ -50,7 +50,7 @@ class User(Base):
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True, info=taken("用户名已被使用"))
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))

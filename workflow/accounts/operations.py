@@ -42,17 +42,19 @@ def get_object(session: Session, model: type, object_id: int, label: str):
 
 
 def _unique(session: Session, column, value: str, label: str, exclude_id: int | None = None):
+    """Refuse a name already taken, naming it; one saved meanwhile is refused by the unique
+    constraint instead (see `unit_of_work`)."""
     stmt = select(func.count()).where(column == value)
     if exclude_id is not None:
         stmt = stmt.where(column.class_.id != exclude_id)
     if session.scalar(stmt):
-        raise InvalidInput(f"{label}“{value}”已存在", code="duplicate")
+        raise InvalidInput.field(column.key, f"{label}“{value}”已存在", code="duplicate")
 
 
 def _name(value: str, label: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise InvalidInput(f"{label}不能为空")
+        raise InvalidInput.field("name", f"{label}不能为空")
     return value
 
 
@@ -94,7 +96,7 @@ def save_unit(
     _require_admin(actor)
     name = _name(name, "单位名称")
     if session.get(Bureau, bureau_id) is None:
-        raise InvalidInput("所属财政局不存在", details=["bureau_id"])
+        raise InvalidInput.field("bureau_id", "所属财政局不存在")
     _unique(session, Unit.name, name, "预算单位", unit_id)
     unit = get_object(session, Unit, unit_id, "预算单位") if unit_id else Unit()
     unit.name, unit.bureau_id = name, bureau_id
@@ -162,7 +164,7 @@ def save_user(
     _require_admin(actor)
     problems = _check_user(session, fields, creating=user_id is None)
     if problems:
-        raise InvalidInput("；".join(problems), details=problems)
+        raise InvalidInput(errors=problems)
     username = fields.username.strip()
     _unique(session, User.username, username, "用户名", user_id)
     user = get_object(session, User, user_id, "用户") if user_id else User()

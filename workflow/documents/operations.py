@@ -41,7 +41,7 @@ def add_document(
     evaluation = get_visible(session, actor, evaluation_id)
     require(actor, "upload_document", evaluation)
     if category not in DOCUMENT_CATEGORIES:
-        raise InvalidInput("文件类别应为 work_plan、basis、evidence 或 other", details=["category"])
+        raise InvalidInput.field("category", "文件类别应为 work_plan、basis、evidence 或 other")
     name = display_name(filename)
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if not name or ext not in ALLOWED:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.accounts.models import User
 from workflow.kernel import clock
-from workflow.kernel.base import Base, Points, _in
+from workflow.kernel.base import Base, Points, _in, taken
 from workflow.scoring.rules import DIRECTIONS, RULE_TYPES
 
 
@@ -79,7 +79,7 @@ class IndicatorTemplate(Base):
 
     __tablename__ = "indicator_templates"
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(40), unique=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True, info=taken("模板代码已存在"))
     title: Mapped[str] = mapped_column(String(200))
     kinds: Mapped[list] = mapped_column(JSON)  # evaluation kinds it suits (EVALUATION_KINDS)
     description: Mapped[str] = mapped_column(Text, default="")

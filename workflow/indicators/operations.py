@@ -89,7 +89,7 @@ def _replace(
     if not errors:
         errors = scorer_problems(evaluation, indicators)
     if errors:
-        raise InvalidInput("指标体系有误：" + "；".join(errors), details=errors)
+        raise InvalidInput("指标体系有误：" + "；".join(errors), errors=errors)
     kept = _remove_tree(session, evaluation)
     for position, node in enumerate(indicators):
         session.add(_build(evaluation.id, node, 1, position))
@@ -233,7 +233,7 @@ def save_template(
     row = None if create else _row(session, key)
     problems = _problems(session, key, fields, create)
     if problems:
-        raise InvalidInput("指标模板有误：" + "；".join(problems), details=problems)
+        raise InvalidInput("指标模板有误：" + "；".join(problems), errors=problems)
     if row is None:
         row = IndicatorTemplate(key=key, built_in=False)
         session.add(row)

@@ -16,6 +16,13 @@ NAMING = {
 }
 
 
+def taken(message: str) -> dict[str, str]:
+    """The `info` of a unique column people fill in (a name, a username): the Chinese message
+    that refuses a value already taken, when the unique constraint is what refuses it (a
+    duplicate saved by someone else between the operation's check and its insert)."""
+    return {"taken": message}
+
+
 def _in(values) -> str:
     return ", ".join(f"'{v}'" for v in values)
 

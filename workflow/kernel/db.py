@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import Column, UniqueConstraint, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from workflow.kernel.errors import Conflict
+from workflow.kernel.base import Base
+from workflow.kernel.errors import Conflict, InvalidInput, JixiaoError
 
 P = ParamSpec("P")
 
@@ -67,7 +69,8 @@ def unit_of_work(fn: Callable[P, R]) -> Callable[P, R]:
     """Make a service function one transaction: commit on success, roll back on any error.
 
     The first argument must be the Session. Nested calls join the outer transaction. A lost
-    optimistic-lock race (StaleDataError) becomes `Conflict` with "已被他人处理，请刷新".
+    optimistic-lock race (StaleDataError) becomes `Conflict` with "已被他人处理，请刷新"; so does
+    an IntegrityError, unless it refuses a name already taken (see `integrity_refusal`).
     """
 
     @functools.wraps(fn)
@@ -84,7 +87,7 @@ def unit_of_work(fn: Callable[P, R]) -> Callable[P, R]:
             raise Conflict(CONFLICT_MESSAGE) from exc
         except IntegrityError as exc:
             _roll_back(session)
-            raise Conflict(CONFLICT_MESSAGE, code="conflict") from exc
+            raise integrity_refusal(exc) from exc
         except BaseException:
             if depth == 0:
                 _roll_back(session)
@@ -98,6 +101,49 @@ def unit_of_work(fn: Callable[P, R]) -> Callable[P, R]:
         return result
 
     return wrapper
+
+
+def integrity_refusal(exc: IntegrityError) -> JixiaoError:
+    """What a constraint's refusal means to the person who asked.
+
+    A unique column people fill in (its `info` from `workflow.kernel.base.taken`: a bureau's or a
+    unit's name, a username, a template's code) refuses a duplicate the operation's own check
+    did not see, saved by someone else in between: InvalidInput on that field, code "duplicate",
+    with the column's message ("用户名已被使用"). Any other violation is a lost race (one approval
+    per round, one score per leaf, a row deleted meanwhile): Conflict "已被他人处理，请刷新".
+    """
+    columns = _unique_columns(exc)
+    if columns is not None and len(columns) == 1 and "taken" in columns[0].info:
+        column = columns[0]
+        return InvalidInput.field(column.key, column.info["taken"], code="duplicate")
+    return Conflict(CONFLICT_MESSAGE)
+
+
+# SQLite names the columns, not the constraint: "UNIQUE constraint failed: units.name".
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<columns>[\w.]+(?:, [\w.]+)*)$")
+
+
+def _unique_columns(exc: IntegrityError) -> list[Column] | None:
+    """The columns of the unique constraint `exc` violates, if it is one of ours: found by the
+    constraint's name on PostgreSQL (psycopg's diag.constraint_name, e.g. "uq_units_name"), by
+    the table and columns SQLite reports."""
+    diag = getattr(exc.orig, "diag", None)
+    if diag is not None:
+        name = getattr(diag, "constraint_name", None)
+        for table in Base.metadata.tables.values() if name else ():
+            for constraint in table.constraints:
+                if isinstance(constraint, UniqueConstraint) and constraint.name == name:
+                    return list(constraint.columns)
+        return None
+    match = _SQLITE_UNIQUE.search(str(exc.orig))
+    if match is None:
+        return None
+    names = [part.split(".", 1) for part in match["columns"].split(", ")]
+    table = Base.metadata.tables.get(names[0][0])
+    if table is None or any(len(n) != 2 or n[0] != table.name for n in names):
+        return None
+    columns = [table.c.get(n[1]) for n in names]
+    return None if any(c is None for c in columns) else columns
 
 
 def _roll_back(session: Session) -> None:

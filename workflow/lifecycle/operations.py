@@ -81,7 +81,7 @@ def _check_project(fields: ProjectFields) -> None:
         if value is not None and value < 0:
             problems.append(f"{label}不能为负数")
     if problems:
-        raise InvalidInput("；".join(problems), details=problems)
+        raise InvalidInput(errors=problems)
 
 
 def _project_values(fields: ProjectFields) -> dict[str, Any]:
@@ -108,7 +108,7 @@ def create_evaluation(
     """开展评价: open an evaluation for a project and year in `preparation`."""
     unit = session.get(Unit, unit_id)
     if unit is None:
-        raise InvalidInput("预算单位不存在", details=["unit_id"])
+        raise InvalidInput.field("unit_id", "预算单位不存在")
     if not roles.can_create_evaluation(actor, unit_id):
         raise NotAllowed("只能为本单位创建评价")
     _check_project(fields)
@@ -224,7 +224,7 @@ def _check_group(session: Session, evaluation: Evaluation, spec: GroupSpec) -> d
     if kind == "quorum" and n and n > len(approvers):
         problems.append(f"审批规则要求 {n} 人同意，但审批人只有 {len(approvers)} 人")
     if problems:
-        raise InvalidInput("；".join(problems), details=problems)
+        raise InvalidInput(errors=problems)
     return users
 
 
@@ -301,10 +301,10 @@ def perform(
         actor, action, evaluation, approved_this_round(session, evaluation)
     )
     if action in ACTIONS_NEEDING_REASON and not comment:
-        raise InvalidInput(f"{ACTIONS[action]}必须填写理由", details=["comment"])
+        raise InvalidInput.field("comment", f"{ACTIONS[action]}必须填写理由")
     if action == "return" and to not in return_targets(evaluation.state):
-        raise InvalidInput(
-            "请选择退回到的阶段（前期准备、组织实施、分析评价或报告撰写）", details=["to"]
+        raise InvalidInput.field(
+            "to", "请选择退回到的阶段（前期准备、组织实施、分析评价或报告撰写）"
         )
     if action == "approve":
         _record_approval(session, evaluation, actor, comment)  # not twice: `roles` refused that

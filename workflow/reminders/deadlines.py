@@ -23,7 +23,7 @@ def set_stage_deadline(
     evaluation = get_visible(session, actor, evaluation_id)
     require(actor, "edit_project", evaluation)
     if stage not in DEADLINE_STAGES:
-        raise InvalidInput("阶段无效", details=["stage"])
+        raise InvalidInput.field("stage", "阶段无效")
     row = session.scalar(
         select(StageDeadline).where(
             StageDeadline.evaluation_id == evaluation.id, StageDeadline.stage == stage

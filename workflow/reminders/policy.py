@@ -78,7 +78,7 @@ def _check_policy(policy: dict[str, Any]) -> None:
     except (TypeError, ValueError):
         problems.append("时间应写作 HH:MM（如 08:30）")
     if problems:
-        raise InvalidInput("；".join(problems), details=problems)
+        raise InvalidInput(errors=problems)
 
 
 @unit_of_work

@@ -36,9 +36,9 @@ def set_unit_webhook(
     _admin_unit(session, actor, unit_id)
     url = (url or "").strip() or None
     if url is not None and urlsplit(url).scheme not in ("http", "https"):
-        raise InvalidInput("Webhook 地址应以 http:// 或 https:// 开头", details=["url"])
+        raise InvalidInput.field("url", "Webhook 地址应以 http:// 或 https:// 开头")
     if enabled and url is None:
-        raise InvalidInput("开启单位群机器人提醒需要填写 Webhook 地址", details=["url"])
+        raise InvalidInput.field("url", "开启单位群机器人提醒需要填写 Webhook 地址")
     settings = session.get(UnitSettings, unit_id) or UnitSettings(unit_id=unit_id)
     settings.webhook_url, settings.webhook_enabled = url, enabled
     session.add(settings)

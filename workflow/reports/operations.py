@@ -27,7 +27,14 @@ from workflow.kernel import files as documents
 from workflow.kernel.access import get_visible
 from workflow.kernel.audit import audit
 from workflow.kernel.db import unit_of_work
-from workflow.kernel.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound
+from workflow.kernel.errors import (
+    Conflict,
+    FieldError,
+    GuardFailed,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+)
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import STATES, ActionContext
 from workflow.reports import draft as report_draft
@@ -118,7 +125,7 @@ def save_section(
         raise Conflict(STALE_SECTION_MESSAGE, details={"current_version": section.version})
     body = (body or "").replace("\r\n", "\n").strip()
     if len(body) > MAX_BODY:
-        raise InvalidInput(f"章节内容过长（上限{MAX_BODY}字）", details=["body"])
+        raise InvalidInput.field("body", f"章节内容过长（上限{MAX_BODY}字）")
     if body != section.body:
         section.body = body
         section.updated_by_id = actor.id
@@ -164,23 +171,23 @@ class ProblemSpec:
 def _apply_problem(
     session: Session, evaluation: Evaluation, row: ReportProblem, spec: ProblemSpec
 ) -> None:
-    problems = []
+    problems: list[FieldError] = []
     if spec.kind not in PROBLEM_KINDS:
-        problems.append("kind：应为 problem（存在的问题）或 suggestion（有关建议）")
+        problems.append(FieldError("kind", "应为 problem（存在的问题）或 suggestion（有关建议）"))
     if not (spec.problem or "").strip():
-        problems.append("problem：问题或建议的内容不能为空")
+        problems.append(FieldError("problem", "问题或建议的内容不能为空"))
     owner_id, owner_text = None, ""
     if isinstance(spec.owner, int) and not isinstance(spec.owner, bool):
         owner = session.get(User, spec.owner)
         if owner is None or owner.role != "unit_user" or owner.unit_id != evaluation.unit_id:
-            problems.append("owner：责任人应为本单位用户，或直接填写责任人姓名")
+            problems.append(FieldError("owner", "责任人应为本单位用户，或直接填写责任人姓名"))
         owner_id = spec.owner
     elif isinstance(spec.owner, str):
         owner_text = spec.owner.strip()[:200]
     elif spec.owner is not None:
-        problems.append("owner：责任人应为用户编号或姓名")
+        problems.append(FieldError("owner", "责任人应为用户编号或姓名"))
     if problems:
-        raise InvalidInput("；".join(problems), details=problems)
+        raise InvalidInput(errors=problems)
     row.kind = spec.kind
     row.problem = spec.problem.strip()
     row.cause = (spec.cause or "").strip()
@@ -281,7 +288,7 @@ def add_comment(
     section = section_of(session, evaluation, section_key)
     body = (body or "").strip()
     if not body:
-        raise InvalidInput("审核意见不能为空", details=["body"])
+        raise InvalidInput.field("body", "审核意见不能为空")
     comment = ReportComment(
         evaluation_id=evaluation.id,
         section_key=section.key,

@@ -22,7 +22,14 @@ from workflow.kernel import clock
 from workflow.kernel.access import get_visible, lock, require
 from workflow.kernel.audit import audit
 from workflow.kernel.db import unit_of_work
-from workflow.kernel.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound
+from workflow.kernel.errors import (
+    Conflict,
+    FieldError,
+    GuardFailed,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+)
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import STATES, ActionContext
 from workflow.scoring.models import IndicatorScore, ScoreFinalization
@@ -87,23 +94,30 @@ def _compute(evaluation: Evaluation, leaf: Indicator, entry: ScoreEntry) -> Scor
     """The score by the leaf's rule, with every missing reason or note reported at once."""
     if entry.not_applicable:
         if not entry.reason.strip():
-            raise InvalidInput("标记为不适用须写明理由", details=["reason：标记为不适用须写明理由"])
+            reason = FieldError("reason", "标记为不适用须写明理由")
+            raise InvalidInput(reason.message, errors=[reason])
         return None
     result = compute_score(leaf_dict(leaf), entry.inputs, amounts_of(evaluation))
-    problems = []
+    problems: list[FieldError] = []
     if reason_required(result.score, leaf.weight, leaf.rule_type) and not entry.reason.strip():
         problems.append(
-            f"reason：得分{fmt(result.score)}低于分值{fmt(leaf.weight)}，须写明扣分理由"
-            if result.score < leaf.weight
-            else "reason：人工评分须写明评分依据"
+            FieldError(
+                "reason",
+                f"得分{fmt(result.score)}低于分值{fmt(leaf.weight)}，须写明扣分理由"
+                if result.score < leaf.weight
+                else "人工评分须写明评分依据",
+            )
         )
     if result.deviation_note_required and not entry.deviation_note.strip():
         problems.append(
-            f"deviation_note：完成值{result.actual}偏离指标值{leaf.target}"
-            "（达到130%以上或低于80%），须填写偏差说明"
+            FieldError(
+                "deviation_note",
+                f"完成值{result.actual}偏离指标值{leaf.target}"
+                "（达到130%以上或低于80%），须填写偏差说明",
+            )
         )
     if problems:
-        raise InvalidInput("；".join(problems), details=problems)
+        raise InvalidInput(errors=problems)
     return result
 
 
@@ -147,9 +161,7 @@ def _keep_one_applicable(session: Session, evaluation: Evaluation) -> None:
     scores = _scores(session, evaluation)
     marked = {leaf_id for leaf_id, row in scores.items() if row.not_applicable}
     if all(leaf.id in marked for leaf in leaves(load_nodes(session, evaluation))):
-        raise InvalidInput(
-            "至少需要保留一项适用的指标，不能全部标为不适用", details=["not_applicable"]
-        )
+        raise InvalidInput.field("not_applicable", "至少需要保留一项适用的指标，不能全部标为不适用")
 
 
 def _store(row: IndicatorScore, actor: User, entry: ScoreEntry, result: ScoreResult | None) -> None:

@@ -484,7 +484,7 @@ def parse_survey_csv(
         elif position > 0:
             errors.append(f"第{line}行的答案“{answer}”不是有效选项")
     if errors:
-        raise InvalidInput(f"问卷文件有{len(errors)}处错误：{errors[0]}", details=errors)
+        raise InvalidInput(f"问卷文件有{len(errors)}处错误：{errors[0]}", errors=errors)
     if not sum(counts.values()):
         raise InvalidInput("问卷文件中没有有效答案")
     return counts
@@ -581,7 +581,7 @@ def compute_score(
     """Score one leaf from the scorer's inputs by its rule; raises `InvalidInput` on bad input."""
     problems = validate_rule(leaf)
     if problems:
-        raise InvalidInput(f"该指标的评分规则有误：{problems[0]}", details=problems)
+        raise InvalidInput(f"该指标的评分规则有误：{problems[0]}", errors=problems)
     rule_type, params = split_rule(leaf["rule"])
     inputs = _require_mapping(inputs if inputs is not None else {}, "评分输入")
     return RULES[rule_type].score(params, inputs, leaf, amounts)

@@ -26,7 +26,7 @@ from workflow.kernel import files as file_store
 from workflow.kernel.access import get_visible, require
 from workflow.kernel.audit import audit
 from workflow.kernel.db import unit_of_work
-from workflow.kernel.errors import Conflict, GuardFailed, InvalidInput, NotAllowed
+from workflow.kernel.errors import Conflict, FieldError, GuardFailed, InvalidInput, NotAllowed
 from workflow.lifecycle.models import Evaluation
 from workflow.tasks.models import TASK_KINDS, Task, TaskAttachment
 from workflow.tasks.queries import (
@@ -53,18 +53,18 @@ class TaskSpec:
 
 
 def _check_spec(evaluation: Evaluation, spec: TaskSpec) -> None:
-    problems = []
+    problems: list[FieldError] = []
     if spec.kind not in TASK_KINDS:
         kinds = "、".join(f"{key}（{label}）" for key, label in TASK_KINDS.items())
-        problems.append(f"kind：任务类型应为 {kinds}")
+        problems.append(FieldError("kind", f"任务类型应为 {kinds}"))
     else:
         problems += _section_problems(evaluation, spec.kind, spec.section)
     if not spec.title.strip():
-        problems.append("title：任务标题不能为空")
+        problems.append(FieldError("title", "任务标题不能为空"))
     if spec.assignee_id is not None and not roles.is_group_worker(spec.assignee_id, evaluation):
-        problems.append("assignee：任务只能分派给本评价工作组的组长、副组长或成员")
+        problems.append(FieldError("assignee", "任务只能分派给本评价工作组的组长、副组长或成员"))
     if problems:
-        raise InvalidInput("；".join(problems), details=problems)
+        raise InvalidInput(errors=problems)
 
 
 def _event(
@@ -171,15 +171,15 @@ def transfer_task(
         raise Conflict("任务已完成，不能转交；如需继续请组长重新打开", code="task_done")
     if not roles.can_transfer_task(actor, task):
         raise NotAllowed("只有任务负责人或组长可以转交任务")
-    problems = []
+    problems: list[FieldError] = []
     if not (reason or "").strip():
-        problems.append("reason：转交任务须写明理由")
+        problems.append(FieldError("reason", "转交任务须写明理由"))
     if not roles.is_group_worker(to_user_id, task.evaluation):
-        problems.append("to：只能转交给本评价工作组的组长、副组长或成员")
+        problems.append(FieldError("to", "只能转交给本评价工作组的组长、副组长或成员"))
     elif to_user_id == task.assignee_id:
-        problems.append("to：任务已由该成员负责")
+        problems.append(FieldError("to", "任务已由该成员负责"))
     if problems:
-        raise InvalidInput("；".join(problems), details=problems)
+        raise InvalidInput(errors=problems)
     previous = task.assignee_id
     task.assignee_id = to_user_id
     task.status = "claimed"
@@ -208,14 +208,14 @@ def set_task_section(
     """指定章节: the 组长 sets or changes the report section of a 报告章节 task not yet done."""
     task = _editable(session, actor, task_id, expected_version)
     if task.kind != "report_section":
-        raise InvalidInput("只有“报告章节”任务可以指定报告章节", details=["section"])
+        raise InvalidInput.field("section", "只有“报告章节”任务可以指定报告章节")
     if task.status == "done":
         raise Conflict("任务已完成，不能更改章节；如需更改请先重新打开", code="task_done")
     if not roles.can_set_task_section(actor, task):
         raise NotAllowed("只有组长可以指定任务的报告章节")
     problems = _section_problems(task.evaluation, task.kind, section)
     if problems:
-        raise InvalidInput("；".join(problems), details=problems)
+        raise InvalidInput(errors=problems)
     if section != task.section:
         previous = task.section
         task.section = section
@@ -243,10 +243,10 @@ def _evidence(session: Session, task: Task, document_ids: list[int]) -> list[Doc
     for document_id in dict.fromkeys(document_ids):
         document = session.get(Document, document_id)
         if document is None or document.evaluation_id != task.evaluation_id:
-            raise InvalidInput(f"附件 {document_id} 不是本评价的文件", details=["documents"])
+            raise InvalidInput.field("documents", f"附件 {document_id} 不是本评价的文件")
         if document.category != "evidence":
-            raise InvalidInput(
-                f"附件“{document.filename}”须为佐证材料（evidence）类文件", details=["documents"]
+            raise InvalidInput.field(
+                "documents", f"附件“{document.filename}”须为佐证材料（evidence）类文件"
             )
         documents.append(document)
     return documents
@@ -269,7 +269,7 @@ def complete_task(
     if not roles.can_complete_task(actor, task):
         raise NotAllowed("请先领取任务" if task.status == "open" else "只有任务负责人可以完成任务")
     if not (note or "").strip():
-        raise InvalidInput("完成任务须填写结果说明", details=["note：必填"])
+        raise InvalidInput("完成任务须填写结果说明", errors=[FieldError("note", "必填")])
     _require_completable(session, task)
     documents = _evidence(session, task, document_ids or [])
     attached = {a.document_id for a in task.attachments}
@@ -346,7 +346,7 @@ def reopen_task(
             raise NotAllowed("只有组长可以重新打开任务")
         raise Conflict("任务尚未完成，无需重新打开", code="task_not_done")
     if not (reason or "").strip():
-        raise InvalidInput("重新打开任务须写明理由", details=["reason：必填"])
+        raise InvalidInput("重新打开任务须写明理由", errors=[FieldError("reason", "必填")])
     task.status = "open" if task.assignee_id is None else "claimed"
     task.completed_at = None
     task.completed_by_id = None

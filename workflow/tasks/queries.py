@@ -9,7 +9,7 @@ import roles
 from workflow.accounts.models import User
 from workflow.kernel import clock
 from workflow.kernel.access import get_visible
-from workflow.kernel.errors import NotFound
+from workflow.kernel.errors import FieldError, NotFound
 from workflow.lifecycle.models import GROUP_WORKERS, Evaluation, GroupMember
 from workflow.lifecycle.states import CLOSED_STATES
 from workflow.reports import checks as reports
@@ -95,14 +95,14 @@ def completion_blockers(session: Session, task: Task) -> list[str]:
     return [f"报告章节“{section_title(task)}”尚未填写，请先在报告撰写中填写该章节，再完成任务"]
 
 
-def _section_problems(evaluation: Evaluation, kind: str, section: str | None) -> list[str]:
+def _section_problems(evaluation: Evaluation, kind: str, section: str | None) -> list[FieldError]:
     """A 报告章节 task needs a section of the outline; no other kind may have one."""
     if kind != "report_section":
-        return ["section：只有“报告章节”任务可以指定报告章节"] if section else []
+        return [FieldError("section", "只有“报告章节”任务可以指定报告章节")] if section else []
     keys = "、".join(f"{key}（{title}）" for key, title in section_choices(evaluation))
     if not section:
-        return [f"section：“报告章节”任务须指定报告章节，可选 {keys}"]
+        return [FieldError("section", f"“报告章节”任务须指定报告章节，可选 {keys}")]
     if section not in dict(section_choices(evaluation)):
         kind_label = report_draft.EVALUATION_KINDS[evaluation.kind]
-        return [f"section：{kind_label}报告没有章节“{section}”，可选 {keys}"]
+        return [FieldError("section", f"{kind_label}报告没有章节“{section}”，可选 {keys}")]
     return []
