@@ -31,7 +31,7 @@ from workflow.accounts.models import Bureau, Unit, User
 from workflow.kernel import clock
 from workflow.kernel.db import make_engine, make_sessionmaker, normalize_url
 from workflow.lifecycle.models import Evaluation, GroupMember
-from workflow.reminders import sweep as reminders
+from workflow.reminders import sweep as reminder_sweep
 from workflow.reminders.models import Notification, OutboxMessage
 from workflow.tasks.models import Task
 
@@ -140,7 +140,7 @@ def measure(url: str, n_tasks: int) -> None:
     open_tasks = session.scalar(select(func.count()).select_from(Task))
     for label in ("first sweep of the day", "second sweep (nothing new)"):
         started = time.perf_counter()
-        result = reminders.sweep(session, NOW)
+        result = reminder_sweep.sweep(session, NOW)
         elapsed = time.perf_counter() - started
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(result.notifications.items()))
         print(

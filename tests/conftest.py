@@ -22,7 +22,7 @@ from workflow.accounts import operations as accounts
 from workflow.indicators.builtin import built_in_rows
 from workflow.indicators.models import IndicatorTemplate
 from workflow.kernel.db import make_engine, make_sessionmaker, normalize_url
-from workflow.lifecycle import operations as evaluations
+from workflow.lifecycle import operations as lifecycle
 from workflow.models import Base
 
 PASSWORD = "secret-pass-1"
@@ -162,7 +162,7 @@ class Factory:
 
     def make_evaluation(self, creator=None, unit=None, **fields):
         creator = creator or self.make_user(unit=unit)
-        project = evaluations.ProjectFields(
+        project = lifecycle.ProjectFields(
             project_name=fields.pop("project_name", "雪亮工程视频监控项目"),
             year=fields.pop("year", 2023),
             kind=fields.pop("kind", "department"),
@@ -171,7 +171,7 @@ class Factory:
             funds_spent=fields.pop("funds_spent", Decimal("2712.60")),
             due_date=fields.pop("due_date", date(2024, 4, 30)),
         )
-        return evaluations.create_evaluation(self.session, creator, creator.unit_id, project)
+        return lifecycle.create_evaluation(self.session, creator, creator.unit_id, project)
 
 
 @pytest.fixture
@@ -189,11 +189,11 @@ class Team:
         self.members = [make.make_user(unit=unit) for _ in range(2)]
         self.reviewer = make.make_user("finance_reviewer", bureau=unit.bureau)
         self.evaluation = make.make_evaluation(creator=self.leader, unit=unit)
-        evaluations.set_group(
+        lifecycle.set_group(
             make.session,
             self.leader,
             self.evaluation.id,
-            evaluations.GroupSpec(
+            lifecycle.GroupSpec(
                 leader=self.leader.id,
                 deputies=[u.id for u in self.deputies],
                 members=[u.id for u in self.members],

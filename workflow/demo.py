@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 from workflow.accounts import operations as accounts
 from workflow.accounts.models import User
 from workflow.documents import operations as documents
-from workflow.indicators import operations as indicator_tree
+from workflow.indicators import operations as indicator_ops
 from workflow.kernel import clock
 from workflow.kernel import files as file_store
-from workflow.lifecycle import operations as evaluations
+from workflow.lifecycle import operations as lifecycle
 from workflow.reports import operations as reports
 from workflow.reports import page as report_page
-from workflow.scoring import operations as scorecards
+from workflow.scoring import operations as scoring
 from workflow.tasks import operations as tasks
 
 PASSWORD = "jixiao-demo"
@@ -63,8 +63,8 @@ def _user(session, admin, username, name, title, unit=None, bureau=None, role="u
 
 
 def _open(session, creator, unit, **fields) -> int:
-    evaluation = evaluations.create_evaluation(
-        session, creator, unit.id, evaluations.ProjectFields(**fields)
+    evaluation = lifecycle.create_evaluation(
+        session, creator, unit.id, lifecycle.ProjectFields(**fields)
     )
     return evaluation.id
 
@@ -102,23 +102,21 @@ def _prepare(
     store: file_store.DocumentStore,
 ) -> None:
     """前期准备: the group formed, the work plan uploaded, on to 组织实施."""
-    evaluations.set_group(
+    lifecycle.set_group(
         session,
         leader,
         evaluation_id,
-        evaluations.GroupSpec(leader.id, [u.id for u in deputies], [u.id for u in members], []),
+        lifecycle.GroupSpec(leader.id, [u.id for u in deputies], [u.id for u in members], []),
     )
     documents.add_document(
         session, leader, evaluation_id, "work_plan", "评价工作方案.txt", io.BytesIO(_PLAN), store
     )
-    evaluations.perform(
-        session, leader, evaluation_id, "advance", comment="工作组已组建，方案已审定"
-    )
+    lifecycle.perform(session, leader, evaluation_id, "advance", comment="工作组已组建，方案已审定")
 
 
 def _implement(session: Session, leader: User, members: list[User], evaluation_id: int) -> None:
     """组织实施: the 雪亮工程 indicator system, and members' tasks done."""
-    indicator_tree.copy_template(session, leader, evaluation_id, "xueliang")
+    indicator_ops.copy_template(session, leader, evaluation_id, "xueliang")
     due = clock.today_local() + timedelta(days=5)
     for member, (kind, title) in zip(
         members,
@@ -137,8 +135,8 @@ def _implement(session: Session, leader: User, members: list[User], evaluation_i
 def _score(session: Session, leader: User, evaluation_id: int) -> None:
     """分析评价: the 组长 scores every leaf (the demo leaves finalising to the user)."""
     for code, inputs in _CLOUD_SCORES.items():
-        entry = scorecards.ScoreEntry(inputs, reason=_CLOUD_REASONS.get(code, ""))
-        scorecards.score_leaf(session, leader, evaluation_id, code, entry)
+        entry = scoring.ScoreEntry(inputs, reason=_CLOUD_REASONS.get(code, ""))
+        scoring.score_leaf(session, leader, evaluation_id, code, entry)
 
 
 _EXPERIENCE = (
@@ -225,13 +223,13 @@ def load(session: Session, store: file_store.DocumentStore) -> bool:
     )
     _prepare(session, zhang, deputies, members, cloud, store)
     _implement(session, zhang, members, cloud)
-    evaluations.perform(session, zhang, cloud, "advance", comment="资料收集和现场核验已完成")
+    lifecycle.perform(session, zhang, cloud, "advance", comment="资料收集和现场核验已完成")
     _score(session, zhang, cloud)
-    scorecards.finalize_scores(session, zhang, cloud)
-    evaluations.perform(session, zhang, cloud, "advance", comment="评分已定稿")
+    scoring.finalize_scores(session, zhang, cloud)
+    lifecycle.perform(session, zhang, cloud, "advance", comment="评分已定稿")
     _complete_report(session, zhang, cloud)
-    evaluations.perform(session, zhang, cloud, "advance", comment="报告初稿完成，提请领导小组审核")
-    evaluations.perform(session, zhang, cloud, "approve", comment="同意")
+    lifecycle.perform(session, zhang, cloud, "advance", comment="报告初稿完成，提请领导小组审核")
+    lifecycle.perform(session, zhang, cloud, "approve", comment="同意")
 
     county = _open(
         session,
@@ -248,7 +246,7 @@ def load(session: Session, store: file_store.DocumentStore) -> bool:
     )
     _prepare(session, zhang, deputies, members, county, store)
     _implement(session, zhang, members, county)
-    evaluations.perform(session, zhang, county, "advance")
+    lifecycle.perform(session, zhang, county, "advance")
 
     xu = _user(session, admin, "xuqq", "徐泉泉", "财务室主任", heping)
     huang = _user(session, admin, "huangcy", "黄志成", "科技信息化大队民警", heping)
@@ -265,12 +263,12 @@ def load(session: Session, store: file_store.DocumentStore) -> bool:
         due_date=date(2024, 4, 30),
         targets="建设479个社会治安视频监控点、26个治安卡口点、10套移动终端采集设备和38个智慧小区点。",
     )
-    evaluations.set_group(session, xu, police, evaluations.GroupSpec(xu.id, [], [huang.id], []))
+    lifecycle.set_group(session, xu, police, lifecycle.GroupSpec(xu.id, [], [huang.id], []))
     documents.add_document(
         session, xu, police, "work_plan", "自评工作方案.txt", io.BytesIO(_PLAN), store
     )
-    evaluations.perform(session, xu, police, "advance", comment="按财政局通知开展自评")
-    indicator_tree.copy_template(session, xu, police, "unit_self")
+    lifecycle.perform(session, xu, police, "advance", comment="按财政局通知开展自评")
+    indicator_ops.copy_template(session, xu, police, "unit_self")
     soon = clock.today_local() + timedelta(days=2)
     late = clock.today_local() - timedelta(days=3)
     tasks.create_task(

@@ -26,7 +26,7 @@ from workflow.accounts.models import User
 from workflow.documents import operations as documents
 from workflow.kernel import files as file_store
 from workflow.kernel.db import make_engine, make_sessionmaker, normalize_url
-from workflow.lifecycle import operations as evaluations
+from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle.models import Evaluation
 
 accounts.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
@@ -44,16 +44,16 @@ def seed(maker, n: int, store) -> tuple[int, list[int]]:
         leader, member = mk("leader"), mk("member")
         ids = []
         for i in range(n):
-            e = evaluations.create_evaluation(
+            e = lifecycle.create_evaluation(
                 s,
                 leader,
                 unit.id,
-                evaluations.ProjectFields(
+                lifecycle.ProjectFields(
                     f"项目{i}", 2023, "department", Decimal("300"), Decimal("300"), Decimal("290")
                 ),
             )
-            evaluations.set_group(
-                s, leader, e.id, evaluations.GroupSpec(leader.id, [], [member.id], [])
+            lifecycle.set_group(
+                s, leader, e.id, lifecycle.GroupSpec(leader.id, [], [member.id], [])
             )
             documents.add_document(
                 s, leader, e.id, "work_plan", "plan.txt", io.BytesIO(b"plan"), store
@@ -72,7 +72,7 @@ def run_jixiao(maker, leader_id: int, ids: list[int]) -> float:
         leader = s.get(User, leader_id)
         start = time.perf_counter()
         for eid in ids:
-            evaluations.perform(s, leader, eid, "advance", comment="bench")
+            lifecycle.perform(s, leader, eid, "advance", comment="bench")
         return len(ids) / (time.perf_counter() - start)
 
 

@@ -165,9 +165,9 @@ def test_a_page_shows_a_fields_problem_at_that_field(app, make, team, ev):
 def test_a_field_the_form_names_otherwise_is_still_placed(app, make, team, session):
     from report_helpers import to_reporting
 
-    from workflow.kernel import files as documents
+    from workflow.kernel import files as file_store
 
-    store = documents.DocumentStore(app.config["UPLOAD_DIR"])
+    store = file_store.DocumentStore(app.config["UPLOAD_DIR"])
     reporting = to_reporting(session, team, store)
     stranger = make.make_user(unit=make.make_unit())
     res = Person(app, team.leader).post(
@@ -291,7 +291,7 @@ def test_a_lost_race_still_says_someone_else_acted(monkeypatch, session, team):
     the once-per-round constraint refuses it as a lost race, not as a duplicate name."""
     evaluation = put_in_state(session, team.evaluation, "group_review", team.leader)
     lifecycle.perform(session, team.leader, evaluation.id, "approve")
-    monkeypatch.setattr(lifecycle, "approvals_this_round", lambda *args: [])
+    monkeypatch.setattr(lifecycle, "approved_this_round", lambda *args: frozenset)
     with pytest.raises(Conflict) as refused:
         lifecycle.perform(session, team.leader, evaluation.id, "approve")
     assert (refused.value.code, refused.value.message) == ("conflict", CONFLICT_MESSAGE)

@@ -9,7 +9,7 @@ from conftest import put_in_state
 from sqlalchemy import func, select
 
 from workflow.documents.models import Document
-from workflow.kernel import files as documents
+from workflow.kernel import files as file_store
 from workflow.kernel.errors import InvalidInput
 from workflow.tasks import operations as tasks
 from workflow.tasks.models import Task
@@ -17,7 +17,7 @@ from workflow.tasks.models import Task
 
 @pytest.fixture
 def store(tmp_path):
-    return documents.DocumentStore(tmp_path / "files")
+    return file_store.DocumentStore(tmp_path / "files")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from conftest import put_in_state
 
 from workflow.kernel import clock
-from workflow.reminders import sweep as reminders
+from workflow.reminders import sweep as reminder_sweep
 from workflow.tasks import operations as tasks
 
 
@@ -34,8 +34,8 @@ def reminded(session, team):
             due_date=date(2024, 3, 20),
         ),
     )
-    reminders.sweep(session, datetime(2024, 3, 21, 2))  # Thursday 10:00 Beijing
-    reminders.sweep(session, datetime(2024, 3, 22, 2))
+    reminder_sweep.sweep(session, datetime(2024, 3, 21, 2))  # Thursday 10:00 Beijing
+    reminder_sweep.sweep(session, datetime(2024, 3, 22, 2))
     return task
 
 

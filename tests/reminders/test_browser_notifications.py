@@ -10,7 +10,7 @@ from conftest import log_in, shot
 from playwright.sync_api import Page, expect
 
 from workflow.kernel import clock
-from workflow.reminders import sweep as reminders
+from workflow.reminders import sweep as reminder_sweep
 from workflow.tasks import operations as tasks
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ def overdue_task(session, team):
             clock.today_local() - timedelta(days=1),
         ),
     )
-    reminders.sweep(session)
+    reminder_sweep.sweep(session)
     session.commit()
     return member, task
 

@@ -21,7 +21,7 @@ from notifications.senders import SmtpMailer, SmtpSettings, WebhookPoster
 from web.cli_reminders import sweep_command
 from workflow.kernel import clock
 from workflow.reminders import inbox
-from workflow.reminders import sweep as reminders
+from workflow.reminders import sweep as reminder_sweep
 from workflow.reminders.models import OutboxMessage, UnitSettings
 from workflow.tasks import operations as tasks
 
@@ -123,7 +123,7 @@ def test_a_refusing_server_is_retried_with_back_off_and_the_failure_recorded(
     session, smtp, overdue
 ):
     smtp.refuse = True
-    reminders.sweep(session, FRIDAY_10)
+    reminder_sweep.sweep(session, FRIDAY_10)
     now = FRIDAY_10
     result = deliver(session, smtp.port, now)
     assert (result.sent, result.retrying, smtp.attempts) == (0, 1, 1)
@@ -148,7 +148,7 @@ def test_a_refusing_server_is_retried_with_back_off_and_the_failure_recorded(
 
 
 def test_an_unreachable_server_is_retried_and_delivered_once_it_is_back(session, smtp, overdue):
-    reminders.sweep(session, FRIDAY_10)
+    reminder_sweep.sweep(session, FRIDAY_10)
     down = deliver(session, free_port(), FRIDAY_10)  # nothing listens there
     assert down.retrying == 1 and "SMTP 127.0.0.1" in down.errors[0]
     later = FRIDAY_10 + timedelta(minutes=1)
@@ -183,11 +183,11 @@ def test_the_units_webhook_gets_a_chat_robot_message_when_switched_on(session, t
         url = f"http://127.0.0.1:{server.server_port}/robot/send?key=abc"
         session.add(UnitSettings(unit_id=team.evaluation.unit_id, webhook_url=url))
         session.commit()
-        reminders.sweep(session, datetime(2024, 3, 21, 2))  # off by default: nothing queued
+        reminder_sweep.sweep(session, datetime(2024, 3, 21, 2))  # off by default: nothing queued
         settings = session.get(UnitSettings, team.evaluation.unit_id)
         settings.webhook_enabled = True
         session.commit()
-        queued = reminders.sweep(session, FRIDAY_10)
+        queued = reminder_sweep.sweep(session, FRIDAY_10)
         assert queued.outbox == {"email": 1, "webhook": 2}
         out = outbox.Outbound(None, WebhookPoster(timeout=5), "https://jx.example")
         assert outbox.deliver(session, FRIDAY_10, out).messages == 1

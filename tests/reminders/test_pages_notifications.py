@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from workflow.kernel import clock
-from workflow.reminders import sweep as reminders
+from workflow.reminders import sweep as reminder_sweep
 from workflow.reminders.models import Notification
 from workflow.tasks import operations as tasks
 
@@ -25,7 +25,7 @@ def reminded(session, team):
                 "collect", title, "", member.id, clock.today_local() - timedelta(days=1)
             ),
         )
-    reminders.sweep(session)
+    reminder_sweep.sweep(session)
     session.commit()
     return member
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select, text
 from test_email import Inbox, free_port
 
 from workflow.kernel import clock
-from workflow.reminders import policy as reminders
+from workflow.reminders import policy as reminder_policy
 from workflow.reminders.models import Notification, OutboxMessage
 from workflow.tasks import operations as tasks
 
@@ -128,7 +128,7 @@ def test_every_reminder_arrives_exactly_once_through_leader_standby_and_failover
 ):
     if not is_postgres:
         pytest.skip("runs on PostgreSQL (DATABASE_URL), where schedulers really compete")
-    reminders.update_policy(
+    reminder_policy.update_policy(
         session,
         make.admin,
         {

@@ -19,8 +19,8 @@ from conftest import ARTIFACTS, CHROMIUM, PASSWORD, log_in, log_out, shot
 from report_helpers import to_reporting
 
 from workflow.accounts import operations as accounts
-from workflow.kernel import files as documents
-from workflow.lifecycle import operations as evaluations
+from workflow.kernel import files as file_store
+from workflow.lifecycle import operations as lifecycle
 
 if not CHROMIUM.exists():
     if os.environ.get("CI"):
@@ -44,11 +44,11 @@ def evaluation(app, make, people):
     session = make.session
     leader, deputy, members = people["leader"], people["deputy"], people["members"]
     evaluation = make.make_evaluation(creator=leader, project_name="雪亮工程视频监控建设项目")
-    evaluations.set_group(
+    lifecycle.set_group(
         session,
         leader,
         evaluation.id,
-        evaluations.GroupSpec(
+        lifecycle.GroupSpec(
             leader=leader.id,
             deputies=[deputy.id],
             members=[m.id for m in members],
@@ -56,7 +56,7 @@ def evaluation(app, make, people):
             approval_policy="all",
         ),
     )
-    store = documents.DocumentStore(app.config["UPLOAD_DIR"])
+    store = file_store.DocumentStore(app.config["UPLOAD_DIR"])
     return to_reporting(session, SimpleNamespace(leader=leader, evaluation=evaluation), store)
 
 

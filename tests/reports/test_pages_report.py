@@ -12,8 +12,8 @@ import pytest
 from conftest import AuthActions
 from report_helpers import complete_report, to_reporting
 
-from workflow.kernel import files as documents
-from workflow.lifecycle import operations as evaluations
+from workflow.kernel import files as file_store
+from workflow.lifecycle import operations as lifecycle
 from workflow.reports import operations as reports
 from workflow.reports import page as report_page
 from workflow.reports import queries as report_queries
@@ -49,7 +49,7 @@ def as_user(app):
 
 @pytest.fixture
 def store(app):
-    return documents.DocumentStore(app.config["UPLOAD_DIR"])
+    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def textarea(html: str, name: str = "body") -> str:
 
 def submit_for_review(session, team, evaluation) -> None:
     complete_report(session, team, evaluation)
-    evaluations.perform(session, team.leader, evaluation.id, "advance")
+    lifecycle.perform(session, team.leader, evaluation.id, "advance")
 
 
 # --- reading the report -------------------------------------------------------------------------
@@ -233,7 +233,7 @@ def test_reviewer_comment_is_shown_to_the_author_next_round(as_user, session, te
         {"section": "analysis", "comment-analysis-body": "请补充财务管理制度健全性的扣分依据"},
     )
     assert res.status_code == 302 and res.headers["Location"].endswith("#section-analysis")
-    evaluations.perform(
+    lifecycle.perform(
         session, team.deputies[0], reporting.id, "return", to="reporting", comment="请补充依据"
     )
 
@@ -346,8 +346,8 @@ def test_archived_report_is_read_only_and_serves_the_signed_pdf(
 ):
     submit_for_review(session, team, reporting)
     for approver in team.approvers:  # policy "all": the 组长 and both 副组长
-        evaluations.perform(session, approver, reporting.id, "approve")
-    evaluations.perform(session, team.reviewer, reporting.id, "approve", files=store)
+        lifecycle.perform(session, approver, reporting.id, "approve")
+    lifecycle.perform(session, team.reviewer, reporting.id, "approve", files=store)
     leader = as_user(team.leader)
     html = page(leader.get(url(reporting)))
     sha = report_queries.archived_report(session, reporting).sha256

@@ -12,9 +12,9 @@ import pytest
 from docx import Document
 from report_helpers import complete_report, to_reporting
 
-from workflow.kernel import files as documents
+from workflow.kernel import files as file_store
 from workflow.kernel.audit import AuditEvent
-from workflow.reports import queries as reports
+from workflow.reports import queries as report_queries
 from workflow.reports.models import Rectification
 from workflow.reports.render.content import ReportContent
 from workflow.reports.render.pdf import render_report_html
@@ -28,7 +28,7 @@ LEVEL1 = ("项目过程", "项目产出", "项目效果")
 
 @pytest.fixture
 def store(app):
-    return documents.DocumentStore(app.config["UPLOAD_DIR"])
+    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture
@@ -90,8 +90,8 @@ def test_scorecard_merges_level2_groups_only_and_repeats_level1(session, reporti
     content = ReportContent.of(
         session,
         reporting,
-        reports.sections_of(session, reporting),
-        reports.problems_of(session, reporting),
+        report_queries.sections_of(session, reporting),
+        report_queries.problems_of(session, reporting),
     )
     html = render_report_html(content)
     spans = [int(n) for n in re.findall(r'rowspan="(\d+)"', html)]
@@ -123,7 +123,7 @@ def test_archive_stores_the_pdf_once_records_its_hash_and_serves_it_unchanged(
     session.commit()
     again = api.as_(team.leader).get(url)
     assert again.data == first.data
-    assert reports.archived_report(session, reporting).sha256 == digest
+    assert report_queries.archived_report(session, reporting).sha256 == digest
 
 
 def test_archived_report_is_read_only_and_problems_become_rectifications(
@@ -144,7 +144,7 @@ def test_archived_report_is_read_only_and_problems_become_rectifications(
 
 def test_a_tampered_archive_file_is_refused(api, session, team, reporting, store):
     archive(api, team, reporting)
-    archived = reports.archived_report(session, reporting)
+    archived = report_queries.archived_report(session, reporting)
     store.path(archived.storage_key).write_bytes(b"%PDF-1.4 forged")
     res = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.pdf")
     assert (res.status_code, res.json["code"]) == (409, "archive_corrupt")
@@ -152,16 +152,16 @@ def test_a_tampered_archive_file_is_refused(api, session, team, reporting, store
 
 def test_archiving_without_a_file_store_is_refused(session, team, reporting):
     from workflow.kernel.errors import GuardFailed
-    from workflow.lifecycle import operations as evaluations
+    from workflow.lifecycle import operations as lifecycle
 
-    evaluations.perform(session, team.leader, reporting.id, "advance")
+    lifecycle.perform(session, team.leader, reporting.id, "advance")
     for approver in team.approvers:
-        evaluations.perform(session, approver, reporting.id, "approve")
+        lifecycle.perform(session, approver, reporting.id, "approve")
     with pytest.raises(GuardFailed) as refused:
-        evaluations.perform(session, team.reviewer, reporting.id, "approve")
+        lifecycle.perform(session, team.reviewer, reporting.id, "approve")
     assert refused.value.code == "no_file_store"
     session.expire_all()
-    assert reports.archived_report(session, reporting) is None
+    assert report_queries.archived_report(session, reporting) is None
 
 
 def test_word_file_has_the_sections_and_the_merged_scorecard(api, team, reporting):

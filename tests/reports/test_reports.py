@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from report_helpers import EXPERIENCE, complete_report, to_reporting
 
-from workflow.kernel import files as documents
+from workflow.kernel import files as file_store
 from workflow.kernel.audit import AuditEvent
 from workflow.kernel.errors import GuardFailed
-from workflow.lifecycle import operations as evaluations
+from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle.models import Evaluation
 from workflow.reports import checks as report_checks
 from workflow.reports import operations as reports
@@ -17,12 +17,12 @@ from workflow.reports import queries as report_queries
 from workflow.reports.render.content import ReportContent
 from workflow.reports.render.pdf import render_report_html
 from workflow.reports.render.text import diff_rows, parse_body
-from workflow.scoring import operations as scorecards
+from workflow.scoring import operations as scoring
 
 
 @pytest.fixture
 def store(app):
-    return documents.DocumentStore(app.config["UPLOAD_DIR"])
+    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture
@@ -298,9 +298,9 @@ def test_comments_by_reviewers_of_each_stage_reach_the_author_next_round(
 
     # 分析评价 again: the score changes, the report text (edited in round 1) is kept.
     session.expire_all()
-    entry = scorecards.ScoreEntry({"band": "met", "value": "2.5"}, reason="未制定专项资金管理办法")
-    scorecards.score_leaf(session, team.leader, reporting.id, "1.2.1", entry)
-    scorecards.finalize_scores(session, team.leader, reporting.id)
+    entry = scoring.ScoreEntry({"band": "met", "value": "2.5"}, reason="未制定专项资金管理办法")
+    scoring.score_leaf(session, team.leader, reporting.id, "1.2.1", entry)
+    scoring.finalize_scores(session, team.leader, reporting.id)
     assert act(api, team.leader, reporting, "advance").status_code == 200
 
     report = api.as_(team.leader).get(url(reporting)).json
@@ -344,8 +344,8 @@ def test_comments_by_reviewers_of_each_stage_reach_the_author_next_round(
 
 def test_a_return_to_reporting_keeps_the_edited_text(session, team, reporting):
     complete_report(session, team, reporting)
-    evaluations.perform(session, team.leader, reporting.id, "advance")
-    evaluations.perform(
+    lifecycle.perform(session, team.leader, reporting.id, "advance")
+    lifecycle.perform(
         session, team.deputies[0], reporting.id, "return", to="reporting", comment="请补充经验做法"
     )
     view = report_page.report_view(session, team.leader, reporting.id)
@@ -355,7 +355,7 @@ def test_a_return_to_reporting_keeps_the_edited_text(session, team, reporting):
 
 def test_leaving_reporting_is_guarded(session, team, reporting):
     with pytest.raises(GuardFailed) as refused:
-        evaluations.perform(session, team.leader, reporting.id, "advance")
+        lifecycle.perform(session, team.leader, reporting.id, "advance")
     assert "“六、主要经验及做法”尚未填写" in refused.value.details
 
 

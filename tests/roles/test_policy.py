@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 import roles
 import workflow.models  # noqa: F401 — every model mapped, so that instances can be built
 from workflow.accounts.models import User
+from workflow.indicators.models import Indicator
 from workflow.kernel.errors import NotAllowed
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import ACTIONS, STATES, actions_from
@@ -39,6 +40,8 @@ PEOPLE: dict[str, User] = {
     "other_unit_user": User(id=10, role="unit_user", unit_id=OTHER_UNIT),
     "other_bureau_reviewer": User(id=11, role="finance_reviewer", bureau_id=OTHER_BUREAU),
 }
+for _user in PEOPLE.values():
+    _user.active = True  # what the database default gives; a deactivated account holds no role
 # `Evaluation.group_roles`: "group member id:role:user id", as the evaluation's SELECT loads it.
 GROUP = "1:leader:1,2:deputy:2,3:member:3,4:approver:4"
 GROUP_WITHOUT_APPROVERS = "1:leader:1,2:deputy:2,3:member:3"
@@ -171,11 +174,16 @@ def test_who_may_do_each_thing_in_each_state(permission, state):
     assert allowed == (people if state in stages else set())
 
 
+def leaf(scorer_id: int | None) -> Indicator:
+    """A 三级指标 assigned to `scorer_id` (or to nobody)."""
+    return Indicator(code="1.1.1", level=3, scorer_id=scorer_id)
+
+
 @pytest.mark.parametrize("state", list(STATES))
 def test_who_scores_a_leaf_assigned_to_them_and_one_assigned_to_nobody(state):
     ev = evaluation(state)
-    assigned = {p for p, user in PEOPLE.items() if roles.can_score(user, ev, scorer_id=user.id)}
-    unassigned = {p for p, user in PEOPLE.items() if roles.can_score(user, ev, scorer_id=None)}
+    assigned = {p for p, user in PEOPLE.items() if roles.can_score_leaf(user, ev, leaf(user.id))}
+    unassigned = {p for p, user in PEOPLE.items() if roles.can_score_leaf(user, ev, leaf(None))}
     assert assigned == SCORE_ASSIGNED_TABLE.get(state, set())
     stages, people = PERMISSION_TABLE["score_indicators"]
     assert unassigned == (people if state in stages else set())
@@ -184,8 +192,8 @@ def test_who_scores_a_leaf_assigned_to_them_and_one_assigned_to_nobody(state):
 def test_a_leaf_assigned_to_someone_else_is_theirs_to_score():
     ev = evaluation("analysis")
     member, deputy = PEOPLE["member"], PEOPLE["deputy"]
-    assert not roles.can_score(member, ev, scorer_id=deputy.id)
-    assert roles.can_score(deputy, ev, scorer_id=deputy.id)
+    assert not roles.can_score_leaf(member, ev, leaf(deputy.id))
+    assert roles.can_score_leaf(deputy, ev, leaf(deputy.id))
 
 
 @pytest.mark.parametrize("state", list(STATES))

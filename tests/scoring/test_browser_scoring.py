@@ -16,8 +16,8 @@ from playwright.sync_api import Page, expect
 
 from workflow.indicators import operations as indicator_ops
 from workflow.indicators import queries as indicator_queries
-from workflow.lifecycle import operations as evaluations
-from workflow.scoring import operations as scorecards
+from workflow.lifecycle import operations as lifecycle
+from workflow.scoring import operations as scoring
 from workflow.tasks import operations as tasks
 
 pytestmark = pytest.mark.browser
@@ -31,11 +31,11 @@ def evaluation(make, people):
     session = make.session
     leader, deputy, members = people["leader"], people["deputy"], people["members"]
     evaluation = make.make_evaluation(creator=leader, project_name="雪亮工程视频监控建设项目")
-    evaluations.set_group(
+    lifecycle.set_group(
         session,
         leader,
         evaluation.id,
-        evaluations.GroupSpec(
+        lifecycle.GroupSpec(
             leader=leader.id,
             deputies=[deputy.id],
             members=[m.id for m in members],
@@ -105,10 +105,10 @@ def score_all_but(session, evaluation, code: str) -> None:
     for leaf in indicator_queries.leaves(indicator_queries.load_nodes(session, evaluation)):
         if leaf.code == code:
             continue
-        entry = scorecards.ScoreEntry(
+        entry = scoring.ScoreEntry(
             FULL_MARKS[leaf.rule_type](indicator_queries.leaf_dict(leaf)), reason="预算未全部执行"
         )
-        scorecards.score_leaf(session, leader, evaluation.id, leaf.code, entry)
+        scoring.score_leaf(session, leader, evaluation.id, leaf.code, entry)
 
 
 def test_member_scores_their_leaf_and_leader_finalizes(

@@ -9,7 +9,7 @@ import pytest
 from conftest import put_in_state
 
 from workflow.kernel import clock
-from workflow.lifecycle import operations as evaluations
+from workflow.lifecycle import operations as lifecycle
 
 
 @pytest.fixture
@@ -205,13 +205,11 @@ def test_overdue_is_computed_from_the_local_date(api, team, ev):
 def test_my_tasks_span_evaluations(api, make, session, team, ev):
     member = team.members[0]
     second = make.make_evaluation(creator=team.leader)
-    evaluations.set_group(
+    lifecycle.set_group(
         session,
         team.leader,
         second.id,
-        evaluations.GroupSpec(
-            leader=team.leader.id, deputies=[], members=[member.id], approvers=[]
-        ),
+        lifecycle.GroupSpec(leader=team.leader.id, deputies=[], members=[member.id], approvers=[]),
     )
     create(api, team.leader, ev, assignee=member.id, title="甲")
     create(api, team.leader, second, assignee=member.id, title="乙", due_date="2024-01-10")

@@ -8,12 +8,12 @@ import pytest
 from conftest import put_in_state
 from report_helpers import EXPERIENCE, to_reporting
 
-from workflow.kernel import files as documents
+from workflow.kernel import files as file_store
 
 
 @pytest.fixture
 def store(app):
-    return documents.DocumentStore(app.config["UPLOAD_DIR"])
+    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture
@@ -90,13 +90,13 @@ def test_report_section_task_needs_a_section_of_the_outline(api, session, team):
 def test_a_self_evaluation_offers_its_shorter_outline(api, make, session):
     leader = make.make_user()
     ev = make.make_evaluation(creator=leader, kind="unit_self")
-    from workflow.lifecycle import operations as evaluations
+    from workflow.lifecycle import operations as lifecycle
 
-    evaluations.set_group(
+    lifecycle.set_group(
         session,
         leader,
         ev.id,
-        evaluations.GroupSpec(
+        lifecycle.GroupSpec(
             leader=leader.id, deputies=[], members=[], approvers=[], approval_policy="all"
         ),
     )

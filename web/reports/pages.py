@@ -18,7 +18,7 @@ from web.reports.api import DOCX, PDF, send_report
 from web.reports.forms import CommentForm, CompareForm, DeleteForm, ProblemForm, SectionForm
 from web.ui import attach_field_errors, form_page, require_login, status_of, version_of
 from workflow.accounts import operations as accounts
-from workflow.kernel import access as evaluations
+from workflow.kernel import access as access
 from workflow.kernel.errors import Conflict, JixiaoError, NotAllowed, NotFound
 from workflow.lifecycle.models import Evaluation
 from workflow.reports import operations as reports
@@ -83,7 +83,7 @@ def _render(evaluation_id: int, posted: tuple[str, Any] | None = None, error=Non
     user = page_user()
     session = db()
     view = report_page.report_view(session, user, evaluation_id)
-    evaluation = evaluations.get_visible(session, user, evaluation_id)
+    evaluation = access.get_visible(session, user, evaluation_id)
     problem_form = ProblemForm(formdata=None, prefix="problem")
     comment_forms = {
         s["key"]: CommentForm(formdata=None, prefix=f"comment-{s['key']}", section=s["key"])
@@ -158,7 +158,7 @@ def add_problem(evaluation_id: int):
 def edit_problem(evaluation_id: int, problem_id: int):
     user = page_user()
     session = db()
-    evaluation = evaluations.get_visible(session, user, evaluation_id)
+    evaluation = access.get_visible(session, user, evaluation_id)
     _require_editable(user, evaluation)
     view = report_page.report_view(session, user, evaluation_id)
     problem = next((p for p in view["problems"] if p["id"] == problem_id), None)
@@ -204,7 +204,7 @@ def delete_problem(evaluation_id: int, problem_id: int):
 def edit_section(evaluation_id: int, key: str):
     user = page_user()
     session = db()
-    evaluation = evaluations.get_visible(session, user, evaluation_id)
+    evaluation = access.get_visible(session, user, evaluation_id)
     _require_editable(user, evaluation)
     view = report_page.report_view(session, user, evaluation_id)
     section = _section_of(view, key)
@@ -253,7 +253,7 @@ def versions(evaluation_id: int, key: str):
     """Every version of a section, and two of them side by side (`?from=A&to=B`)."""
     user = page_user()
     session = db()
-    evaluation = evaluations.get_visible(session, user, evaluation_id)
+    evaluation = access.get_visible(session, user, evaluation_id)
     section = _section_of(report_page.report_view(session, user, evaluation_id), key)
     rows = report_queries.section_versions(session, user, evaluation_id, key)
     numbers = [row["version"] for row in rows]

@@ -31,7 +31,7 @@ from workflow.kernel import access
 from workflow.kernel.errors import JixiaoError, NotAllowed, NotFound
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.models import Evaluation
-from workflow.reports import queries as reports
+from workflow.reports import queries as report_queries
 from workflow.reports.draft import numeral
 from workflow.tasks import operations as tasks
 from workflow.tasks import queries as task_queries
@@ -162,7 +162,9 @@ def _render(task_id: int, posted: tuple[str, Any] | None = None, error=None, sta
         "section_title": task_queries.section_title(task),
         "may_edit_section": roles.can_edit_report(user, task.evaluation),
         "scoring_open": roles.stage_allows(task.evaluation, "score_indicators"),
-        "report_drafted": bool(task.section and reports.sections_of(session, task.evaluation)),
+        "report_drafted": bool(
+            task.section and report_queries.sections_of(session, task.evaluation)
+        ),
         "blockers": task_queries.completion_blockers(session, task)
         if task.status != "done"
         else [],

@@ -1,11 +1,11 @@
-"""API schemas of tasks."""
+"""API schemas of task_queries."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
 from workflow.kernel import clock
-from workflow.tasks import queries as tasks
+from workflow.tasks import queries as task_queries
 from workflow.tasks.models import TASK_KINDS, TASK_STATUSES
 
 
@@ -61,7 +61,7 @@ class TaskOut(Schema):
     kind = fields.String()
     kind_label = fields.Function(lambda t: TASK_KINDS.get(t.kind, t.kind))
     section = fields.String(allow_none=True, metadata={"description": "报告章节 tasks"})
-    section_title = fields.Function(tasks.section_title)
+    section_title = fields.Function(task_queries.section_title)
     title = fields.String()
     description = fields.String()
     assignee = fields.Integer(attribute="assignee_id", allow_none=True)

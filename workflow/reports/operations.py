@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 import roles
 from workflow.accounts.models import User
 from workflow.kernel import clock
-from workflow.kernel import files as documents
+from workflow.kernel import files as file_store
 from workflow.kernel.access import get_visible
 from workflow.kernel.audit import audit
 from workflow.kernel.db import unit_of_work
@@ -326,7 +326,7 @@ def archive_on_enter(ctx: ActionContext, evaluation: Evaluation) -> None:
     content = ReportContent.of(session, evaluation, sections, problems, final=True)
     data = render_report_pdf(content)
     sha256 = hashlib.sha256(data).hexdigest()
-    key = documents.keep(session, ctx.files, data)
+    key = file_store.keep(session, ctx.files, data)
     session.add(
         ArchivedReport(
             evaluation_id=evaluation.id,

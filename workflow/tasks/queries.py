@@ -12,7 +12,7 @@ from workflow.kernel.access import get_visible
 from workflow.kernel.errors import FieldError, NotFound
 from workflow.lifecycle.models import GROUP_WORKERS, Evaluation, GroupMember
 from workflow.lifecycle.states import CLOSED_STATES
-from workflow.reports import checks as reports
+from workflow.reports import checks as report_checks
 from workflow.reports import draft as report_draft
 from workflow.tasks.models import TASK_KINDS, TASK_STATUSES, Task, TaskAttachment
 
@@ -90,7 +90,7 @@ def completion_blockers(session: Session, task: Task) -> list[str]:
     still empty (or the report is not drafted yet)."""
     if task.kind != "report_section" or task.section is None:
         return []
-    if not reports.section_is_empty(session, task.evaluation, task.section):
+    if not report_checks.section_is_empty(session, task.evaluation, task.section):
         return []
     return [f"报告章节“{section_title(task)}”尚未填写，请先在报告撰写中填写该章节，再完成任务"]
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from conftest import make_ready_to_advance
 
 from workflow.documents import operations as documents
-from workflow.lifecycle import operations as evaluations
+from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle.models import Evaluation
 from workflow.reports import operations as reports
 from workflow.reports import page as report_page
@@ -28,7 +28,7 @@ def to_reporting(session, team, store, kind: str = "department") -> Evaluation:
     template = "unit_self" if kind == "unit_self" else "xueliang"
     leader = team.leader
     evaluation = team.evaluation
-    fields = evaluations.ProjectFields(
+    fields = lifecycle.ProjectFields(
         project_name=evaluation.project_name,
         year=evaluation.year,
         kind=kind,
@@ -38,7 +38,7 @@ def to_reporting(session, team, store, kind: str = "department") -> Evaluation:
         due_date=evaluation.due_date,
         targets=TARGETS,
     )
-    evaluations.update_project(session, leader, evaluation.id, replace(fields))
+    lifecycle.update_project(session, leader, evaluation.id, replace(fields))
     documents.add_document(
         session,
         leader,
@@ -50,7 +50,7 @@ def to_reporting(session, team, store, kind: str = "department") -> Evaluation:
     )
     for _ in range(3):
         make_ready_to_advance(session, evaluation.id, template)
-        evaluations.perform(session, leader, evaluation.id, "advance")
+        lifecycle.perform(session, leader, evaluation.id, "advance")
     evaluation = session.get(Evaluation, evaluation.id)
     session.refresh(evaluation)
     assert evaluation.state == "reporting"
