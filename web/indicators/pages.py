@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -33,6 +34,7 @@ from workflow.scoring.rules import (
     DEFAULT_TARGET_RATE,
     MEASURES,
     ZERO,
+    ScorecardNode,
     fmt,
     split_rule,
 )
@@ -53,14 +55,21 @@ def group_people(evaluation: Evaluation) -> list[tuple[int, str]]:
     return list(people.items())
 
 
-def table_rows(levels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _tree_children(node: dict[str, Any]) -> Sequence[dict[str, Any]]:
+    return node.get("children") or []
+
+
+def table_rows(
+    levels: Sequence[Any], children: Callable[[Any], Sequence[Any]] = _tree_children
+) -> list[dict[str, Any]]:
     """A three-level tree as table rows, one per leaf, with the rowspans of its 一级 and 二级
-    cells (set on the first leaf of each; None on the others)."""
+    cells (set on the first leaf of each; None on the others). The tree is in API shape, or
+    give `children` for other nodes (`card_children` for the 评分表)."""
     rows = []
     for level1 in levels:
-        span1 = sum(len(level2.get("children") or []) for level2 in level1["children"])
-        for j, level2 in enumerate(level1["children"]):
-            leaves = level2.get("children") or []
+        span1 = sum(len(children(level2)) for level2 in children(level1))
+        for j, level2 in enumerate(children(level1)):
+            leaves = children(level2)
             for k, leaf in enumerate(leaves):
                 rows.append(
                     {
@@ -85,9 +94,13 @@ def rule_label(rule: dict[str, Any] | None) -> str:
     return title
 
 
-def is_settled(leaf: dict[str, Any]) -> bool:
+def card_children(node: ScorecardNode) -> Sequence[ScorecardNode]:
+    return node.children
+
+
+def is_settled(leaf: ScorecardNode) -> bool:
     """A scorecard leaf that has a score or is 不适用."""
-    return leaf["score"] is not None or bool(leaf["not_applicable"])
+    return leaf.score is not None or leaf.not_applicable
 
 
 def indicator_panel(session, user: User, evaluation: Evaluation) -> dict[str, Any]:
@@ -99,7 +112,7 @@ def indicator_panel(session, user: User, evaluation: Evaluation) -> dict[str, An
             card = scorecards.scorecard_of(session, evaluation)
         except InvalidInput:  # every leaf 不适用: no total to show, the page still opens
             card = None
-    leaves = list(card_leaves(card["levels"])) if card else []
+    leaves = card.leaves() if card else []
     done = sum(1 for leaf in leaves if is_settled(leaf))
     return {
         "has_tree": bool(system.indicators),
@@ -241,11 +254,3 @@ def _warnings(evaluation: Evaluation, rows: list[dict[str, Any]]) -> list[str]:
     if evaluation.kind != "unit_self":
         return []
     return self_evaluation_weight_warnings(tree_from_rows(rows))
-
-
-def card_leaves(levels: list[dict[str, Any]]):
-    for node in levels:
-        if "children" in node:
-            yield from card_leaves(node["children"])
-        else:
-            yield node
