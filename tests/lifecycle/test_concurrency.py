@@ -267,4 +267,4 @@ def test_scores_saved_while_the_leader_finalizes_are_in_the_card_or_refused(
         )
     ).one()
     card = scorecards.scorecard_of(session, session.get(Evaluation, evaluation.id))
-    assert card["finalized"] and finalized.details["total"] == card["total"]
+    assert card.finalized and finalized.details["total"] == str(card.total)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -11,6 +12,7 @@ from conftest import Team, put_in_state
 
 from workflow.indicators import operations as indicator_tree
 from workflow.indicators.builtin import get_template
+from workflow.kernel import clock
 from workflow.lifecycle import operations as evaluations
 
 
@@ -135,6 +137,229 @@ def test_heping_self_evaluation_scores_83_and_grades_good(api, self_evaluation):
     ]
     assert (result["total"], result["grade"], result["complete"]) == ("83.00", "良", True)
     assert level(level(level(result, "2"), "2.2"), "2.2.1")["reason"] == "验收资料不全扣2分"
+
+
+@pytest.fixture
+def fixed_clock():
+    clock.set_now(lambda: datetime(2024, 3, 5, 8, 30, tzinfo=UTC))
+    yield "2024-03-05T08:30:00"
+    clock.set_now(None)
+
+
+def heping_leaf(code, name, weight, rule, target, unit, **scored) -> dict:
+    """A leaf of the SEED_004 card as the API returns it."""
+    return {
+        "code": code,
+        "name": name,
+        "weight": weight,
+        "target": target,
+        "unit": unit,
+        "rule": rule,
+        "direction": "positive",
+        "standard": "",
+        "scorer": None,
+        "score": None,
+        "actual": None,
+        "rate": None,
+        "reason": None,
+        "not_applicable": False,
+        "deviation_note": "",
+        "deductions": [],
+        "scored_at": None,
+        **scored,
+    }
+
+
+def test_scorecard_json_is_pinned_with_a_not_applicable_leaf_and_rescaling(
+    api, self_evaluation, fixed_clock
+):
+    """The whole 评分表 as the API returns it: decimal strings with two places (完成值 as
+    stored), leaf fields only on leaves, nulls while unscored, the total rescaled to 100."""
+    team, ev = self_evaluation, self_evaluation.evaluation
+    leader, at = team.leader, fixed_clock
+    scores = {
+        "1.1.1": {},
+        "1.1.2": {},
+        "1.2.1": {"score": "7.5", "reason": "制度不健全"},
+        "2.1.1": {"actual": "431", "reason": "部分点位未建成"},
+        "2.2.1": {
+            "deductions": [
+                {"points": "2", "reason": "验收资料不全"},
+                {"points": "0.5", "reason": "整改滞后"},
+            ],
+            "reason": "见扣分明细",
+        },
+        "2.3.1": {"not_applicable": True, "reason": "本项目无时效要求"},
+        "3.1.1": {"band": "met", "value": "16", "reason": "监管有待加强"},
+    }
+    for code, body in scores.items():
+        assert score(api, leader, ev, code, **body).status_code == 200, code
+    survey = level(level(level(card(api, leader, ev), "3"), "3.2"), "3.2.1")
+    assert survey == heping_leaf(
+        "3.2.1", "群众满意度", "20.00", "survey", "90", "%"
+    )  # unscored: every leaf field there, and null
+    res = score(api, leader, ev, "3.2.1", respondents=30, satisfied=27)
+    assert (res.json["total"], res.json["grade"]) == ("87.78", "良")
+    assert api.as_(leader).post(f"{base(ev)}/scores/finalize").status_code == 200
+
+    def done(code, name, weight, rule, target, unit, **fields):
+        return heping_leaf(code, name, weight, rule, target, unit, scored_at=at, **fields)
+
+    # fmt: off
+    assert card(api, team.members[0], ev) == {
+        "evaluation_id": ev.id,
+        "project_name": "智慧新警务第一期项目",
+        "kind": "unit_self",
+        "total": "87.78",  # 79 × 100 / 90
+        "grade": "良",
+        "rescaled": True,
+        "complete": True,
+        "raw_total": "79.00",
+        "applicable_weight": "90.00",
+        "finalized": True,
+        "finalized_at": at,
+        "finalized_by": leader.id,
+        "levels": [
+            {
+                "code": "1",
+                "name": "过程",
+                "weight": "20.00",
+                "score": "17.50",
+                "children": [
+                    {
+                        "code": "1.1",
+                        "name": "资金管理",
+                        "weight": "10.00",
+                        "score": "10.00",
+                        "children": [
+                            done(
+                                "1.1.1", "资金到位率", "5.00", "rate", "100", "%",
+                                score="5.00", actual="100.00", rate="100.00", reason="",
+                            ),
+                            done(
+                                "1.1.2", "预算执行率", "5.00", "rate", "100", "%",
+                                score="5.00", actual="100.00", rate="100.00", reason="",
+                            ),
+                        ],
+                    },
+                    {
+                        "code": "1.2",
+                        "name": "组织实施",
+                        "weight": "10.00",
+                        "score": "7.50",
+                        "children": [
+                            done(
+                                "1.2.1", "管理制度健全性", "10.00", "manual", "", "",
+                                score="7.50", rate="75.00", reason="制度不健全",
+                            )
+                        ],
+                    },
+                ],
+            },
+            {
+                "code": "2",
+                "name": "产出",
+                "weight": "40.00",
+                "score": "25.50",
+                "children": [
+                    {
+                        "code": "2.1",
+                        "name": "数量",
+                        "weight": "20.00",
+                        "score": "18.00",
+                        "children": [
+                            done(
+                                "2.1.1", "社会治安视频监控点建设数", "20.00", "completion",
+                                "479", "个", score="18.00", actual="431.00", rate="89.98",
+                                reason="部分点位未建成",
+                            )
+                        ],
+                    },
+                    {
+                        "code": "2.2",
+                        "name": "质量",
+                        "weight": "10.00",
+                        "score": "7.50",
+                        "children": [
+                            done(
+                                "2.2.1", "验收合格率", "10.00", "deduction", "100%", "",
+                                score="7.50", rate="75.00", reason="见扣分明细",
+                                deductions=[
+                                    {"points": "2", "reason": "验收资料不全"},
+                                    {"points": "0.5", "reason": "整改滞后"},
+                                ],
+                            )
+                        ],
+                    },
+                    {
+                        "code": "2.3",
+                        "name": "时效",
+                        "weight": "10.00",
+                        "score": None,
+                        "children": [
+                            done(
+                                "2.3.1", "完成及时性", "10.00", "tiered", "按期完成", "",
+                                not_applicable=True, reason="本项目无时效要求",
+                            )
+                        ],
+                    },
+                ],
+            },
+            {
+                "code": "3",
+                "name": "效益",
+                "weight": "40.00",
+                "score": "36.00",
+                "children": [
+                    {
+                        "code": "3.1",
+                        "name": "社会效益",
+                        "weight": "20.00",
+                        "score": "16.00",
+                        "children": [
+                            done(
+                                "3.1.1", "治安防控能力提升", "20.00", "tiered", "明显提升", "",
+                                score="16.00", rate="80.00", reason="监管有待加强",
+                            )
+                        ],
+                    },
+                    {
+                        "code": "3.2",
+                        "name": "满意度",
+                        "weight": "20.00",
+                        "score": "20.00",
+                        "children": [
+                            done(
+                                "3.2.1", "群众满意度", "20.00", "survey", "90", "%",
+                                score="20.00", actual="90.00", rate="90.00", reason="",
+                            )
+                        ],
+                    },
+                ],
+            },
+        ],
+    }
+    # fmt: on
+
+
+def test_scorecard_json_without_an_indicator_system(api, make, session):
+    team = Team(make)
+    ev = put_in_state(session, team.evaluation, "analysis")
+    assert card(api, team.leader, ev) == {
+        "evaluation_id": ev.id,
+        "project_name": "雪亮工程视频监控项目",
+        "kind": "department",
+        "total": None,
+        "grade": None,
+        "rescaled": False,
+        "complete": False,
+        "raw_total": None,
+        "applicable_weight": None,
+        "finalized": False,
+        "finalized_at": None,
+        "finalized_by": None,
+        "levels": [],
+    }
 
 
 @pytest.fixture

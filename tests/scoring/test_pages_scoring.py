@@ -548,16 +548,16 @@ def test_scorecard_page_shows_every_level_and_downloads_as_xlsx(as_user, session
     leader = as_user(team.leader)
     html = page(leader.get(f"/evaluations/{analysis.id}/scorecard"))
     card = scorecards.get_scorecard(session, team.leader, analysis.id)
-    for level1 in card["levels"]:
-        assert 'class="merged level1" rowspan="' in html and level1["name"] in html
-        for level2 in level1["children"]:
-            assert level2["name"] in html
-            for leaf in level2["children"]:
-                assert f'data-code="{leaf["code"]}"' in html
+    for level1 in card.levels:
+        assert 'class="merged level1" rowspan="' in html and level1.name in html
+        for level2 in level1.children:
+            assert level2.name in html
+            for leaf in level2.children:
+                assert f'data-code="{leaf.code}"' in html
     assert html.count('class="merged level1"') == 3
     assert html.count('class="merged level2"') == 10
-    assert f'<span class="sum-value" id="total">{card["total"]}</span>' in html
-    assert f"grade grade-{card['grade']}" in html
+    assert f'<span class="sum-value" id="total">{card.total}</span>' in html
+    assert f"grade grade-{card.grade}" in html
     assert "已定稿" in html and "下载 Excel 评分表" in html
 
     res = leader.get(f"/evaluations/{analysis.id}/scorecard.xlsx")
@@ -566,6 +566,21 @@ def test_scorecard_page_shows_every_level_and_downloads_as_xlsx(as_user, session
     sheet = load_workbook(io.BytesIO(res.data))["评分表"]
     names = {cell.value for row in sheet.iter_rows() for cell in row}
     assert {"项目过程", "产出数量", "群众满意度"} <= names
+
+
+def test_a_zero_score_is_shown_as_zero_not_as_unscored(as_user, session, team, analysis):
+    score_all(session, analysis, skip="2.2.1")
+    deductions = [{"points": "6", "reason": "在线率不足"}, {"points": "4", "reason": "资料缺失"}]
+    entry = scoring.ScoreEntry({"deductions": deductions}, reason="在线率不达标")
+    scoring.score_leaf(session, team.leader, analysis.id, "2.2.1", entry)
+    leader = as_user(team.leader)
+    html = page(leader.get(f"/evaluations/{analysis.id}/scorecard"))
+    row = html[html.index('data-code="2.2.1"') :].split("</tr>")[0]
+    assert '<td class="merged num strong" rowspan="1">0.00</td>' in row  # 产出质量
+    assert '<td class="num strong">0.00</td>' in row
+    html = page(leader.get(f"/evaluations/{analysis.id}/scores"))
+    assert "得分 <strong>0.00</strong> / 10.00 分" in html
+    assert '<strong class="score-value">0.00</strong>' in html
 
 
 def test_evaluation_page_links_fit_the_stage(as_user, session, team):

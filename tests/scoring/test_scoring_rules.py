@@ -13,6 +13,7 @@ import pytest
 from workflow.kernel.errors import InvalidInput
 from workflow.scoring.rules import (
     Amounts,
+    Scorecard,
     band_limits,
     build_scorecard,
     compute_score,
@@ -535,15 +536,23 @@ def test_heping_self_evaluation_totals_83_and_grades_good():
     assert card.complete and not card.rescaled
 
 
-def test_scorecard_as_dict_has_decimal_strings_and_leaf_reasons():
+def test_scorecard_keeps_two_places_and_leaf_reasons():
     nodes = heping_self_evaluation_scores()
     nodes[0]["children"][1]["children"][0]["reason"] = "未单独建立项目管理制度"
-    data = build_scorecard(nodes).as_dict()
-    assert data["total"] == "83.00"
-    assert data["grade"] == "良"
-    process = data["levels"][0]
-    assert (process["weight"], process["score"]) == ("20.00", "15.00")
-    assert process["children"][1]["children"][0]["reason"] == "未单独建立项目管理制度"
+    card = build_scorecard(nodes)
+    assert (str(card.total), card.grade) == ("83.00", "良")
+    process = card.levels[0]
+    assert (str(process.weight), str(process.score)) == ("20.00", "15.00")
+    assert process.children[1].children[0].reason == "未单独建立项目管理制度"
+    assert [leaf.code for leaf in card.leaves()][:3] == ["1.1.1", "1.1.2", "1.2.1"]
+    assert process.children[0].children[0].is_leaf and not process.is_leaf
+
+
+def test_empty_scorecard_has_no_totals():
+    card = Scorecard.empty()
+    assert card.levels == () and card.leaves() == []
+    assert (card.total, card.raw_total, card.applicable_weight, card.grade) == (None,) * 4
+    assert not card.rescaled and not card.complete
 
 
 def test_not_applicable_leaf_rescales_total_over_applicable_weights():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -24,7 +25,7 @@ from workflow.accounts.models import User
 from workflow.indicators import operations as indicator_ops
 from workflow.indicators import queries as indicator_queries
 from workflow.indicators import queries as indicator_templates
-from workflow.indicators.tree import iter_leaves, node_weight, self_evaluation_weight_warnings
+from workflow.indicators.tree import node_weight, self_evaluation_weight_warnings
 from workflow.kernel import access as evaluations
 from workflow.kernel.errors import InvalidInput, JixiaoError, NotAllowed, NotFound
 from workflow.lifecycle.models import GROUP_ROLES, GROUP_WORKERS, Evaluation
@@ -34,6 +35,7 @@ from workflow.scoring.rules import (
     MEASURES,
     RULE_TYPES,
     ZERO,
+    ScorecardNode,
     fmt,
     split_rule,
 )
@@ -51,14 +53,21 @@ def group_people(evaluation: Evaluation) -> list[tuple[int, str]]:
     return list(people.items())
 
 
-def table_rows(levels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _tree_children(node: dict[str, Any]) -> Sequence[dict[str, Any]]:
+    return node.get("children") or []
+
+
+def table_rows(
+    levels: Sequence[Any], children: Callable[[Any], Sequence[Any]] = _tree_children
+) -> list[dict[str, Any]]:
     """A three-level tree as table rows, one per leaf, with the rowspans of its 一级 and 二级
-    cells (set on the first leaf of each; None on the others)."""
+    cells (set on the first leaf of each; None on the others). The tree is in API shape, or
+    give `children` for other nodes (`card_children` for the 评分表)."""
     rows = []
     for level1 in levels:
-        span1 = sum(len(level2.get("children") or []) for level2 in level1["children"])
-        for j, level2 in enumerate(level1["children"]):
-            leaves = level2.get("children") or []
+        span1 = sum(len(children(level2)) for level2 in children(level1))
+        for j, level2 in enumerate(children(level1)):
+            leaves = children(level2)
             for k, leaf in enumerate(leaves):
                 rows.append(
                     {
@@ -83,9 +92,13 @@ def rule_label(rule: dict[str, Any] | None) -> str:
     return title
 
 
-def is_settled(leaf: dict[str, Any]) -> bool:
+def card_children(node: ScorecardNode) -> Sequence[ScorecardNode]:
+    return node.children
+
+
+def is_settled(leaf: ScorecardNode) -> bool:
     """A scorecard leaf that has a score or is 不适用."""
-    return leaf["score"] is not None or bool(leaf["not_applicable"])
+    return leaf.score is not None or leaf.not_applicable
 
 
 def indicator_panel(session, user: User, evaluation: Evaluation) -> dict[str, Any]:
@@ -97,7 +110,7 @@ def indicator_panel(session, user: User, evaluation: Evaluation) -> dict[str, An
             card = scorecards.scorecard_of(session, evaluation)
         except InvalidInput:  # every leaf 不适用: no total to show, the page still opens
             card = None
-    leaves = list(iter_leaves(card["levels"])) if card else []
+    leaves = card.leaves() if card else []
     done = sum(1 for leaf in leaves if is_settled(leaf))
     scoring_open = roles.stage_allows(evaluation, "score_indicators")
     return {

@@ -21,7 +21,7 @@ blp = make_blueprint("scoring", "打分、评分定稿与评分表")
 
 def _scored(user, evaluation_id: int, leaf: scorecards.ScoredLeaf) -> dict:
     card = scorecards.get_scorecard(session(), user, evaluation_id)
-    return {**leaf.as_dict(), "total": card["total"], "grade": card["grade"]}
+    return {**leaf.as_dict(), "total": card.total, "grade": card.grade}
 
 
 @blp.route("/evaluations/<int:evaluation_id>/scores")

@@ -14,13 +14,12 @@ from web.auth import client_addr, page_user
 from web.database import db
 from web.files import XLSX
 from web.forms import options
-from web.indicators.pages import is_settled, rule_label, table_rows
+from web.indicators.pages import card_children, is_settled, rule_label, table_rows
 from web.scoring.forms import ScoreForm, score_form_data, score_inputs
 from web.ui import attach_field_errors, refusal_lines, require_login, status_of
 from workflow.accounts.models import User
 from workflow.indicators import queries as indicator_queries
 from workflow.indicators.models import Indicator
-from workflow.indicators.tree import iter_leaves
 from workflow.kernel import access as evaluations
 from workflow.kernel.errors import InvalidInput, JixiaoError, NotFound
 from workflow.lifecycle.models import Evaluation
@@ -31,6 +30,8 @@ from workflow.scoring.models import IndicatorScore
 from workflow.scoring.rules import (
     BANDS,
     MEASURES,
+    Scorecard,
+    ScorecardNode,
     ScoreResult,
     band_limits,
     compute_score,
@@ -55,7 +56,7 @@ class LeafItem:
 
     leaf: Indicator
     score: IndicatorScore | None
-    row: dict[str, Any]
+    row: ScorecardNode
     editable: bool
     option_names: list[str] = field(default_factory=list)
     option_values: list[str] = field(default_factory=list)
@@ -80,7 +81,7 @@ class LeafItem:
 @dataclass
 class ScoringPage:
     evaluation: Evaluation
-    card: dict[str, Any]
+    card: Scorecard
     items: dict[str, LeafItem]
     finalization: Any
 
@@ -94,7 +95,7 @@ def _scoring(session, user: User, evaluation_id: int) -> ScoringPage:
     evaluation = evaluations.get_visible(session, user, evaluation_id)
     card = scorecards.scorecard_of(session, evaluation)
     lock = scorecards.finalization(session, evaluation)
-    rows = {row["code"]: row for row in iter_leaves(card["levels"])}
+    rows = {row.code: row for row in card.leaves()}
     amounts = scorecards.amounts_of(evaluation)
     items = {}
     for scored in scorecards.scored_leaves(session, user, evaluation_id):
@@ -251,7 +252,7 @@ def finalize(evaluation_id: int):
     except JixiaoError as exc:
         flash(exc.message, "error")
     else:
-        flash(f"评分已定稿：总分 {card['total']} 分，等级“{card['grade']}”", "success")
+        flash(f"评分已定稿：总分 {fmt(card.total)} 分，等级“{card.grade}”", "success")
     return redirect(url_for(".scores", evaluation_id=evaluation_id))
 
 
@@ -264,8 +265,8 @@ def scorecard(evaluation_id: int):
     context = {
         "evaluation": evaluation,
         "card": card,
-        "rows": table_rows(card["levels"]),
-        "any_scored": any(is_settled(leaf) for leaf in iter_leaves(card["levels"])),
+        "rows": table_rows(card.levels, card_children),
+        "any_scored": any(is_settled(leaf) for leaf in card.leaves()),
         "finalization": scorecards.finalization(session, evaluation),
     }
     return render_template("scoring/scorecard.html", **context)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, post_dump, validate
+
+from workflow.scoring.rules import ScorecardNode, fmt
 
 
 class ScoreIn(Schema):
@@ -31,6 +35,13 @@ class SurveyCsvForm(Schema):
     deviation_note = fields.String(load_default="")
 
 
+class Points(fields.String):
+    """A Decimal as the 评分表 prints it: two places, half up (`fmt`: "4.52", "96.00")."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return fmt(value)
+
+
 class ScoreOut(Schema):
     code = fields.String()
     name = fields.String()
@@ -51,15 +62,25 @@ class ScoreOut(Schema):
     details = fields.Raw(allow_none=True)
     scored_by = fields.Integer(allow_none=True)
     scored_at = fields.DateTime(allow_none=True)
-    total = fields.String(allow_none=True, metadata={"description": "评价总分 so far"})
+    total = Points(allow_none=True, metadata={"description": "评价总分 so far"})
     grade = fields.String(allow_none=True, metadata={"description": "等级 so far"})
 
 
+class DeductionOut(Schema):
+    points = fields.String(metadata={"description": "扣分, as entered"})
+    reason = fields.String()
+
+
+BRANCH_FIELDS = {"code", "name", "weight", "score", "children"}
+
+
 class ScorecardNodeOut(Schema):
+    """A branch (code, name, weight, score, children) or a leaf (the other fields, no children)."""
+
     code = fields.String()
     name = fields.String()
-    weight = fields.String()
-    score = fields.String(allow_none=True)
+    weight = Points()
+    score = Points(allow_none=True)
     children = fields.List(fields.Nested(lambda: ScorecardNodeOut()))
     reason = fields.String(allow_none=True, metadata={"description": "扣分理由 / 不适用理由"})
     not_applicable = fields.Boolean()
@@ -69,23 +90,28 @@ class ScorecardNodeOut(Schema):
     direction = fields.String()
     standard = fields.String()
     scorer = fields.Integer(allow_none=True)
-    actual = fields.String(allow_none=True)
-    rate = fields.String(allow_none=True)
+    actual = fields.String(allow_none=True, metadata={"description": "完成值, as stored"})
+    rate = Points(allow_none=True)
     deviation_note = fields.String()
-    deductions = fields.Raw()
+    deductions = fields.List(fields.Nested(DeductionOut))
     scored_at = fields.DateTime(allow_none=True)
+
+    @post_dump(pass_original=True)
+    def _branch_or_leaf(self, data: dict, node: ScorecardNode, **kwargs: Any) -> dict:
+        kept = BRANCH_FIELDS if not node.is_leaf else set(data) - {"children"}
+        return {key: value for key, value in data.items() if key in kept}
 
 
 class ScorecardOut(Schema):
     evaluation_id = fields.Integer()
     project_name = fields.String()
     kind = fields.String()
-    total = fields.String(allow_none=True)
+    total = Points(allow_none=True)
     grade = fields.String(allow_none=True)
     rescaled = fields.Boolean(metadata={"description": "不适用 leaves: total rescaled to 100"})
     complete = fields.Boolean(metadata={"description": "every leaf scored or 不适用"})
-    raw_total = fields.String(allow_none=True)
-    applicable_weight = fields.String(allow_none=True)
+    raw_total = Points(allow_none=True)
+    applicable_weight = Points(allow_none=True)
     finalized = fields.Boolean()
     finalized_at = fields.DateTime(allow_none=True)
     finalized_by = fields.Integer(allow_none=True)

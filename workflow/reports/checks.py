@@ -77,12 +77,12 @@ def _hand_stated(
     section: ReportSection, number: int, body: str, data: report_draft.ReportData
 ) -> list[Check]:
     card, checks, where = data.card, [], _label(section, number)
-    total = card.get("total")
+    total = card.total
     for match in TOTAL_BLANK.finditer(body):
         checks.append(Check("total_missing", f"{where}中“{match.group(0)}”未写明分数", section.key))
     if total is not None:
         for match in TOTAL_STATED.finditer(body):
-            if not _matches(match.group(2), Decimal(total)):
+            if not _matches(match.group(2), total):
                 checks.append(
                     Check(
                         "total_mismatch",
@@ -91,11 +91,11 @@ def _hand_stated(
                     )
                 )
         for match in GRADE_STATED.finditer(body):
-            if match.group(1) != card.get("grade"):
+            if match.group(1) != card.grade:
                 checks.append(
                     Check(
                         "grade_mismatch",
-                        f"{where}中写明的“{match.group(0)}”与评分表等级“{card['grade']}”不符",
+                        f"{where}中写明的“{match.group(0)}”与评分表等级“{card.grade}”不符",
                         section.key,
                     )
                 )

@@ -19,12 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow.documents.models import DOCUMENT_CATEGORIES, Document
-from workflow.indicators.tree import iter_leaves
 from workflow.kernel import clock
 from workflow.kernel.audit import AuditEvent
 from workflow.lifecycle.models import EVALUATION_KINDS, Evaluation
 from workflow.lifecycle.states import STAGES
-from workflow.scoring.rules import percentage, q2
+from workflow.scoring.rules import Scorecard, ScorecardNode, percentage, q2
 from workflow.scoring.scorecard import finalization, scorecard_of
 from workflow.tasks.models import Task
 
@@ -120,13 +119,13 @@ class ReportData:
     stage_dates: dict[str, date]
     documents: Counter
     tasks_done: Counter
-    card: dict[str, Any]
+    card: Scorecard
     finalized_on: date | None
     problems: list[Any] = field(default_factory=list)
 
     @property
-    def levels(self) -> list[dict[str, Any]]:
-        return self.card.get("levels") or []
+    def levels(self) -> tuple[ScorecardNode, ...]:
+        return self.card.levels
 
 
 #: The group as the report lists it: the roles of `GROUP_ROLES`, labelled as reports print them.
@@ -268,14 +267,14 @@ def _pct(value: Decimal | None) -> str:
 
 
 def _indicator_targets(data: ReportData, w: Writer) -> None:
-    rows = [leaf for leaf in iter_leaves(data.levels) if leaf.get("target")]
+    rows = [leaf for leaf in data.card.leaves() if leaf.target]
     if not rows:
         return
     w.line("根据绩效目标细化分解的年度绩效指标如下：")
     w.line("| 绩效指标 | 指标值 |")
     w.line("| --- | --- |")
     for leaf in rows:
-        w.line(f"| {leaf['name']} | {leaf['target']}{leaf.get('unit') or ''} |")
+        w.line(f"| {leaf.name} | {leaf.target}{leaf.unit or ''} |")
 
 
 def build_basic(data: ReportData, w: Writer) -> None:
@@ -301,7 +300,7 @@ def build_targets(data: ReportData, w: Writer) -> None:
     if targets:
         w.line("（一）总体绩效目标")
         w.line(targets)
-    if any(leaf.get("target") for leaf in iter_leaves(data.levels)):
+    if any(leaf.target for leaf in data.card.leaves()):
         w.line("（二）年度绩效指标" if targets else "（一）年度绩效指标")
         _indicator_targets(data, w)
 
@@ -344,9 +343,9 @@ def _system_summary(data: ReportData, w: Writer) -> str:
     levels = data.levels
     if not levels:
         return ""
-    level2 = sum(len(level.get("children") or []) for level in levels)
-    leaves = sum(1 for _ in iter_leaves(levels))
-    parts = "、".join(f"{level['name']}（{points(level['weight'])}分）" for level in levels)
+    level2 = sum(len(level.children) for level in levels)
+    leaves = len(data.card.leaves())
+    parts = "、".join(f"{level.name}（{points(level.weight)}分）" for level in levels)
     return w.fig(
         "指标体系",
         f"共设{parts}{len(levels)}个一级指标，{level2}个二级指标，{leaves}个三级指标",
@@ -376,7 +375,7 @@ def _process_lines(data: ReportData, w: Writer) -> None:
     docs = data.documents
     basis = docs.get("basis", 0) + docs.get("work_plan", 0)
     collected = f"，收集{DOCUMENT_CATEGORIES['basis']}和评价工作方案{basis}份" if basis else ""
-    leaves = sum(1 for _ in iter_leaves(data.levels))
+    leaves = len(data.card.leaves())
     done = sum(data.tasks_done.values())
     fieldwork = f"，完成资料收集、现场核验、问卷调查等工作任务{done}项" if done else ""
     finalized = f"，{cn_date(data.finalized_on)}评分定稿" if data.finalized_on else ""
@@ -407,7 +406,7 @@ def build_work(data: ReportData, w: Writer) -> None:
     w.line("（一）评价目的")
     w.line(PURPOSE)
     w.line("（二）评价对象和范围")
-    scope = "、".join(level["name"] for level in data.levels) or "决策、过程、产出和效益"
+    scope = "、".join(level.name for level in data.levels) or "决策、过程、产出和效益"
     w.line(
         f"本次评价对象为{data.unit_name}{ev.year}年度{ev.project_name}，评价范围涵盖项目的{scope}。"
     )
@@ -431,10 +430,10 @@ def build_work(data: ReportData, w: Writer) -> None:
 
 def _total_sentence(data: ReportData, w: Writer) -> str:
     card = data.card
-    if card.get("total") is None:
+    if card.total is None:
         return ""
-    total = w.fig("总分", f"总分为{score(card['total'])}分")
-    grade = w.fig("等级", f"等级为“{card['grade']}”")
+    total = w.fig("总分", f"总分为{score(card.total)}分")
+    grade = w.fig("等级", f"等级为“{card.grade}”")
     return f"本项目绩效评价{total}，绩效评价结果{grade}。"
 
 
@@ -444,19 +443,14 @@ def _level_table(data: ReportData, w: Writer) -> None:
     w.line("| 一级指标 | 分值 | 得分 | 得分率 |")
     w.line("| --- | --- | --- | --- |")
     for level in data.levels:
-        rate = percentage(_dec(level.get("score")), _dec(level.get("weight")))
+        rate = percentage(level.score, level.weight)
         w.line(
             w.fig(
-                f"{level['code']} 一级指标得分",
-                f"| {level['name']} | {points(level['weight'])} | {score(level.get('score'))} "
-                f"| {_pct(rate)} |",
+                f"{level.code} 一级指标得分",
+                f"| {level.name} | {points(level.weight)} | {score(level.score)} | {_pct(rate)} |",
             )
         )
-    w.line(w.fig("合计", f"| 合计 | 100 | {score(data.card.get('total'))} | — |"))
-
-
-def _dec(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+    w.line(w.fig("合计", f"| 合计 | 100 | {score(data.card.total)} | — |"))
 
 
 def build_conclusion(data: ReportData, w: Writer) -> None:
@@ -468,44 +462,44 @@ def build_conclusion(data: ReportData, w: Writer) -> None:
         f"对各项指标逐项打分。{sentence}各一级指标得分情况如下："
     )
     _level_table(data, w)
-    if data.card.get("rescaled"):
+    if data.card.rescaled:
         w.line("因部分指标不适用，总分按适用指标的分值折算为百分制。")
     w.line("评分详见附件：绩效评价指标体系及评分表。")
 
 
-def _leaf_line(leaf: dict[str, Any], w: Writer) -> str:
-    name, weight = leaf["name"], points(leaf["weight"])
-    if leaf.get("not_applicable"):
-        head = w.fig(f"{leaf['code']} 得分", f"{name}（分值{weight}分）：不适用")
-        return f"- {head}。理由：{leaf.get('reason') or '—'}"
-    if leaf.get("score") is None:
+def _leaf_line(leaf: ScorecardNode, w: Writer) -> str:
+    name, weight = leaf.name, points(leaf.weight)
+    if leaf.not_applicable:
+        head = w.fig(f"{leaf.code} 得分", f"{name}（分值{weight}分）：不适用")
+        return f"- {head}。理由：{leaf.reason or '—'}"
+    if leaf.score is None:
         return f"- {name}（分值{weight}分）：尚未打分。"
-    head = w.fig(f"{leaf['code']} 得分", f"{name}（分值{weight}分）：得{score(leaf['score'])}分")
+    head = w.fig(f"{leaf.code} 得分", f"{name}（分值{weight}分）：得{score(leaf.score)}分")
     parts = [head]
-    if leaf.get("target"):
-        actual = leaf.get("actual")
-        done = f"，完成值{points(actual)}{leaf.get('unit') or ''}" if actual is not None else ""
-        parts.append(f"指标值{leaf['target']}{leaf.get('unit') or ''}{done}")
-    deductions = leaf.get("deductions") or []
-    if deductions:
-        listed = "；".join(f"{d['reason']}扣{points(d['points'])}分" for d in deductions)
+    if leaf.target:
+        unit = leaf.unit or ""
+        done = f"，完成值{points(leaf.actual)}{unit}" if leaf.actual is not None else ""
+        parts.append(f"指标值{leaf.target}{unit}{done}")
+    if leaf.deductions:
+        listed = "；".join(f"{d.reason}扣{points(d.points)}分" for d in leaf.deductions)
         parts.append(f"扣分情况：{listed}")
-    elif leaf.get("reason") and _dec(leaf["score"]) < _dec(leaf["weight"]):
-        parts.append(f"扣分理由：{leaf['reason']}")
-    if leaf.get("deviation_note"):
-        parts.append(f"偏差说明：{leaf['deviation_note']}")
+    elif leaf.reason and leaf.score < leaf.weight:
+        parts.append(f"扣分理由：{leaf.reason}")
+    if leaf.deviation_note:
+        parts.append(f"偏差说明：{leaf.deviation_note}")
     return "- " + "。".join(parts) + "。"
 
 
 def _analysis(data: ReportData, w: Writer) -> None:
     for number, level in enumerate(data.levels, start=1):
         head = w.fig(
-            f"{level['code']} 一级指标",
-            f"{level['name']}（分值{points(level['weight'])}分，得分{score(level.get('score'))}分）",
+            f"{level.code} 一级指标",
+            f"{level.name}（分值{points(level.weight)}分，得分{score(level.score)}分）",
         )
         w.line(f"（{numeral(number)}）{head}")
-        for leaf in iter_leaves(level.get("children") or []):
-            w.line(_leaf_line(leaf, w))
+        for child in level.children:
+            for leaf in child.leaves():
+                w.line(_leaf_line(leaf, w))
 
 
 def build_analysis(data: ReportData, w: Writer) -> None:
@@ -531,7 +525,7 @@ def build_results(data: ReportData, w: Writer) -> None:
     w.line("（一）总体情况")
     if sentence:
         parts = "，".join(
-            w.fig(f"{lv['code']} 自评得分", f"{lv['name']}自评为{score(lv.get('score'))}分")
+            w.fig(f"{lv.code} 自评得分", f"{lv.name}自评为{score(lv.score)}分")
             for lv in data.levels
         )
         w.line(f"综合评定，{sentence}其中{parts}。")
@@ -540,9 +534,9 @@ def build_results(data: ReportData, w: Writer) -> None:
     _analysis(data, w)
     w.line("（三）偏差较大项目说明")
     notes = [
-        f"- {leaf['name']}：{leaf['deviation_note']}"
-        for leaf in iter_leaves(data.levels)
-        if leaf.get("deviation_note")
+        f"- {leaf.name}：{leaf.deviation_note}"
+        for leaf in data.card.leaves()
+        if leaf.deviation_note
     ]
     for line in notes or ["无。"]:
         w.line(line)

@@ -1,4 +1,4 @@
-"""评分表 as an Excel workbook (绩效评价指标体系及评分表), from the scorecard data.
+"""评分表 as an Excel workbook (绩效评价指标体系及评分表), from the `Scorecard`.
 
 One row per 三级指标; the 一级 and 二级 columns are merged over their leaves. Weights and scores
 are numbers shown with two decimals, so the sheet adds up in Excel too.
@@ -7,7 +7,6 @@ are numbers shown with two decimals, so the sheet adds up in Excel too.
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -15,7 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workflow.scoring.rules import HUNDRED, RULE_TYPES
+from workflow.scoring.rules import HUNDRED, RULE_TYPES, Scorecard, ScorecardNode
 
 HEADERS = (
     "一级指标",
@@ -52,14 +51,14 @@ RESCALED = "折算总分（有不适用指标，按适用指标分值折算为�
 FIRST_ROW = 3  # title, header, then the indicators
 
 
-def scorecard_workbook(card: dict[str, Any]) -> bytes:
-    """The .xlsx bytes of a scorecard as returned by `workflow.scoring.scorecard.scorecard_of`."""
+def scorecard_workbook(card: Scorecard) -> bytes:
+    """The .xlsx bytes of a scorecard as returned by `scorecards.scorecard_of`."""
     book = Workbook()
     sheet = book.active
     sheet.title = "评分表"
     _title(sheet, card)
     row = FIRST_ROW
-    for level1 in card["levels"]:
+    for level1 in card.levels:
         row = _level1(sheet, level1, row)
     _totals(sheet, card, row)
     for index, width in enumerate(WIDTHS, start=1):
@@ -70,8 +69,8 @@ def scorecard_workbook(card: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def _title(sheet: Worksheet, card: dict[str, Any]) -> None:
-    sheet.append([f"{card.get('project_name', '')}绩效评价指标体系及评分表"])
+def _title(sheet: Worksheet, card: Scorecard) -> None:
+    sheet.append([f"{card.project_name}绩效评价指标体系及评分表"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     sheet.cell(1, 1).font = Font(bold=True, size=14)
     sheet.cell(1, 1).alignment = CENTER
@@ -81,10 +80,6 @@ def _title(sheet: Worksheet, card: dict[str, Any]) -> None:
         cell.font = Font(bold=True)
         cell.alignment = CENTER
         cell.border = BORDER
-
-
-def _number(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: Any, points: bool = False) -> None:
@@ -103,17 +98,17 @@ def _merged(sheet: Worksheet, first: int, last: int, column: int, value: Any, po
         sheet.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
 
 
-def _branch(sheet: Worksheet, node: dict[str, Any], first: int, last: int, column: int) -> None:
-    _merged(sheet, first, last, column, node["name"])
-    _merged(sheet, first, last, column + 1, _number(node["weight"]), points=True)
-    _merged(sheet, first, last, column + 2, _number(node["score"]), points=True)
+def _branch(sheet: Worksheet, node: ScorecardNode, first: int, last: int, column: int) -> None:
+    _merged(sheet, first, last, column, node.name)
+    _merged(sheet, first, last, column + 1, node.weight, points=True)
+    _merged(sheet, first, last, column + 2, node.score, points=True)
 
 
-def _level1(sheet: Worksheet, node: dict[str, Any], row: int) -> int:
+def _level1(sheet: Worksheet, node: ScorecardNode, row: int) -> int:
     first = row
-    for level2 in node["children"]:
+    for level2 in node.children:
         start = row
-        for leaf in level2["children"]:
+        for leaf in level2.children:
             _leaf(sheet, leaf, row)
             row += 1
         _branch(sheet, level2, start, row - 1, 4)
@@ -121,34 +116,34 @@ def _level1(sheet: Worksheet, node: dict[str, Any], row: int) -> int:
     return row
 
 
-def _leaf(sheet: Worksheet, leaf: dict[str, Any], row: int) -> None:
-    target = f"{leaf.get('target') or ''}{leaf.get('unit') or ''}" if leaf.get("target") else ""
-    actual = leaf.get("actual")
-    if actual is not None and leaf.get("rule") in ("rate", "survey"):
+def _leaf(sheet: Worksheet, leaf: ScorecardNode, row: int) -> None:
+    target = f"{leaf.target}{leaf.unit or ''}" if leaf.target else ""
+    actual = "" if leaf.actual is None else str(leaf.actual)
+    if leaf.actual is not None and leaf.rule in ("rate", "survey"):
         actual = f"{actual}%"
-    explanation = leaf.get("reason") or ""
-    if leaf.get("not_applicable"):
+    explanation = leaf.reason or ""
+    if leaf.not_applicable:
         explanation = f"不适用：{explanation}"
     values = (
-        (7, leaf["code"], False),
-        (8, leaf["name"], False),
-        (9, _number(leaf["weight"]), True),
+        (7, leaf.code, False),
+        (8, leaf.name, False),
+        (9, leaf.weight, True),
         (10, target, False),
-        (11, actual or "", False),
-        (12, RULE_TYPES.get(leaf.get("rule") or "", ""), False),
-        (13, "不适用" if leaf.get("not_applicable") else _number(leaf["score"]), True),
+        (11, actual, False),
+        (12, RULE_TYPES.get(leaf.rule or "", ""), False),
+        (13, "不适用" if leaf.not_applicable else leaf.score, True),
         (14, explanation, False),
-        (15, leaf.get("deviation_note") or "", False),
+        (15, leaf.deviation_note or "", False),
     )
     for column, value, points in values:
         _put(sheet, row, column, value, points)
 
 
-def _totals(sheet: Worksheet, card: dict[str, Any], row: int) -> None:
-    lines = [("合计", _number(card.get("applicable_weight")), _number(card.get("raw_total")))]
-    if card.get("rescaled"):
-        lines.append((RESCALED, HUNDRED, _number(card["total"])))
-    lines.append((f"评价等级：{card.get('grade') or '—'}", None, _number(card.get("total"))))
+def _totals(sheet: Worksheet, card: Scorecard, row: int) -> None:
+    lines = [("合计", card.applicable_weight, card.raw_total)]
+    if card.rescaled:
+        lines.append((RESCALED, HUNDRED, card.total))
+    lines.append((f"评价等级：{card.grade or '—'}", None, card.total))
     for offset, (label, weight, score) in enumerate(lines):
         current = row + offset
         sheet.merge_cells(start_row=current, start_column=1, end_row=current, end_column=8)

@@ -34,6 +34,7 @@ from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import STATES, ActionContext
 from workflow.scoring.models import IndicatorScore, ScoreFinalization
 from workflow.scoring.rules import (
+    Scorecard,
     ScoreResult,
     compute_score,
     fmt,
@@ -219,7 +220,7 @@ def score_survey_csv(
 @unit_of_work
 def finalize_scores(
     session: Session, actor: User, evaluation_id: int, client_addr: str | None = None
-) -> dict[str, Any]:
+) -> Scorecard:
     """评分定稿: the 组长 locks the scores once every leaf is scored or 不适用."""
     lock(session, evaluation_id)  # scores being saved now land first, later ones are refused
     evaluation = get_visible(session, actor, evaluation_id)
@@ -246,9 +247,9 @@ def finalize_scores(
         evaluation,
         actor,
         "scores_finalized",
-        comment=f"总分{card['total']}分，等级{card['grade']}",
+        comment=f"总分{fmt(card.total)}分，等级{card.grade}",
         client_addr=client_addr,
-        details={"total": card["total"], "grade": card["grade"], "rescaled": card["rescaled"]},
+        details={"total": fmt(card.total), "grade": card.grade, "rescaled": card.rescaled},
     )
     return card
 

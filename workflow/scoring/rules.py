@@ -4,6 +4,7 @@ Every number is a `Decimal` kept to two places with ROUND_HALF_UP, the way the r
 A leaf is passed in its API shape (a mapping with "weight", "target", "direction" and "rule");
 the project's amounts come in as `Amounts` so rates are always recomputed, never typed twice.
 Bad input raises `InvalidInput` with a Chinese message; rule validation returns the messages.
+The 评分表 is a typed read model (`Scorecard` of `ScorecardNode` rows), built once, never changed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -587,9 +589,22 @@ def compute_score(
     return RULES[rule_type].score(params, inputs, leaf, amounts)
 
 
-@dataclass
+@dataclass(frozen=True)
+class Deduction:
+    """One 扣分 of a `deduction` leaf: the points taken off (as entered) and why."""
+
+    points: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
 class ScorecardNode:
-    """One row of the 评分表; a branch's score is the sum of its scored applicable leaves."""
+    """One row of the 评分表; a branch's score is the sum of its scored applicable leaves.
+
+    Points (`weight`, `score`, `rate`) are kept to two places, so they print as `fmt` does;
+    `actual` is the 完成值 as stored. The fields after `scored` describe a leaf and stay at
+    their defaults on a branch.
+    """
 
     code: str
     name: str
@@ -597,111 +612,158 @@ class ScorecardNode:
     score: Decimal | None
     applicable_weight: Decimal
     not_applicable: bool = False
-    reason: str | None = None
-    children: list[ScorecardNode] = field(default_factory=list)
+    children: tuple[ScorecardNode, ...] = ()
     scored: bool = True  # every applicable leaf below has a score
+    reason: str | None = None  # 扣分理由 / 不适用理由
+    target: str | None = None  # 指标值
+    unit: str | None = None
+    rule: str | None = None  # the rule's type
+    direction: str | None = None
+    standard: str | None = None  # 评分标准
+    scorer: int | None = None  # the user assigned to score it
+    actual: Decimal | None = None  # 完成值
+    rate: Decimal | None = None  # in %
+    deviation_note: str = ""  # 偏差说明
+    deductions: tuple[Deduction, ...] = ()
+    scored_at: datetime | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "code": self.code,
-            "name": self.name,
-            "weight": fmt(self.weight),
-            "score": fmt(self.score),
-        }
-        if self.children:
-            data["children"] = [child.as_dict() for child in self.children]
-        else:
-            data["reason"] = self.reason
-            data["not_applicable"] = self.not_applicable
-        return data
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def leaves(self) -> list[ScorecardNode]:
+        """The 三级指标 at or below this row, in order."""
+        if self.is_leaf:
+            return [self]
+        return [leaf for child in self.children for leaf in child.leaves()]
+
+    @classmethod
+    def leaf(
+        cls,
+        code: str,
+        name: str,
+        weight: Any,
+        score: Any,
+        not_applicable: bool = False,
+        **facts: Any,
+    ) -> ScorecardNode:
+        """A leaf row, its score checked against its weight (none while 不适用); `facts` are
+        the other leaf fields (reason, target, unit, rule …), typed as declared above."""
+        weight = parse_points(weight, "分值")
+        points = None
+        if not not_applicable and score is not None:
+            points = parse_points(score, f"指标“{name}”的得分")
+            if points > weight:
+                raise InvalidInput(f"指标“{name}”的得分{fmt(points)}超过分值{fmt(weight)}")
+        return cls(
+            code=code,
+            name=name,
+            weight=q2(weight),
+            score=None if points is None else q2(points),
+            applicable_weight=ZERO if not_applicable else weight,
+            not_applicable=not_applicable,
+            scored=not_applicable or points is not None,
+            **facts,
+        )
+
+    @classmethod
+    def branch(cls, code: str, name: str, children: Iterable[ScorecardNode]) -> ScorecardNode:
+        """A 一级 or 二级 row: weight, score and applicable weight summed over `children`."""
+        children = tuple(children)
+        scores = [child.score for child in children if child.score is not None]
+        return cls(
+            code=code,
+            name=name,
+            weight=q2(sum((child.weight for child in children), ZERO)),
+            score=q2(sum(scores, ZERO)) if scores else None,
+            applicable_weight=sum((child.applicable_weight for child in children), ZERO),
+            not_applicable=all(child.not_applicable for child in children),
+            children=children,
+            scored=all(child.scored for child in children),
+        )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Scorecard:
-    """评分表 totals; `total` is rescaled to 100 over applicable weights if a leaf is 不适用."""
+    """评分表: the rows and the totals; `total` is rescaled to 100 over applicable weights if a
+    leaf is 不适用. Without any indicator (`empty`) there are no totals and no grade.
 
-    levels: list[ScorecardNode]
-    raw_total: Decimal
-    applicable_weight: Decimal
-    total: Decimal
+    The evaluation fields (id … `finalized_by`) are set by `scoring.scorecard.scorecard_of`.
+    """
+
+    levels: tuple[ScorecardNode, ...]
+    raw_total: Decimal | None
+    applicable_weight: Decimal | None
+    total: Decimal | None
     rescaled: bool
     complete: bool
-    grade: str
+    grade: str | None
+    evaluation_id: int | None = None
+    project_name: str = ""
+    kind: str = ""
+    finalized: bool = False
+    finalized_at: datetime | None = None
+    finalized_by: int | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "total": fmt(self.total),
-            "grade": self.grade,
-            "rescaled": self.rescaled,
-            "complete": self.complete,
-            "raw_total": fmt(self.raw_total),
-            "applicable_weight": fmt(self.applicable_weight),
-            "levels": [node.as_dict() for node in self.levels],
-        }
+    @classmethod
+    def of(cls, levels: Iterable[ScorecardNode]) -> Scorecard:
+        """Totals and the grade of the 一级 rows. While scoring is in progress the total and
+        grade cover the scores so far and `complete` is False."""
+        levels = tuple(levels)
+        raw = sum((node.score or ZERO for node in levels), ZERO)
+        applicable = sum((node.applicable_weight for node in levels), ZERO)
+        full = sum((node.weight for node in levels), ZERO)
+        if applicable == 0:
+            raise InvalidInput("所有指标均为不适用，无法计算总分")
+        rescaled = applicable != full
+        total = q2(raw * HUNDRED / applicable) if rescaled else q2(raw)
+        return cls(
+            levels=levels,
+            raw_total=q2(raw),
+            applicable_weight=q2(applicable),
+            total=total,
+            rescaled=rescaled,
+            complete=all(node.scored for node in levels),
+            grade=grade(total),
+        )
+
+    @classmethod
+    def empty(cls) -> Scorecard:
+        """The 评分表 of an evaluation without an indicator system."""
+        return cls(
+            levels=(),
+            raw_total=None,
+            applicable_weight=None,
+            total=None,
+            rescaled=False,
+            complete=False,
+            grade=None,
+        )
+
+    def leaves(self) -> list[ScorecardNode]:
+        """Every 三级指标 row, in order."""
+        return [leaf for level in self.levels for leaf in level.leaves()]
 
 
 def build_scorecard(nodes: Sequence[Mapping[str, Any]]) -> Scorecard:
     """Subtotals per branch, the total and the grade from a tree of scored nodes.
 
     Leaves carry "weight", "score" (None until scored), "not_applicable" and "reason". Totals are
-    always derived: sum of scores, or sum × 100 / applicable weight when any leaf is 不适用. While
-    scoring is in progress the total and grade cover the scores so far and `complete` is False.
+    always derived: sum of scores, or sum × 100 / applicable weight when any leaf is 不适用.
     """
-    levels = [_card_node(node) for node in nodes]
-    raw = sum((node.score or ZERO for node in levels), ZERO)
-    applicable = sum((node.applicable_weight for node in levels), ZERO)
-    full = sum((node.weight for node in levels), ZERO)
-    if applicable == 0:
-        raise InvalidInput("所有指标均为不适用，无法计算总分")
-    rescaled = applicable != full
-    total = q2(raw * HUNDRED / applicable) if rescaled else q2(raw)
-    return Scorecard(
-        levels=levels,
-        raw_total=q2(raw),
-        applicable_weight=applicable,
-        total=total,
-        rescaled=rescaled,
-        complete=all(node.scored for node in levels),
-        grade=grade(total),
-    )
+    return Scorecard.of(_card_node(node) for node in nodes)
 
 
 def _card_node(node: Mapping[str, Any]) -> ScorecardNode:
     if "children" in node:
-        return _card_branch(node)
-    return _card_leaf(node)
-
-
-def _card_branch(node: Mapping[str, Any]) -> ScorecardNode:
-    children = [_card_node(child) for child in node["children"]]
-    scores = [child.score for child in children if child.score is not None]
-    return ScorecardNode(
-        code=node["code"],
-        name=node["name"],
-        weight=sum((child.weight for child in children), ZERO),
-        score=sum(scores, ZERO) if scores else None,
-        applicable_weight=sum((child.applicable_weight for child in children), ZERO),
-        not_applicable=all(child.not_applicable for child in children),
-        children=children,
-        scored=all(child.scored for child in children),
-    )
-
-
-def _card_leaf(node: Mapping[str, Any]) -> ScorecardNode:
-    weight = leaf_weight(node)
-    not_applicable = bool(node.get("not_applicable"))
-    score = None
-    if not not_applicable and node.get("score") is not None:
-        score = parse_points(node["score"], f"指标“{node['name']}”的得分")
-        if score > weight:
-            raise InvalidInput(f"指标“{node['name']}”的得分{fmt(score)}超过分值{fmt(weight)}")
-    return ScorecardNode(
-        code=node["code"],
-        name=node["name"],
-        weight=weight,
-        score=score,
-        applicable_weight=ZERO if not_applicable else weight,
-        not_applicable=not_applicable,
+        return ScorecardNode.branch(
+            node["code"], node["name"], (_card_node(child) for child in node["children"])
+        )
+    return ScorecardNode.leaf(
+        node["code"],
+        node["name"],
+        node.get("weight"),
+        node.get("score"),
+        bool(node.get("not_applicable")),
         reason=node.get("reason"),
-        scored=not_applicable or score is not None,
     )

@@ -1,8 +1,13 @@
-"""The 评分表 of an evaluation: its leaves with their scores, subtotals, total and grade."""
+"""The 评分表 of an evaluation: its leaves with their scores, subtotals, total and grade.
+
+`scorecard_of` builds the one typed `Scorecard` (see `rules`) from the stored tree and scores;
+pages, reports and the Excel file read its attributes, the API shapes it with `ScorecardOut`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -11,11 +16,17 @@ from sqlalchemy.orm import Session
 from workflow.accounts.models import User
 from workflow.indicators.models import Indicator
 from workflow.indicators.queries import leaves, load_nodes, roots
-from workflow.indicators.tree import iter_leaves
 from workflow.kernel.access import get_visible
 from workflow.lifecycle.models import Evaluation
 from workflow.scoring.models import IndicatorScore, ScoreFinalization
-from workflow.scoring.rules import Amounts, build_scorecard, fmt
+from workflow.scoring.rules import (
+    Amounts,
+    Deduction,
+    Scorecard,
+    ScorecardNode,
+    fmt,
+    q2,
+)
 
 
 @dataclass
@@ -94,15 +105,14 @@ def unscored(session: Session, evaluation: Evaluation) -> list[str]:
     ]
 
 
-def scorecard_of(session: Session, evaluation: Evaluation) -> dict[str, Any]:
-    """The 评分表 as JSON-ready data: levels with weights and scores, total, grade, 定稿."""
+def scorecard_of(session: Session, evaluation: Evaluation) -> Scorecard:
+    """The 评分表: levels with weights, scores and each leaf's facts, total, grade, 定稿."""
     nodes = load_nodes(session, evaluation)
     scores = _scores(session, evaluation)
     lock = finalization(session, evaluation)
-    card = _empty_card() if not nodes else build_scorecard(_card_input(roots(nodes), scores))
-    data = card if isinstance(card, dict) else card.as_dict()
-    _enrich(data["levels"], {leaf.code: (leaf, scores.get(leaf.id)) for leaf in leaves(nodes)})
-    data.update(
+    levels = [_card_node(node, scores) for node in roots(nodes)]
+    return replace(
+        Scorecard.of(levels) if levels else Scorecard.empty(),
         evaluation_id=evaluation.id,
         project_name=evaluation.project_name,
         kind=evaluation.kind,
@@ -110,66 +120,42 @@ def scorecard_of(session: Session, evaluation: Evaluation) -> dict[str, Any]:
         finalized_at=lock.finalized_at if lock else None,
         finalized_by=lock.finalized_by_id if lock else None,
     )
-    return data
 
 
-def get_scorecard(session: Session, actor: User, evaluation_id: int) -> dict[str, Any]:
+def get_scorecard(session: Session, actor: User, evaluation_id: int) -> Scorecard:
     """评分表 of an evaluation the actor may see."""
     return scorecard_of(session, get_visible(session, actor, evaluation_id))
 
 
-def _empty_card() -> dict[str, Any]:
-    return {
-        "total": None,
-        "grade": None,
-        "rescaled": False,
-        "complete": False,
-        "raw_total": None,
-        "applicable_weight": None,
-        "levels": [],
-    }
+def _card_node(node: Indicator, scores: dict[int, IndicatorScore]) -> ScorecardNode:
+    """A row of the 评分表: a branch over its children, or a leaf with its stored score, its
+    指标值, 完成值, rule, 偏差说明 and scorer."""
+    if not node.is_leaf:
+        children = (_card_node(child, scores) for child in node.children)
+        return ScorecardNode.branch(node.code, node.name, children)
+    row = scores.get(node.id)
+    return ScorecardNode.leaf(
+        node.code,
+        node.name,
+        node.weight,
+        row.score if row else None,
+        bool(row and row.not_applicable),
+        reason=row.reason if row else None,
+        target=node.target,
+        unit=node.unit,
+        rule=node.rule_type,
+        direction=node.direction,
+        standard=node.standard,
+        scorer=node.scorer_id,
+        actual=row.actual if row else None,
+        rate=q2(row.rate) if row and row.rate is not None else None,
+        deviation_note=row.deviation_note if row else "",
+        deductions=_deductions(row),
+        scored_at=row.scored_at if row else None,
+    )
 
 
-def _card_input(nodes: list[Indicator], scores: dict[int, IndicatorScore]) -> list[dict]:
-    result = []
-    for node in nodes:
-        if not node.is_leaf:
-            result.append(
-                {
-                    "code": node.code,
-                    "name": node.name,
-                    "children": _card_input(list(node.children), scores),
-                }
-            )
-            continue
-        row = scores.get(node.id)
-        result.append(
-            {
-                "code": node.code,
-                "name": node.name,
-                "weight": node.weight,
-                "score": row.score if row else None,
-                "not_applicable": bool(row and row.not_applicable),
-                "reason": row.reason if row else None,
-            }
-        )
-    return result
-
-
-def _enrich(levels: list[dict[str, Any]], by_code: dict[str, tuple]) -> None:
-    """Add each leaf's 指标值, 完成值, rule, 偏差说明 and scorer to the scorecard rows."""
-    for node in iter_leaves(levels):
-        leaf, row = by_code[node["code"]]
-        node.update(
-            target=leaf.target,
-            unit=leaf.unit,
-            rule=leaf.rule_type,
-            direction=leaf.direction,
-            standard=leaf.standard,
-            scorer=leaf.scorer_id,
-            actual=None if row is None or row.actual is None else str(row.actual),
-            rate=fmt(row.rate) if row else None,
-            deviation_note=row.deviation_note if row else "",
-            deductions=(row.details or {}).get("deductions", []) if row else [],
-            scored_at=row.scored_at if row else None,
-        )
+def _deductions(row: IndicatorScore | None) -> tuple[Deduction, ...]:
+    """The 扣分 a `deduction` rule stored in the score's details."""
+    items = (row.details or {}).get("deductions", []) if row else []
+    return tuple(Deduction(Decimal(str(item["points"])), item["reason"]) for item in items)

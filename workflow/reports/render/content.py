@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from workflow.indicators.tree import iter_leaves
 from workflow.kernel import clock
 from workflow.lifecycle.models import EVALUATION_KINDS, GROUP_ROLES, Evaluation
 from workflow.lifecycle.queries import approvals
@@ -23,6 +20,7 @@ from workflow.lifecycle.states import STATES
 from workflow.reports import draft as report_draft
 from workflow.reports.models import ReportProblem, ReportSection
 from workflow.reports.render.text import Block, parse_body
+from workflow.scoring.rules import Scorecard, ScorecardNode
 from workflow.scoring.scorecard import scorecard_of
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
@@ -108,9 +106,9 @@ class ReportContent:
             generated_at=now,
             sections=[_section(n, s, problems) for n, s in enumerate(sections, start=1)],
             score_rows=score_rows(card),
-            total=report_draft.score(card.get("total")),
-            grade=card.get("grade") or "—",
-            rescaled=bool(card.get("rescaled")),
+            total=report_draft.score(card.total),
+            grade=card.grade or "—",
+            rescaled=card.rescaled,
             approvals=_approvals(session, evaluation),
         )
 
@@ -126,56 +124,52 @@ def _section(number: int, section: ReportSection, problems: list[ReportProblem])
     )
 
 
-def _leaf_note(leaf: dict[str, Any]) -> str:
-    if leaf.get("not_applicable"):
-        return f"不适用：{leaf.get('reason') or ''}".rstrip("：")
-    deductions = leaf.get("deductions") or []
-    if deductions:
+def _leaf_note(leaf: ScorecardNode) -> str:
+    if leaf.not_applicable:
+        return f"不适用：{leaf.reason or ''}".rstrip("：")
+    if leaf.deductions:
         return "；".join(
-            f"{d['reason']}（扣{report_draft.points(d['points'])}分）" for d in deductions
+            f"{d.reason}（扣{report_draft.points(d.points)}分）" for d in leaf.deductions
         )
-    scored = leaf.get("score") is not None and leaf.get("reason")
-    if scored and Decimal(str(leaf["score"])) < Decimal(str(leaf["weight"])):
-        return leaf["reason"]
+    if leaf.score is not None and leaf.reason and leaf.score < leaf.weight:
+        return leaf.reason
     return ""
 
 
-def _leaf_row(level1: str, level2: str | None, span: int, leaf: dict[str, Any]) -> ScoreRow:
-    unit = leaf.get("unit") or ""
-    actual = leaf.get("actual")
-    score = "不适用" if leaf.get("not_applicable") else report_draft.score(leaf.get("score"))
+def _leaf_row(level1: str, level2: str | None, span: int, leaf: ScorecardNode) -> ScoreRow:
+    unit = leaf.unit or ""
+    actual = leaf.actual
+    score = "不适用" if leaf.not_applicable else report_draft.score(leaf.score)
     return ScoreRow(
         level1=level1,
         level2=level2,
         span=span,
-        name=leaf["name"],
-        weight=report_draft.points(leaf["weight"]),
+        name=leaf.name,
+        weight=report_draft.points(leaf.weight),
         score=score,
-        target=f"{leaf.get('target') or ''}{unit}",
+        target=f"{leaf.target or ''}{unit}",
         actual="" if actual is None else f"{report_draft.points(actual)}{unit}",
         note=_leaf_note(leaf),
     )
 
 
-def score_rows(card: dict[str, Any]) -> list[ScoreRow]:
+def score_rows(card: Scorecard) -> list[ScoreRow]:
     """The 评分表 flattened: level-2 groups merged (short spans), level-1 repeated per row."""
     rows: list[ScoreRow] = []
-    for level in card.get("levels") or []:
-        for group in level.get("children") or []:
-            leaves = list(iter_leaves([group]))
-            name = group["name"] if "children" in group else "—"
+    for level in card.levels:
+        for group in level.children:
+            leaves = group.leaves()
+            name = "—" if group.is_leaf else group.name
             for index, leaf in enumerate(leaves):
-                rows.append(
-                    _leaf_row(level["name"], name if index == 0 else None, len(leaves), leaf)
-                )
+                rows.append(_leaf_row(level.name, name if index == 0 else None, len(leaves), leaf))
         rows.append(
             ScoreRow(
-                level1=level["name"],
+                level1=level.name,
                 level2="小计",
                 span=1,
                 name="",
-                weight=report_draft.points(level["weight"]),
-                score=report_draft.score(level.get("score")),
+                weight=report_draft.points(level.weight),
+                score=report_draft.score(level.score),
                 subtotal=True,
             )
         )
