@@ -1,5 +1,5 @@
-"""A realistic demo data set (`jixiao demo`): one finance bureau, three units from the seed
-reports' projects, users for every role, and evaluations in different stages.
+"""A realistic demo data set (`jixiao demo`): one finance bureau, three units whose projects
+come from published evaluation reports, users for every role, and evaluations in different stages.
 
 Everything goes through the same services a user would call, so the demo's audit timelines
 are real.
