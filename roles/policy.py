@@ -9,6 +9,7 @@ The tables below are the specification; README.md shows them to people.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -155,8 +156,8 @@ def acting_role(user: User, action: str, evaluation: Evaluation) -> str | None:
 
 # --- `roles_in` and `allowed_actions` in SQL, for readers of many evaluations at once ---------
 # (the reminder sweep's "who holds this review"). Each rule is the one above, as a condition on
-# the `Evaluation` and `User` rows of one SELECT; tests/test_roles_sql.py holds the SQL to the
-# Python answers on generated data.
+# the `Evaluation` (with its `Unit`) and `User` rows of one SELECT; tests/test_roles_sql.py holds
+# the SQL to the Python answers on generated data.
 
 
 def _sees_sql() -> ColumnElement[bool]:
@@ -164,18 +165,27 @@ def _sees_sql() -> ColumnElement[bool]:
     return or_(
         User.role == "admin",
         and_(User.role == "unit_user", User.unit_id == Evaluation.unit_id),
-        and_(User.role == "finance_reviewer", User.bureau_id == Evaluation.bureau_id),
+        and_(User.role == "finance_reviewer", User.bureau_id == Unit.bureau_id),
     )
+
+
+def _pairs(user: ColumnElement[bool], *through: tuple[Any, ColumnElement[bool]]) -> Select:
+    """(evaluation_id, user_id) from an evaluation with its unit (for the covering bureau),
+    the tables `through` which the role is held, and the users matching `user`."""
+    statement = (
+        select(Evaluation.id.label("evaluation_id"), User.id.label("user_id"))
+        .select_from(Evaluation)
+        .join(Unit, Unit.id == Evaluation.unit_id)
+    )
+    for table, on in through:
+        statement = statement.join(table, on)
+    return statement.join(User, user)
 
 
 def _in_group(condition: ColumnElement[bool]) -> Select:
-    """Pairs of an evaluation and a user holding a group role (`condition` on GroupMember)."""
-    return (
-        select(Evaluation.id.label("evaluation_id"), User.id.label("user_id"))
-        .join(GroupMember, GroupMember.evaluation_id == Evaluation.id)
-        .join(User, User.id == GroupMember.user_id)
-        .where(condition)
-    )
+    """A group role (`condition` on GroupMember; one row per person even if two match)."""
+    member = (GroupMember, and_(GroupMember.evaluation_id == Evaluation.id, condition))
+    return _pairs(User.id == GroupMember.user_id, member).distinct()
 
 
 def _approver_sql() -> Select:
@@ -196,24 +206,15 @@ def _approver_sql() -> Select:
 
 def _finance_reviewer_sql() -> Select:
     """`covers`: finance reviewers of the bureau covering the evaluation's unit."""
-    return select(Evaluation.id.label("evaluation_id"), User.id.label("user_id")).join(
-        User, and_(User.role == "finance_reviewer", User.bureau_id == Evaluation.bureau_id)
-    )
+    return _pairs(and_(User.role == "finance_reviewer", User.bureau_id == Unit.bureau_id))
 
 
 def _submitter_sql() -> Select:
-    return select(Evaluation.id.label("evaluation_id"), User.id.label("user_id")).join(
-        User, User.id == Evaluation.submitted_by_id
-    )
+    return _pairs(User.id == Evaluation.submitted_by_id)
 
 
 def _admin_sql() -> Select:
-    every = true()  # every administrator, every evaluation
-    return (
-        select(Evaluation.id.label("evaluation_id"), User.id.label("user_id"))
-        .join(User, every)
-        .where(User.role == "admin")
-    )
+    return _pairs(User.role == "admin")  # every administrator, every evaluation
 
 
 #: Who holds a role of ACTION_ROLES in an evaluation, as SQL: the `roles_in` rule for that role.
@@ -254,7 +255,7 @@ def holders(action: str, stage: str) -> Subquery:
             Evaluation.id.label("evaluation_id"), Evaluation.created_by_id.label("user_id")
         )
         return nobody.where(false()).subquery("holder")
-    statement = branches[0].distinct() if len(branches) == 1 else union(*branches)
+    statement = branches[0] if len(branches) == 1 else union(*branches)
     return statement.subquery("holder")
 
 
