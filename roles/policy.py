@@ -156,8 +156,8 @@ def acting_role(user: User, action: str, evaluation: Evaluation) -> str | None:
 
 # --- `roles_in` and `allowed_actions` in SQL, for readers of many evaluations at once ---------
 # (the reminder sweep's "who holds this review"). Each rule is the one above, as a condition on
-# the `Evaluation` (with its `Unit`) and `User` rows of one SELECT; tests/test_roles_sql.py holds
-# the SQL to the Python answers on generated data.
+# the `Evaluation` (with its `Unit`) and `User` rows of one SELECT;
+# tests/roles/test_holders_sql.py holds the SQL to the Python answers on generated data.
 
 
 def _sees_sql() -> ColumnElement[bool]:
