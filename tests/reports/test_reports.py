@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from report_helpers import EXPERIENCE, complete_report, to_reporting
 
@@ -11,6 +13,7 @@ from workflow.kernel.errors import GuardFailed
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle.models import Evaluation
 from workflow.reports import checks as report_checks
+from workflow.reports import draft
 from workflow.reports import operations as reports
 from workflow.reports import page as report_page
 from workflow.reports import queries as report_queries
@@ -18,6 +21,7 @@ from workflow.reports.render.content import ReportContent
 from workflow.reports.render.pdf import render_report_html
 from workflow.reports.render.text import diff_rows, parse_body
 from workflow.scoring import operations as scoring
+from workflow.scoring.rules import Deduction, ScorecardNode
 
 
 @pytest.fixture
@@ -391,3 +395,35 @@ def test_no_markup_typed_into_a_section_reaches_the_page(session, team, reportin
     html = render_report_html(content)
     assert "<script>" not in html and "<b onclick" not in html and "<i>格" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_reason_ending_in_its_own_full_stop_is_not_doubled():
+    """A 扣分理由 and a 偏差说明 typed with a closing 。 read as one sentence each, never "。。"."""
+    leaf = ScorecardNode.leaf(
+        "2.2.1",
+        "摄像机在线率",
+        "10",
+        "8",
+        target="≥90",
+        unit="%",
+        actual=Decimal("85"),
+        reason="抽查摄像机在线率85%，低于合同约定。",
+        deviation_note="部分点位供电不稳；",
+    )
+    line = draft._leaf_line(leaf, draft.Writer())
+    assert "。。" not in line and "；。" not in line
+    assert line.endswith(
+        "扣分理由：抽查摄像机在线率85%，低于合同约定。偏差说明：部分点位供电不稳。"
+    )
+
+
+def test_a_deduction_reason_ending_in_a_full_stop_reads_as_one_clause():
+    leaf = ScorecardNode.leaf(
+        "1.2.1",
+        "财务管理制度健全性",
+        "3",
+        "1",
+        deductions=(Deduction(Decimal("2"), "未制定专项资金管理办法。"),),
+    )
+    line = draft._leaf_line(leaf, draft.Writer())
+    assert "扣分情况：未制定专项资金管理办法扣2分。" in line and "。。" not in line

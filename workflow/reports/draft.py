@@ -481,13 +481,24 @@ def _leaf_line(leaf: ScorecardNode, w: Writer) -> str:
         done = f"，完成值{points(leaf.actual)}{unit}" if leaf.actual is not None else ""
         parts.append(f"指标值{leaf.target}{unit}{done}")
     if leaf.deductions:
-        listed = "；".join(f"{d.reason}扣{points(d.points)}分" for d in leaf.deductions)
+        listed = "；".join(f"{clause(d.reason)}扣{points(d.points)}分" for d in leaf.deductions)
         parts.append(f"扣分情况：{listed}")
     elif leaf.reason and leaf.score < leaf.weight:
         parts.append(f"扣分理由：{leaf.reason}")
     if leaf.deviation_note:
         parts.append(f"偏差说明：{leaf.deviation_note}")
-    return "- " + "。".join(parts) + "。"
+    return "- " + sentences(parts)
+
+
+def clause(text: str) -> str:
+    """What a person typed (a 扣分理由, a 偏差说明) without the 。 or ； they may have ended it
+    with, so that the sentence it goes into ends once."""
+    return text.rstrip("。；;. ")
+
+
+def sentences(parts: list[str]) -> str:
+    """Parts joined as sentences, one 。 after each."""
+    return "".join(clause(part) + "。" for part in parts)
 
 
 def _analysis(data: ReportData, w: Writer) -> None:
