@@ -145,9 +145,14 @@ def roles_in(user: User, evaluation: Evaluation) -> set[str]:
     return roles
 
 
+def action_roles(action: str, state: str) -> tuple[str, ...]:
+    """The roles of ACTION_ROLES that take `action` in `state` (its own row, else the "*" one)."""
+    return ACTION_ROLES.get((action, state)) or ACTION_ROLES.get((action, "*")) or ()
+
+
 def acting_role(user: User, action: str, evaluation: Evaluation) -> str | None:
     """The role under which `user` may take `action` in the evaluation's current state."""
-    allowed = ACTION_ROLES.get((action, evaluation.state)) or ACTION_ROLES.get((action, "*"))
+    allowed = action_roles(action, evaluation.state)
     if not allowed:
         return None
     held = roles_in(user, evaluation)
@@ -232,7 +237,7 @@ def holders(action: str, stage: str) -> Subquery:
     `stage`: `allowed_actions` as SQL (the stage's machine offers it, a role of ACTION_ROLES
     held by an active user who may see the evaluation, and in a review round not approved
     yet / nobody approved yet for a withdrawal). The reminder sweep's "who holds this review"."""
-    held_by = ACTION_ROLES.get((action, stage)) or ACTION_ROLES.get((action, "*")) or ()
+    held_by = action_roles(action, stage)
     versions = [version for version in DEFINITIONS if action in actions_from(stage, version)]
     this_round = and_(
         Approval.evaluation_id == Evaluation.id,

@@ -8,7 +8,10 @@ from web.rest import session
 from workflow.documents import operations as documents
 from workflow.kernel import files as file_store
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The content types of the files the app sends, as uploads know them.
+PDF = file_store.ALLOWED["pdf"]
+DOCX = file_store.ALLOWED["docx"]
+XLSX = file_store.ALLOWED["xlsx"]
 
 
 def store() -> file_store.DocumentStore:

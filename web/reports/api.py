@@ -8,7 +8,7 @@ from flask import send_file
 from flask.views import MethodView
 
 from web.auth import client_addr
-from web.files import store
+from web.files import DOCX, PDF, store
 from web.reports.schemas import (
     CommentIn,
     CommentOut,
@@ -28,12 +28,6 @@ from workflow.reports import page as report_page
 from workflow.reports import queries as report_queries
 
 blp = make_blueprint("reports", "评价报告：章节编辑与版本、问题与建议、审核意见、PDF 与 Word")
-
-
-PDF = "application/pdf"
-
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _spec(data) -> reports.ProblemSpec:

@@ -11,10 +11,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 import roles
 from web.auth import client_addr, page_user
 from web.database import db
-from web.files import store
+from web.files import DOCX, PDF, store
 from web.forms import options
 from web.presenters import evaluation_dict
-from web.reports.api import DOCX, PDF, send_report
+from web.reports.api import send_report
 from web.reports.forms import CommentForm, CompareForm, DeleteForm, ProblemForm, SectionForm
 from web.ui import attach_field_errors, form_page, require_login, status_of, version_of
 from workflow.accounts import operations as accounts
