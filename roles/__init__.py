@@ -6,6 +6,7 @@ from roles.policy import (
     PERMISSION_STATES,
     ROLE_LABELS,
     ROLE_SQL,
+    TODO_ACTIONS,
     acting_role,
     allowed_actions,
     authorize_action,
@@ -30,6 +31,8 @@ from roles.policy import (
     roles_in,
     stage_allows,
     visible_evaluations,
+    visible_units,
+    waiting_actions,
 )
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "PERMISSION_STATES",
     "ROLE_LABELS",
     "ROLE_SQL",
+    "TODO_ACTIONS",
     "acting_role",
     "allowed_actions",
     "authorize_action",
@@ -62,4 +66,6 @@ __all__ = [
     "roles_in",
     "stage_allows",
     "visible_evaluations",
+    "visible_units",
+    "waiting_actions",
 ]

@@ -18,10 +18,12 @@ from sqlalchemy import (
     and_,
     exists,
     false,
+    literal,
     or_,
     select,
     true,
     union,
+    union_all,
 )
 from sqlalchemy.orm import aliased
 
@@ -122,6 +124,18 @@ def visible_evaluations(user: User) -> ColumnElement[bool]:
         return Evaluation.unit_id == user.unit_id
     if user.role == "finance_reviewer" and user.bureau_id is not None:
         return Evaluation.unit_id.in_(select(Unit.id).where(Unit.bureau_id == user.bureau_id))
+    return false()
+
+
+def visible_units(user: User) -> ColumnElement[bool]:
+    """The units whose evaluations `user` may see (`can_view`), as a WHERE clause on units: the
+    list's 预算单位 filter offers these."""
+    if user.role == "admin":
+        return true()
+    if user.role == "unit_user":
+        return Unit.id == user.unit_id
+    if user.role == "finance_reviewer" and user.bureau_id is not None:
+        return Unit.bureau_id == user.bureau_id
     return false()
 
 
@@ -232,7 +246,7 @@ ROLE_SQL: dict[str, Callable[[], Select]] = {
 }
 
 
-def holders(action: str, stage: str) -> Subquery:
+def holders(action: str, stage: str, *, user_id: int | None = None) -> Subquery:
     """(evaluation_id, user_id) of everyone who may take `action` now on the evaluations in
     `stage`: `allowed_actions` as SQL (the stage's machine offers it, a role of ACTION_ROLES
     held by an active user who may see the evaluation, and in a review round not approved
@@ -250,6 +264,8 @@ def holders(action: str, stage: str) -> Subquery:
         User.active,
         _sees_sql(),
     )
+    if user_id is not None:
+        condition = and_(condition, User.id == user_id)
     if action == "approve":
         condition = and_(condition, ~exists().where(this_round, Approval.user_id == User.id))
     if action == "withdraw":
@@ -262,6 +278,25 @@ def holders(action: str, stage: str) -> Subquery:
         return nobody.where(false()).subquery("holder")
     statement = branches[0] if len(branches) == 1 else union(*branches)
     return statement.subquery("holder")
+
+
+#: 我的待办 lists every workflow action but 终止 (an administrator's power, never a to-do).
+TODO_ACTIONS = tuple(action for action in ACTIONS if action != "cancel")
+
+
+def waiting_actions(user_id: int) -> Select:
+    """我的待办 in SQL: (evaluation_id, action) for every action of TODO_ACTIONS the user may
+    take now, in one statement: `holders` of each action in each stage a definition offers it
+    in, for this user. The same answer as `allowed_actions` per evaluation
+    (tests/roles/test_holders_sql.py)."""
+    branches = [
+        select(holder.c.evaluation_id, literal(action).label("action"))
+        for action in TODO_ACTIONS
+        for stage in STATES
+        if any(action in actions_from(stage, version) for version in DEFINITIONS)
+        for holder in [holders(action, stage, user_id=user_id)]
+    ]
+    return union_all(*branches)
 
 
 def can(user: User, permission: str, evaluation: Evaluation) -> bool:

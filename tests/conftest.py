@@ -352,15 +352,17 @@ def make_ready_to_advance(session, evaluation, template: str = "xueliang"):
     from workflow.indicators import queries as indicator_queries
     from workflow.lifecycle.models import Evaluation
     from workflow.tasks import operations as tasks
+    from workflow.kernel.paging import PageRequest
     from workflow.tasks import queries as task_queries
 
+    everything = PageRequest(1, 1000)
     if isinstance(evaluation, int):
         evaluation = session.get(Evaluation, evaluation)
     session.refresh(evaluation)
     if evaluation.state == "implementation":
         if not indicator_queries.system_of(session, evaluation).valid:
             fill_indicators(session, evaluation, template)
-        for task in task_queries.list_tasks(session, evaluation.leader, evaluation.id):
+        for task in task_queries.list_tasks(session, evaluation.leader, evaluation.id, everything).items:
             if task.required and task.status != "done":
                 holder = task.assignee or evaluation.leader
                 if task.status == "open":

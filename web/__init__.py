@@ -98,9 +98,10 @@ def register_pages(app: Flask) -> None:
     from web.reports import pages as reports
     from web.scoring import pages as scoring
     from web.tasks import pages as tasks
-    from web.ui import nav, refusal_lines
+    from web.ui import nav, page_url, refusal_lines
 
     for module in (auth, evaluations, indicators, scoring, tasks, reports, notifications, admin):
         app.register_blueprint(module.bp)
     app.context_processor(nav)
     app.add_template_global(refusal_lines)
+    app.add_template_global(page_url)

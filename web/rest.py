@@ -4,6 +4,10 @@ the caller and the session, and the error responses each operation documents.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+from typing import Any
+
 from flask_smorest import Blueprint
 from flask_smorest.arguments import ArgumentsMixin
 from webargs.flaskparser import FlaskParser
@@ -11,6 +15,7 @@ from webargs.flaskparser import FlaskParser
 from web.auth import require_api_user
 from web.database import db
 from workflow.accounts.models import User
+from workflow.kernel.paging import Page
 
 
 class Parser(FlaskParser):
@@ -53,3 +58,15 @@ def document_errors(blp, *statuses: int):
         return fn
 
     return decorate
+
+
+#: What a paged list's 200 response documents: flask-smorest's `X-Pagination` header.
+PAGED = {Blueprint.PAGINATION_HEADER_NAME: "PAGINATION"}
+
+
+def paged(page: Page, items: Iterable[Any] | None = None) -> tuple[list[Any], dict[str, str]]:
+    """A paged list's body (a JSON array, `items` or the page's own) and its `X-Pagination`
+    header, in flask-smorest's format (total, total_pages, page, next_page …)."""
+    metadata = Blueprint._make_pagination_metadata(page.page, page.per_page, page.total)
+    body = list(page.items if items is None else items)
+    return body, {Blueprint.PAGINATION_HEADER_NAME: json.dumps(metadata)}

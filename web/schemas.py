@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, post_load, validate
+
+from workflow.kernel.paging import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, PageRequest
 
 Amount = lambda **kw: fields.Decimal(as_string=True, places=2, allow_nan=False, **kw)  # noqa: E731
 
@@ -24,3 +26,18 @@ class ErrorSchema(Schema):
         data_key="fields",
         metadata={"description": "bad input (400): each problem with the field it concerns"},
     )
+
+
+class PageQuery(Schema):
+    """分页 of an API list: `page` from 1 and `per_page` up to 200; the list's total and pages
+    come in the `X-Pagination` header (flask-smorest's)."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    per_page = fields.Integer(
+        load_default=PER_PAGE, validate=validate.Range(min=1, max=MAX_PER_PAGE)
+    )
+
+    @post_load
+    def _page_request(self, data, **_kwargs):
+        data["page"] = PageRequest(data.pop("page"), data.pop("per_page"))
+        return data

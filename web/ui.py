@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 import roles
@@ -14,6 +14,7 @@ from web.database import db
 from web.errors import STATUS
 from web.extensions import login_manager
 from workflow.kernel.errors import InvalidInput, JixiaoError
+from workflow.kernel.paging import MAX_PAGE, PER_PAGE, PageRequest
 from workflow.reminders import inbox
 
 
@@ -108,3 +109,16 @@ def nav() -> dict[str, bool]:
         or (user.unit_id is not None and roles.can_create_evaluation(user, user.unit_id)),
         "nav_is_admin": roles.is_admin(user),
     }
+
+
+def page_request(arg: str = "page", per_page: int = PER_PAGE) -> PageRequest:
+    """The page of a list a page asks for (`?page=N`, from 1); anything else is the first."""
+    number = request.args.get(arg, type=int) or 1
+    return PageRequest(min(max(number, 1), MAX_PAGE), per_page)
+
+
+def page_url(number: int, arg: str = "page", anchor: str | None = None) -> str:
+    """This page's URL with its filters, at page `number` of the list `arg` pages (and at
+    `anchor`, for a card of a longer page)."""
+    args = {**(request.view_args or {}), **request.args.to_dict(), arg: number}
+    return url_for(request.endpoint, **args, _anchor=anchor)

@@ -20,7 +20,8 @@ from web.evaluations.schemas import (
 )
 from web.files import send_document, store
 from web.presenters import evaluation_dict, group_dict
-from web.rest import caller, make_blueprint, session
+from web.rest import PAGED, caller, make_blueprint, paged, session
+from web.schemas import PageQuery
 from workflow.documents import operations as documents
 from workflow.kernel import access
 from workflow.kernel.errors import FieldError, InvalidInput
@@ -46,12 +47,13 @@ def _fields(data) -> lifecycle.ProjectFields:
 @blp.route("/evaluations")
 class Evaluations(MethodView):
     @blp.arguments(EvaluationListQuery, location="query")
-    @blp.response(200, EvaluationOut(many=True))
+    @blp.response(200, EvaluationOut(many=True), headers=PAGED)
     def get(self, query):
-        """The evaluations the caller may see (filter by state, unit_id, year)."""
+        """The evaluations the caller may see, a page at a time (`page`, `per_page` ≤ 200;
+        the total in `X-Pagination`), filtered by state, unit_id, year, kind, q and sorted."""
         user = caller()
-        rows = evaluations.list_visible(session(), user, **query)
-        return [evaluation_dict(session(), user, e, guards=False) for e in rows]
+        rows = evaluations.list_visible(session(), user, **query, with_group=True)
+        return paged(rows, [evaluation_dict(session(), user, e, guards=False) for e in rows.items])
 
     @blp.arguments(EvaluationIn)
     @blp.response(201, EvaluationOut)
@@ -165,7 +167,8 @@ def act(data, evaluation_id, action):
 
 
 @blp.route("/evaluations/<int:evaluation_id>/audit")
-@blp.response(200, AuditEventOut(many=True))
-def audit(evaluation_id):
-    """The audit timeline (审计记录), oldest first."""
-    return evaluations.audit_log(session(), caller(), evaluation_id)
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, AuditEventOut(many=True), headers=PAGED)
+def audit(query, evaluation_id):
+    """The audit timeline (审计记录), oldest first, a page at a time."""
+    return paged(evaluations.audit_log(session(), caller(), evaluation_id, query["page"]))

@@ -12,11 +12,12 @@ from web.files import send_document, store
 from web.forms import options
 from web.indicators.pages import indicator_panel
 from web.presenters import evaluation_dict, group_dict
-from web.tasks.pages import task_panel, todo_sections
+from web.tasks.pages import PANEL_SIZE, task_panel, todo_sections
 from web.ui import (
     attach_field_errors,
     form_page,
     local_path,
+    page_request,
     require_login,
     status_of,
     version_of,
@@ -29,7 +30,8 @@ from workflow.kernel.errors import JixiaoError, NotAllowed, NotFound
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.approvals import parse_policy, policy_label
-from workflow.lifecycle.models import Evaluation
+from workflow.lifecycle.models import EVALUATION_KINDS as KINDS
+from workflow.lifecycle.models import YEARS, Evaluation
 from workflow.lifecycle.states import ACTIONS, STATES
 from workflow.scoring.rules import percentage
 
@@ -62,13 +64,14 @@ def _require(user: User, permission: str, evaluation: Evaluation, message: str) 
 
 @bp.route("/")
 def todo():
-    """我的待办: a list of sections; later issues add tasks and notifications here."""
+    """我的待办: the evaluations waiting on me, my tasks and the pool's, each a page at a time."""
     user = page_user()
     sections = [
         {
             "key": "evaluations",
             "title": "待我处理的评价",
-            "items": evaluations.todo(db(), user),
+            "items": evaluations.todo(db(), user, page_request()),
+            "page_arg": "page",
             "empty": "目前没有需要您处理的评价。",
         },
         *todo_sections(db(), user),
@@ -78,21 +81,32 @@ def todo():
 
 @bp.route("/evaluations")
 def index():
+    """评价列表: 50 a page, filtered (阶段、单位、年度、类型、项目名称) and sorted in SQL."""
     user = page_user()
-    state = request.args.get("state") or None
-    if state not in STATES:
-        state = None
-    unit_id = request.args.get("unit_id", type=int)
-    rows = evaluations.list_visible(db(), user, state=state, unit_id=unit_id)
-    # The unit filter offers the units whose evaluations the user can see.
-    units = {e.unit.id: e.unit for e in evaluations.list_visible(db(), user)}
+    args = request.args
+    filters = {
+        "state": args.get("state") if args.get("state") in STATES else None,
+        "unit_id": args.get("unit_id", type=int),
+        "year": _year(args.get("year", type=int)),
+        "kind": args.get("kind") if args.get("kind") in KINDS else None,
+        "search": (args.get("q") or "").strip()[:100] or None,
+        "sort": args.get("sort") if args.get("sort") in evaluations.SORTS else "newest",
+    }
+    rows = evaluations.list_visible(db(), user, **filters, page=page_request())
     return render_template(
         "evaluations/index.html",
         rows=rows,
-        units=sorted(units.values(), key=lambda u: u.name),
-        state=state,
-        unit_id=unit_id,
+        units=evaluations.visible_units(db(), user),
+        sorts={key: label for key, (label, _order) in evaluations.SORTS.items()},
+        filtered=any(filters[k] for k in ("state", "unit_id", "year", "kind", "search")),
+        today=clock.today_local(),
+        **filters,
     )
+
+
+def _year(year: int | None) -> int | None:
+    """A 评价年度 to filter by; one no evaluation can have is no filter."""
+    return year if year in YEARS else None
 
 
 @bp.route("/evaluations/new", methods=["GET", "POST"])
@@ -218,7 +232,13 @@ def _render_show(evaluation_id: int, upload_form: DocumentForm | None = None, st
         "policy_label": policy_label(evaluation.approval_policy),
         "round_approvals": round_approvals,
         "documents": documents.list_documents(session, user, evaluation_id),
-        "events": evaluations.audit_log(session, user, evaluation_id),
+        "events": evaluations.audit_log(
+            session,
+            user,
+            evaluation_id,
+            page_request("events_page", PANEL_SIZE),
+            newest_first=True,
+        ),
         "upload_form": upload_form or DocumentForm(formdata=None),
         "can_edit_project": roles.can(user, "edit_project", evaluation),
         "can_edit_group": roles.can(user, "edit_group", evaluation),

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from web.schemas import Amount
+from web.schemas import Amount, PageQuery
 from workflow.documents.models import DOCUMENT_CATEGORIES
-from workflow.lifecycle.models import EVALUATION_KINDS
+from workflow.lifecycle.models import EVALUATION_KINDS, YEARS
+from workflow.lifecycle.queries import SORTS
 from workflow.lifecycle.states import ACTIONS, RETURN_TARGETS, STATES
 
 
 class EvaluationIn(Schema):
     unit_id = fields.Integer(required=True)
     project_name = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    year = fields.Integer(
+        required=True, validate=validate.Range(min=YEARS.start, max=YEARS.stop - 1)
+    )
     kind = fields.String(required=True, validate=validate.OneOf(list(EVALUATION_KINDS)))
     budget = Amount(load_default=None, allow_none=True, validate=validate.Range(min=0))
     funds_received = Amount(load_default=None, allow_none=True, validate=validate.Range(min=0))
@@ -27,10 +30,23 @@ class EvaluationUpdate(EvaluationIn):
     version = fields.Integer(load_default=None, metadata={"description": "the version read"})
 
 
-class EvaluationListQuery(Schema):
+class EvaluationListQuery(PageQuery):
     state = fields.String(load_default=None, validate=validate.OneOf(list(STATES)))
     unit_id = fields.Integer(load_default=None)
     year = fields.Integer(load_default=None)
+    kind = fields.String(load_default=None, validate=validate.OneOf(list(EVALUATION_KINDS)))
+    q = fields.String(
+        load_default=None,
+        data_key="q",
+        attribute="search",
+        validate=validate.Length(max=100),
+        metadata={"description": "项目名称包含"},
+    )
+    sort = fields.String(
+        load_default="newest",
+        validate=validate.OneOf(list(SORTS)),
+        metadata={"description": "排序：" + "、".join(f"{k}（{v[0]}）" for k, v in SORTS.items())},
+    )
 
 
 class MemberOut(Schema):

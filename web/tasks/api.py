@@ -7,7 +7,8 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from web.auth import client_addr
-from web.rest import caller, document_errors, make_blueprint, session
+from web.rest import PAGED, caller, document_errors, make_blueprint, paged, session
+from web.schemas import PageQuery
 from web.tasks.schemas import (
     TaskCompleteIn,
     TaskIn,
@@ -26,11 +27,13 @@ blp = make_blueprint("tasks", "工作任务：分派、领取、转交、完成�
 
 @blp.route("/evaluations/<int:evaluation_id>/tasks")
 class EvaluationTasks(MethodView):
-    @blp.response(200, TaskOut(many=True))
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, TaskOut(many=True), headers=PAGED)
     @document_errors(blp, 404)
-    def get(self, evaluation_id):
-        """The evaluation's tasks, with `overdue` computed from today's date (Beijing)."""
-        return task_queries.list_tasks(session(), caller(), evaluation_id)
+    def get(self, query, evaluation_id):
+        """The evaluation's tasks, a page at a time, with `overdue` computed from today's date
+        (Beijing)."""
+        return paged(task_queries.list_tasks(session(), caller(), evaluation_id, query["page"]))
 
     @blp.arguments(TaskIn)
     @blp.response(201, TaskOut)
@@ -52,10 +55,12 @@ class EvaluationTasks(MethodView):
 
 @blp.route("/tasks")
 @blp.arguments(TaskListQuery, location="query")
-@blp.response(200, TaskOut(many=True))
+@blp.response(200, TaskOut(many=True), headers=PAGED)
 def my_tasks(query):
-    """My open tasks across evaluations (`mine=1`); without it, also the pool tasks I may claim."""
-    return task_queries.my_tasks(session(), caller(), include_pool=not query["mine"])
+    """My open tasks across evaluations (`mine=1`); without it, also the pool tasks I may
+    claim; a page at a time, the nearest due date first."""
+    which = task_queries.MINE if query["mine"] else task_queries.BOTH
+    return paged(task_queries.my_tasks(session(), caller(), which, query["page"]))
 
 
 @blp.route("/tasks/<int:task_id>")

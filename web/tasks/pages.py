@@ -25,10 +25,18 @@ from web.tasks.forms import (
     TransferForm,
     uploaded,
 )
-from web.ui import attach_field_errors, form_page, require_login, status_of, version_of
+from web.ui import (
+    attach_field_errors,
+    form_page,
+    page_request,
+    require_login,
+    status_of,
+    version_of,
+)
 from workflow.accounts.models import User
 from workflow.kernel import access
 from workflow.kernel.errors import JixiaoError, NotAllowed, NotFound
+from workflow.kernel.paging import PageRequest
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.models import Evaluation
 from workflow.reports import queries as report_queries
@@ -43,6 +51,9 @@ require_login(bp)
 
 POOL = "（任务池：组内成员自行领取）"
 
+#: A task's history on its page: its latest events (a task is done in a few dozen at most).
+HISTORY = PageRequest(1, 200)
+
 
 NO_SECTION = "（仅“报告章节”任务选择）"
 
@@ -56,28 +67,38 @@ def section_options(evaluation: Evaluation, blank: str | None = None) -> list:
     return options([("", blank), *sections] if blank else sections)
 
 
+#: Tasks and audit events on the evaluation page: the latest, a page of them at a time.
+PANEL_SIZE = 20
+
+
 def task_panel(session, user: User, evaluation: Evaluation) -> dict[str, Any]:
-    """The 工作任务 card of the evaluation page."""
+    """The 工作任务 card of the evaluation page: the latest tasks, "更多" for the rest."""
+    page = page_request("tasks_page", PANEL_SIZE)
     return {
-        "tasks": task_queries.list_tasks(session, user, evaluation.id),
+        "tasks": task_queries.list_tasks(session, user, evaluation.id, page, newest_first=True),
         "can_manage_tasks": roles.can(user, "manage_tasks", evaluation),
     }
 
 
 def todo_sections(session, user: User) -> list[dict[str, Any]]:
-    """我的待办: my open tasks across evaluations, and the pool tasks I may claim."""
-    open_tasks = task_queries.my_tasks(session, user)
+    """我的待办: my open tasks across evaluations, and the pool tasks I may claim, a page each."""
     return [
         {
             "key": "tasks",
             "title": "我的任务",
-            "items": [task for task in open_tasks if task.assignee_id == user.id],
+            "items": task_queries.my_tasks(
+                session, user, task_queries.MINE, page_request("tasks_page")
+            ),
+            "page_arg": "tasks_page",
             "empty": "目前没有分派给您的任务。",
         },
         {
             "key": "pool",
             "title": "可认领的任务",
-            "items": [task for task in open_tasks if task.status == "open"],
+            "items": task_queries.my_tasks(
+                session, user, task_queries.POOL, page_request("pool_page")
+            ),
+            "page_arg": "pool_page",
             "empty": "任务池中暂无可认领的任务。",
         },
     ]
@@ -146,11 +167,9 @@ def _render(task_id: int, posted: tuple[str, Any] | None = None, error=None, sta
         [("", "（请选择接收人）")]
         + [(uid, label) for uid, label in group_people(task.evaluation) if uid != task.assignee_id]
     )
-    history = [
-        event
-        for event in evaluations.audit_log(session, user, task.evaluation_id)
-        if (event.details or {}).get("task_id") == task.id
-    ]
+    history = evaluations.audit_log(
+        session, user, task.evaluation_id, HISTORY, newest_first=True, task_id=task.id
+    ).items
     context = {
         "task": task,
         "evaluation": task.evaluation,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from web.schemas import PageQuery
 from workflow.kernel import clock
 from workflow.tasks import queries as task_queries
 from workflow.tasks.models import TASK_KINDS, TASK_STATUSES
@@ -25,7 +26,7 @@ class TaskIn(Schema):
     )
 
 
-class TaskListQuery(Schema):
+class TaskListQuery(PageQuery):
     mine = fields.Boolean(
         load_default=False, metadata={"description": "only tasks I hold (else also the pool)"}
     )

@@ -4,7 +4,7 @@ exists), check a permission through `roles`, and hold its row for work that must
 
 from __future__ import annotations
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload, undefer
 
 import roles
@@ -12,28 +12,26 @@ from workflow.accounts.models import User
 from workflow.kernel.errors import NotAllowed, NotFound
 from workflow.lifecycle.models import Evaluation
 
-_LOAD = (
-    select(Evaluation)
-    .where(Evaluation.id == bindparam("evaluation_id"))
-    .options(joinedload(Evaluation.members), joinedload(Evaluation.unit))
-)
+# A page reads the evaluation with its group (who holds which role, and their names) and its
+# unit, once per request: asked again, the session's identity map answers without a SELECT.
+_PAGE_OPTIONS = (joinedload(Evaluation.members), undefer(Evaluation.group_roles))
 
 # An action decides on the row as it is now (populate_existing: not on what this session saw
-# earlier) and reads only the row: permissions and the 前期准备 guards need the group by id and
-# the covering bureau (columns of the row) and whether the work plan is there. The group's
-# and the unit's rows load on first use, if a stage hook wants names.
+# earlier) and reads only the row: permissions and the 前期准备 guards need the group by id, the
+# covering bureau (through the unit, joined) and whether the work plan is there. The group's
+# rows load on first use, if a stage hook wants names.
 _LOAD_FOR_ACTION = (
     select(Evaluation)
     .where(Evaluation.id == bindparam("evaluation_id"))
-    .options(undefer(Evaluation.has_work_plan))
+    .options(undefer(Evaluation.has_work_plan), undefer(Evaluation.group_roles))
     .execution_options(populate_existing=True)
 )
 
 
-def _load(session: Session, evaluation_id: int, statement: Select = _LOAD) -> Evaluation | None:
-    # One round trip: the row with what roles and guards read (the page load adds the group's
-    # and the unit's rows, hence unique()).
-    return session.scalars(statement, {"evaluation_id": evaluation_id}).unique().one_or_none()
+def _load(session: Session, evaluation_id: int, for_action: bool) -> Evaluation | None:
+    if for_action:
+        return session.scalars(_LOAD_FOR_ACTION, {"evaluation_id": evaluation_id}).one_or_none()
+    return session.get(Evaluation, evaluation_id, options=_PAGE_OPTIONS)
 
 
 def get_visible(
@@ -44,7 +42,7 @@ def get_visible(
     `for_action` loads the row as the database has it now, with what permissions and the
     前期准备 guards read (group by id, covering bureau, work plan), and no related rows.
     """
-    evaluation = _load(session, evaluation_id, _LOAD_FOR_ACTION if for_action else _LOAD)
+    evaluation = _load(session, evaluation_id, for_action)
     if evaluation is None or not roles.can_view(user, evaluation):
         raise NotFound("评价不存在或无权查看")
     return evaluation

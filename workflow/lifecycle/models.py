@@ -29,6 +29,9 @@ from workflow.kernel import clock
 from workflow.kernel.base import Base, Money, _in
 from workflow.lifecycle.states import STATES
 
+#: 评价年度: the years an evaluation may be for.
+YEARS = range(2000, 2101)
+
 EVALUATION_KINDS = {"unit_self": "单位自评", "department": "部门评价", "finance": "财政评价"}
 
 #: The roles of the 评价工作组 and the leading group, with their labels.
@@ -71,7 +74,8 @@ class Evaluation(Base):
     # row is written once created (not the ORM's version_id_col).
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    unit: Mapped[Unit] = relationship()
+    # The unit (and through it the covering bureau) comes with the row, in the same SELECT.
+    unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
     members: Mapped[list[GroupMember]] = relationship(
         back_populates="evaluation", cascade="all, delete-orphan", order_by="GroupMember.id"
     )
@@ -89,6 +93,12 @@ class Evaluation(Base):
     def roles_of(self, user_id: int) -> set[str]:
         """The group roles (组长/副组长/成员/审批人) `user_id` holds in this evaluation."""
         return {role for role, ids in parse_group_roles(self.group_roles).items() if user_id in ids}
+
+    @property
+    def bureau_id(self) -> int:
+        """财政局: the bureau covering the evaluation's unit, which finance reviewers' access
+        turns on (the unit is loaded with the row)."""
+        return self.unit.bureau_id
 
     @property
     def approver_ids(self) -> list[int]:
@@ -131,8 +141,9 @@ class GroupMember(Base):
 
 
 # The group by id, as "member id:role:user id" joined by commas, computed from group_members
-# in the evaluation's own SELECT: who holds which role is asked on every permission check, and
-# this answers it from the row alone. Kept current by `set_group` (refresh) like `members`.
+# in the evaluation's own SELECT when asked for: who holds which role is asked on every
+# permission check, and this answers it from the row alone. Kept current by `set_group`
+# (refresh) like `members`.
 Evaluation.group_roles = column_property(
     select(
         func.aggregate_strings(
@@ -147,12 +158,9 @@ Evaluation.group_roles = column_property(
     )
     .where(GroupMember.evaluation_id == Evaluation.id)
     .correlate_except(GroupMember)
-    .scalar_subquery()
-)
-
-# 财政局: the bureau covering the evaluation's unit, which finance reviewers' access turns on.
-Evaluation.bureau_id = column_property(
-    select(Unit.bureau_id).where(Unit.id == Evaluation.unit_id).scalar_subquery()
+    .scalar_subquery(),
+    # Deferred: a list reads it only where a permission needs it (`undefer`), not per row.
+    deferred=True,
 )
 
 

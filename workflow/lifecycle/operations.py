@@ -38,7 +38,13 @@ from workflow.kernel.audit import _INSERT_AUDIT, AuditEvent, audit, audit_row
 from workflow.kernel.db import CONFLICT_MESSAGE, unit_of_work
 from workflow.kernel.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound
 from workflow.lifecycle.approvals import approved_this_round, parse_policy
-from workflow.lifecycle.models import EVALUATION_KINDS, Approval, Evaluation, GroupMember
+from workflow.lifecycle.models import (
+    EVALUATION_KINDS,
+    YEARS,
+    Approval,
+    Evaluation,
+    GroupMember,
+)
 from workflow.lifecycle.states import (
     ACTIONS,
     ACTIONS_NEEDING_REASON,
@@ -67,8 +73,8 @@ def _check_project(fields: ProjectFields) -> None:
     problems = []
     if not fields.project_name.strip():
         problems.append("项目名称不能为空")
-    if not 2000 <= fields.year <= 2100:
-        problems.append("年度应在 2000 至 2100 之间")
+    if fields.year not in YEARS:
+        problems.append(f"年度应在 {YEARS.start} 至 {YEARS.stop - 1} 之间")
     if fields.kind not in EVALUATION_KINDS:
         problems.append(
             "评价类型应为 unit_self（单位自评）、department（部门评价）或 finance（财政评价）"

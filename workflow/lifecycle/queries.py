@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, undefer
 
 import roles
-from workflow.accounts.models import User
+from workflow.accounts.models import Unit, User
 from workflow.kernel.access import get_visible
 from workflow.kernel.audit import AuditEvent
+from workflow.kernel.paging import FIRST_PAGE, Page, PageRequest, paginate
 from workflow.lifecycle.approvals import approved_this_round
 from workflow.lifecycle.models import EVALUATION_KINDS, Approval, Evaluation
-from workflow.lifecycle.states import CLOSED_STATES
+from workflow.lifecycle.states import ACTIONS, CLOSED_STATES
+
+#: 排序 of the evaluation list: key → (label, ORDER BY), the first the default.
+SORTS: dict[str, tuple[str, tuple]] = {
+    "newest": ("最新创建", (Evaluation.id.desc(),)),
+    "due_date": ("完成期限", (Evaluation.due_date.is_(None), Evaluation.due_date, Evaluation.id)),
+    "project_name": ("项目名称", (Evaluation.project_name, Evaluation.id)),
+    "year": ("年度", (Evaluation.year.desc(), Evaluation.id.desc())),
+    "updated": ("最近更新", (Evaluation.updated_at.desc(), Evaluation.id.desc())),
+}
 
 
 def list_visible(
@@ -21,10 +33,16 @@ def list_visible(
     state: str | None = None,
     unit_id: int | None = None,
     year: int | None = None,
+    kind: str | None = None,
+    search: str | None = None,
     open_only: bool = False,
-) -> list[Evaluation]:
-    """评价列表: the evaluations `user` may see, newest first, optionally filtered (`open_only`:
-    not 已归档 or 已终止). Each comes with its unit; its group is read from the row."""
+    sort: str = "newest",
+    page: PageRequest = FIRST_PAGE,
+    with_group: bool = False,
+) -> Page[Evaluation]:
+    """评价列表: one page of the evaluations `user` may see, filtered and sorted in SQL
+    (`open_only`: not 已归档 or 已终止; `search`: in the project name). Each comes with its
+    unit, in the same SELECT; `with_group` also reads who holds which role (for permissions)."""
     stmt: Select = select(Evaluation).where(roles.visible_evaluations(user))
     if state:
         stmt = stmt.where(Evaluation.state == state)
@@ -34,8 +52,19 @@ def list_visible(
         stmt = stmt.where(Evaluation.unit_id == unit_id)
     if year:
         stmt = stmt.where(Evaluation.year == year)
-    stmt = stmt.options(selectinload(Evaluation.unit))
-    return list(session.scalars(stmt.order_by(Evaluation.id.desc())))
+    if kind:
+        stmt = stmt.where(Evaluation.kind == kind)
+    if search:
+        stmt = stmt.where(Evaluation.project_name.icontains(search, autoescape=True))
+    if with_group:
+        stmt = stmt.options(undefer(Evaluation.group_roles))
+    order = SORTS.get(sort, SORTS["newest"])[1]
+    return paginate(session, stmt.order_by(*order), page)
+
+
+def visible_units(session: Session, user: User) -> list[Unit]:
+    """The units whose evaluations `user` may see, by name (the list's 预算单位 filter)."""
+    return list(session.scalars(select(Unit).where(roles.visible_units(user)).order_by(Unit.name)))
 
 
 def available_actions(session: Session, user: User, evaluation: Evaluation) -> list[str]:
@@ -44,27 +73,49 @@ def available_actions(session: Session, user: User, evaluation: Evaluation) -> l
     return roles.allowed_actions(user, evaluation, approved_this_round(session, evaluation))
 
 
-def todo(session: Session, user: User) -> list[tuple[Evaluation, list[str]]]:
-    """我的待办: visible open evaluations where `user` can take an action now."""
-    items = []
-    for evaluation in list_visible(session, user, open_only=True):
-        actions = [a for a in available_actions(session, user, evaluation) if a != "cancel"]
-        if actions:
-            items.append((evaluation, actions))
-    return items
-
-
-def audit_log(session: Session, user: User, evaluation_id: int) -> list[AuditEvent]:
-    """审计时间线: the evaluation's events, oldest first."""
-    evaluation = get_visible(session, user, evaluation_id)
-    return list(
-        session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.evaluation_id == evaluation.id)
-            .options(selectinload(AuditEvent.actor))
-            .order_by(AuditEvent.id)
-        )
+def todo(
+    session: Session, user: User, page: PageRequest = FIRST_PAGE
+) -> Page[tuple[Evaluation, list[str]]]:
+    """我的待办: the evaluations where `user` can take an action now (终止 aside), newest
+    first, with those actions. Set-based: `roles.waiting_actions` says which in one query, so
+    a page costs the same three statements (count, rows, their actions) however many there are."""
+    waiting = roles.waiting_actions(user.id).subquery("waiting")
+    stmt = (
+        select(Evaluation)
+        .where(Evaluation.id.in_(select(waiting.c.evaluation_id)))
+        .order_by(Evaluation.id.desc())
     )
+    evaluations = paginate(session, stmt, page)
+    actions: dict[int, set[str]] = defaultdict(set)
+    if evaluations.items:
+        on_page = [evaluation.id for evaluation in evaluations.items]
+        rows = session.execute(
+            select(waiting.c.evaluation_id, waiting.c.action).where(
+                waiting.c.evaluation_id.in_(on_page)
+            )
+        )
+        for evaluation_id, action in rows:
+            actions[evaluation_id].add(action)
+    return evaluations.map(lambda e: (e, [a for a in ACTIONS if a in actions[e.id]]))
+
+
+def audit_log(
+    session: Session,
+    user: User,
+    evaluation_id: int,
+    page: PageRequest = FIRST_PAGE,
+    *,
+    newest_first: bool = False,
+    task_id: int | None = None,
+) -> Page[AuditEvent]:
+    """审计时间线: a page of the evaluation's events, oldest first (`newest_first` for the
+    evaluation page); `task_id`: only that task's (the task page's history)."""
+    evaluation = get_visible(session, user, evaluation_id)
+    stmt = select(AuditEvent).where(AuditEvent.evaluation_id == evaluation.id)
+    if task_id is not None:
+        stmt = stmt.where(AuditEvent.details["task_id"].as_integer() == task_id)
+    order = AuditEvent.id.desc() if newest_first else AuditEvent.id
+    return paginate(session, stmt.options(selectinload(AuditEvent.actor)).order_by(order), page)
 
 
 def approvals(session: Session, evaluation: Evaluation) -> list[Approval]:

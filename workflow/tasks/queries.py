@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, union
 from sqlalchemy.orm import Session, selectinload
 
 import roles
@@ -10,6 +10,7 @@ from workflow.accounts.models import User
 from workflow.kernel import clock
 from workflow.kernel.access import get_visible
 from workflow.kernel.errors import FieldError, NotFound
+from workflow.kernel.paging import FIRST_PAGE, Page, PageRequest, paginate
 from workflow.lifecycle.models import GROUP_WORKERS, Evaluation, GroupMember
 from workflow.lifecycle.states import CLOSED_STATES
 from workflow.reports import checks as report_checks
@@ -46,34 +47,59 @@ def _with_details(stmt: Select) -> Select:
     return stmt.options(
         selectinload(Task.attachments).selectinload(TaskAttachment.document),
         selectinload(Task.assignee),
+        selectinload(Task.evaluation).undefer(Evaluation.group_roles),
     )
 
 
-def list_tasks(session: Session, actor: User, evaluation_id: int) -> list[Task]:
-    """An evaluation's tasks, oldest first."""
+def list_tasks(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    page: PageRequest = FIRST_PAGE,
+    *,
+    newest_first: bool = False,
+) -> Page[Task]:
+    """A page of an evaluation's tasks, oldest first (`newest_first` for its page)."""
     evaluation = get_visible(session, actor, evaluation_id)
-    stmt = select(Task).where(Task.evaluation_id == evaluation.id).order_by(Task.id)
-    return list(session.scalars(_with_details(stmt)))
+    order = Task.id.desc() if newest_first else Task.id
+    stmt = select(Task).where(Task.evaluation_id == evaluation.id).order_by(order)
+    return paginate(session, _with_details(stmt), page)
 
 
-def my_tasks(session: Session, actor: User, *, include_pool: bool = True) -> list[Task]:
-    """我的待办任务: tasks held by the actor and not done, plus (optionally) pool tasks of
-    evaluations where the actor is 组长、副组长 or 成员, across evaluations."""
-    mine = Task.assignee_id == actor.id
-    condition = mine
-    if include_pool:
-        groups = select(GroupMember.evaluation_id).where(
-            GroupMember.user_id == actor.id, GroupMember.role.in_(GROUP_WORKERS)
-        )
-        condition = mine | ((Task.status == "open") & Task.evaluation_id.in_(groups))
+#: Which of my tasks: held by me (not done), open in the pool of my groups, or both.
+MINE, POOL, BOTH = "mine", "pool", "both"
+
+
+def _held(actor: User) -> Select:
+    return select(Task.id).where(Task.assignee_id == actor.id, Task.status != "done")
+
+
+def _claimable(actor: User) -> Select:
+    groups = select(GroupMember.evaluation_id).where(
+        GroupMember.user_id == actor.id, GroupMember.role.in_(GROUP_WORKERS)
+    )
+    return select(Task.id).where(Task.status == "open", Task.evaluation_id.in_(groups))
+
+
+def my_tasks(
+    session: Session, actor: User, which: str = BOTH, page: PageRequest = FIRST_PAGE
+) -> Page[Task]:
+    """我的待办任务, a page at a time, the nearest due date first: tasks held by the actor and
+    not done (MINE), open pool tasks of evaluations where the actor is 组长、副组长 or 成员
+    (POOL), or both, across open evaluations. Each part is its own indexed SELECT (by assignee,
+    by the groups' evaluations), never one OR over every task."""
+    parts = {MINE: [_held(actor)], POOL: [_claimable(actor)]}.get(
+        which, [_held(actor), _claimable(actor)]
+    )
+    ids = parts[0] if len(parts) == 1 else union(*parts)
     stmt = (
         select(Task)
         .join(Evaluation, Evaluation.id == Task.evaluation_id)
-        .where(condition, Task.status != "done", roles.visible_evaluations(actor))
+        .where(Task.id.in_(ids), roles.visible_evaluations(actor))
         .where(Evaluation.state.notin_(CLOSED_STATES))
         .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
     )
-    return list(session.scalars(_with_details(stmt)))
+    return paginate(session, _with_details(stmt), page)
 
 
 def get_task(session: Session, actor: User, task_id: int) -> Task:
