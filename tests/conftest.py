@@ -8,12 +8,13 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from web import create_app, database
@@ -124,6 +125,21 @@ def session(app):
     s = make_sessionmaker(app.extensions["jixiao.engine"])()
     yield s
     s.close()
+
+
+@contextmanager
+def recorded_statements(engine, *, full: bool = False) -> Iterator[list[str]]:
+    """The first word of every statement sent while the block runs (`full`: the statements)."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement if full else statement.split(None, 1)[0].upper())
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 # --- factories --------------------------------------------------------------------------------
@@ -350,9 +366,9 @@ def make_ready_to_advance(session, evaluation, template: str = "xueliang"):
     (from `template`) is set up and required tasks are completed by their holders; in
     `analysis` every leaf is scored and the scores are finalised. Other stages are left alone."""
     from workflow.indicators import queries as indicator_queries
+    from workflow.kernel.paging import PageRequest
     from workflow.lifecycle.models import Evaluation
     from workflow.tasks import operations as tasks
-    from workflow.kernel.paging import PageRequest
     from workflow.tasks import queries as task_queries
 
     everything = PageRequest(1, 1000)
@@ -362,7 +378,8 @@ def make_ready_to_advance(session, evaluation, template: str = "xueliang"):
     if evaluation.state == "implementation":
         if not indicator_queries.system_of(session, evaluation).valid:
             fill_indicators(session, evaluation, template)
-        for task in task_queries.list_tasks(session, evaluation.leader, evaluation.id, everything).items:
+        tasks_now = task_queries.list_tasks(session, evaluation.leader, evaluation.id, everything)
+        for task in tasks_now.items:
             if task.required and task.status != "done":
                 holder = task.assignee or evaluation.leader
                 if task.status == "open":

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from roles import ApprovedBy
 from workflow.accounts.models import User
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.models import Evaluation
@@ -27,11 +28,17 @@ def group_dict(evaluation: Evaluation) -> dict[str, Any]:
 
 
 def evaluation_dict(
-    session: Session, user: User, evaluation: Evaluation, *, guards: bool = True
+    session: Session,
+    user: User,
+    evaluation: Evaluation,
+    *,
+    guards: bool = True,
+    approved_by: ApprovedBy | None = None,
 ) -> dict[str, Any]:
     """The API's evaluation; `guards=False` (lists) leaves out the unmet guards, which can be
-    costly to work out (the report checks) and belong to one evaluation's page."""
-    actions = evaluations.available_actions(session, user, evaluation)
+    costly to work out (the report checks) and belong to one evaluation's page; a list passes
+    who approved this round (`approved_this_round_of`), read for its whole page."""
+    actions = evaluations.available_actions(session, user, evaluation, approved_by)
     body = {
         "id": evaluation.id,
         "unit_id": evaluation.unit_id,

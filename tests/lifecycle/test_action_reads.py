@@ -8,12 +8,10 @@ on what its session loaded earlier.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from conftest import put_in_state
-from sqlalchemy import event, select
+from conftest import put_in_state, recorded_statements
+from sqlalchemy import select
 
 from workflow.accounts.models import User
 from workflow.documents import operations as documents
@@ -112,21 +110,6 @@ def test_a_new_evaluation_has_an_empty_group(make):
     ]
 
 
-@contextmanager
-def recorded_statements(engine) -> Iterator[list[str]]:
-    """The first word of every statement sent while the block runs."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement.split(None, 1)[0].upper())
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def fresh_request(app, user_id: int):
     """A new session, as a request starts, with the user loaded."""
     request = make_sessionmaker(app.extensions["jixiao.engine"])()
@@ -157,8 +140,8 @@ def test_advance_is_one_read_and_one_write(app, session, team, upload_plan, is_p
 
 
 def test_my_todo_list_costs_the_same_for_one_evaluation_or_many(app, make, team):
-    """我的待办 reads the evaluations and their units, two statements, however many there are
-    (the actions offered come from each row's own columns)."""
+    """我的待办 reads how many evaluations wait, a page of them with their units and the actions
+    waiting on them: three statements, however many there are (`roles.waiting_actions`)."""
     for n in range(4):
         evaluation = make.make_evaluation(creator=team.leader, project_name=f"项目{n}")
         spec = lifecycle.GroupSpec(team.leader.id, [], [team.members[0].id], [])
@@ -171,6 +154,6 @@ def test_my_todo_list_costs_the_same_for_one_evaluation_or_many(app, make, team)
         todo = evaluations.todo(request, leader)
     request.close()
 
-    assert statements == ["SELECT", "SELECT"]
-    assert len(todo) == 5 and all(actions == ["advance"] for _e, actions in todo)
-    assert "已归档项目" not in {e.project_name for e, _actions in todo}
+    assert statements == ["SELECT", "SELECT", "SELECT"]  # how many, the page, their actions
+    assert todo.total == 5 and all(actions == ["advance"] for _e, actions in todo.items)
+    assert "已归档项目" not in {e.project_name for e, _actions in todo.items}

@@ -194,3 +194,22 @@ def test_holders_in_sql_are_allowed_actions_for_every_action_and_stage(session, 
 
 def test_every_role_that_takes_an_action_has_its_sql():
     assert set(roles.ROLE_SQL) == {role for held in roles.ACTION_ROLES.values() for role in held}
+
+
+def test_my_todo_in_sql_is_allowed_actions_for_every_user(session, generated):
+    """我的待办's one query (`roles.waiting_actions`) gives, for each person, exactly the
+    evaluations and actions `allowed_actions` offers them one evaluation at a time (终止 aside)."""
+    evaluations, users = generated
+    checked = 0
+    for user in users:
+        python = set()
+        for evaluation in evaluations:
+            approved = approved_this_round(session, evaluation)
+            offered = roles.allowed_actions(user, evaluation, approved)
+            python |= {(evaluation.id, a) for a in offered if a in roles.TODO_ACTIONS}
+        waiting = roles.waiting_actions(user.id).subquery()
+        rows = session.execute(select(waiting.c.evaluation_id, waiting.c.action)).all()
+        assert len(rows) == len(set(rows)), "each action once"
+        assert set(rows) == python, user.username
+        checked += bool(python)
+    assert checked >= 5, "the data gives several people something to do"

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 import roles
 import workflow.models  # noqa: F401 — every model mapped, so that instances can be built
-from workflow.accounts.models import User
+from workflow.accounts.models import Unit, User
 from workflow.indicators.models import Indicator
 from workflow.kernel.errors import NotAllowed
 from workflow.lifecycle.models import Evaluation
@@ -52,14 +52,14 @@ def evaluation(state: str, group: str = GROUP, bureau_id: int | None = BUREAU) -
     ev = Evaluation(
         id=1,
         unit_id=UNIT,
+        unit=Unit(id=UNIT, name="单位", bureau_id=bureau_id),  # the covering bureau's
         state=state,
         machine_version="1",
         submitted_by_id=PEOPLE["submitter"].id,
         created_by_id=PEOPLE["creator"].id,
     )
-    # Both are column_properties (subqueries of the evaluation's SELECT): set as if loaded.
+    # A column_property (a subquery of the evaluation's SELECT): set as if loaded.
     set_committed_value(ev, "group_roles", group)
-    set_committed_value(ev, "bureau_id", bureau_id)
     return ev
 
 

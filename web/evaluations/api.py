@@ -27,6 +27,7 @@ from workflow.kernel import access
 from workflow.kernel.errors import FieldError, InvalidInput
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle import queries as evaluations
+from workflow.lifecycle.approvals import approved_this_round_of
 
 blp = make_blueprint("evaluations", "绩效评价：创建、工作组、文件、流程操作、审计记录")
 
@@ -53,7 +54,14 @@ class Evaluations(MethodView):
         the total in `X-Pagination`), filtered by state, unit_id, year, kind, q and sorted."""
         user = caller()
         rows = evaluations.list_visible(session(), user, **query, with_group=True)
-        return paged(rows, [evaluation_dict(session(), user, e, guards=False) for e in rows.items])
+        approved = approved_this_round_of(session(), rows.items)
+        return paged(
+            rows,
+            [
+                evaluation_dict(session(), user, e, guards=False, approved_by=approved[e.id])
+                for e in rows.items
+            ],
+        )
 
     @blp.arguments(EvaluationIn)
     @blp.response(201, EvaluationOut)

@@ -15,6 +15,7 @@ from workflow.indicators.builtin import Template
 from workflow.indicators.models import Indicator, IndicatorTemplate
 from workflow.indicators.tree import iter_leaves, self_evaluation_weight_warnings, validate_tree
 from workflow.kernel.access import get_visible
+from workflow.kernel.db import read_once
 from workflow.kernel.errors import NotFound
 from workflow.lifecycle.models import Evaluation
 
@@ -36,15 +37,16 @@ class IndicatorSystem:
 
 
 def load_nodes(session: Session, evaluation: Evaluation) -> list[Indicator]:
-    """Every indicator row of the evaluation (parents and children loaded together)."""
-    return list(
-        session.scalars(
-            select(Indicator)
-            .where(Indicator.evaluation_id == evaluation.id)
-            .order_by(Indicator.level, Indicator.position)
-            .options(selectinload(Indicator.children))
-        )
+    """Every indicator row of the evaluation (parents and children loaded together), read
+    once per request however many parts of a page ask (`read_once`)."""
+    statement = (
+        select(Indicator)
+        .where(Indicator.evaluation_id == evaluation.id)
+        .order_by(Indicator.level, Indicator.position)
+        .options(selectinload(Indicator.children))
     )
+    key = ("indicators", evaluation.id)
+    return read_once(session, key, lambda: list(session.scalars(statement)))
 
 
 def roots(nodes: Sequence[Indicator]) -> list[Indicator]:

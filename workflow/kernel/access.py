@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload, undefer
 
 import roles
 from workflow.accounts.models import User
+from workflow.kernel.db import forget_reads
 from workflow.kernel.errors import NotAllowed, NotFound
 from workflow.lifecycle.models import Evaluation
 
@@ -63,6 +64,7 @@ def lock(session: Session, evaluation_id: int, *, shared: bool = False) -> None:
     time: an empty write takes its lock, so what is read next includes every earlier commit.
     It neither checks nor moves the row's `version`.
     """
+    forget_reads(session)  # what is read next is read after the lock
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         connection.execute(_TAKE_WRITE_LOCK, {"evaluation_id": evaluation_id})

@@ -65,6 +65,37 @@ def after_rollback(session: Session, fn: Callable[[], None]) -> None:
     session.info.setdefault("after_rollback", []).append(fn)
 
 
+_MEMO = "jixiao.read_memo"
+
+
+def read_once(session: Session, key: Any, load: Callable[[], R]) -> R:
+    """What `load()` reads, read once per session between writes: a page asks for the same
+    rows from several places (the indicator tree: the guards, the 指标 card, the scorecard)
+    and the database answers once. Any write (a flush, an UPDATE or DELETE statement), the
+    start of an operation and the end of the transaction forget it, so an operation always
+    reads what is committed."""
+    memo = session.info.setdefault(_MEMO, {})
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
+def forget_reads(session: Session, *_args: Any) -> None:
+    """Drop what `read_once` kept (before work that must read the database as it is now)."""
+    session.info.pop(_MEMO, None)
+
+
+event.listen(Session, "after_flush", forget_reads)
+event.listen(Session, "after_commit", forget_reads)
+event.listen(Session, "after_soft_rollback", forget_reads)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_write(state) -> None:
+    if not state.is_select:
+        forget_reads(state.session)
+
+
 def unit_of_work(fn: Callable[P, R]) -> Callable[P, R]:
     """Make a service function one transaction: commit on success, roll back on any error.
 
@@ -78,6 +109,8 @@ def unit_of_work(fn: Callable[P, R]) -> Callable[P, R]:
         session: Session = args[0]  # type: ignore[assignment]
         depth = session.info.get("uow_depth", 0)
         session.info["uow_depth"] = depth + 1
+        if depth == 0:
+            forget_reads(session)
         try:
             result = fn(*args, **kwargs)
             if depth == 0:

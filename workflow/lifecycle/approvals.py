@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.kernel.errors import InvalidInput
 from workflow.lifecycle.models import Approval, Evaluation
+from workflow.lifecycle.states import REVIEW_STAGES
 
 POLICY_LABELS = {"all": "会签（全部同意）", "any": "或签（任一同意）", "quorum": "多数同意"}
 
@@ -55,6 +56,28 @@ def approved_this_round(session: Session, evaluation: Evaluation) -> Callable[[]
             a.user_id for a in approvals_this_round(session, evaluation, evaluation.state)
         )
     )
+
+
+def approved_this_round_of(
+    session: Session, evaluations: Sequence[Evaluation]
+) -> dict[int, Callable[[], frozenset[int]]]:
+    """`approved_this_round` for a page of evaluations, read in one SELECT (none when no
+    evaluation of the page is under review): a list's actions without a query per row."""
+    in_review = [e.id for e in evaluations if e.state in REVIEW_STAGES]
+    approved: dict[int, set[int]] = {e.id: set() for e in evaluations}
+    if in_review:
+        rows = session.execute(
+            select(Approval.evaluation_id, Approval.user_id)
+            .join(Evaluation, Evaluation.id == Approval.evaluation_id)
+            .where(
+                Approval.evaluation_id.in_(in_review),
+                Approval.round == Evaluation.round,
+                Approval.stage == Evaluation.state,
+            )
+        )
+        for evaluation_id, user_id in rows:
+            approved[evaluation_id].add(user_id)
+    return {key: (lambda ids=frozenset(ids): ids) for key, ids in approved.items()}
 
 
 def required_approvals(evaluation: Evaluation) -> int:

@@ -67,10 +67,17 @@ def visible_units(session: Session, user: User) -> list[Unit]:
     return list(session.scalars(select(Unit).where(roles.visible_units(user)).order_by(Unit.name)))
 
 
-def available_actions(session: Session, user: User, evaluation: Evaluation) -> list[str]:
+def available_actions(
+    session: Session,
+    user: User,
+    evaluation: Evaluation,
+    approved_by: roles.ApprovedBy | None = None,
+) -> list[str]:
     """The actions `user` may take now (the page's buttons): `roles.allowed_actions`, the same
-    decision `operations.perform` takes when one is pressed."""
-    return roles.allowed_actions(user, evaluation, approved_this_round(session, evaluation))
+    decision `operations.perform` takes when one is pressed (`approved_by`: who approved this
+    round, when a list has read it for its whole page)."""
+    approved = approved_by or approved_this_round(session, evaluation)
+    return roles.allowed_actions(user, evaluation, approved)
 
 
 def todo(

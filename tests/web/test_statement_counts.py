@@ -1,0 +1,148 @@
+"""Every page and API list costs a fixed number of SQL statements, whatever the data size.
+
+One world is measured, then grown (more evaluations in every stage, more tasks, audit events,
+notifications and users) and measured again: a count that grows is a query per row (N+1).
+"""
+
+from __future__ import annotations
+
+import json
+
+from conftest import Team, fill_indicators, put_in_state, recorded_statements
+from page_helpers import Browser
+
+from workflow.lifecycle import operations as lifecycle
+from workflow.reminders.models import Notification
+from workflow.tasks import operations as tasks
+
+STAGES = ["preparation", "implementation", "analysis", "group_review", "finance_review"]
+
+PAGES = [
+    "/",
+    "/evaluations",
+    "/evaluations?state=group_review",
+    "/evaluations?q=项目&sort=due_date",
+    "/evaluations/{subject}",
+    "/evaluations/{subject}/indicators",
+    "/tasks/{task}",
+    "/notifications",
+]
+ADMIN_PAGES = ["/admin/users", "/admin/units"]
+API = [
+    "/api/v1/evaluations",
+    "/api/v1/evaluations?state=group_review&per_page=200",
+    "/api/v1/evaluations/{subject}",
+    "/api/v1/evaluations/{subject}/audit",
+    "/api/v1/evaluations/{subject}/tasks",
+    "/api/v1/evaluations/{subject}/documents",
+    "/api/v1/evaluations/{subject}/indicators",
+    "/api/v1/tasks",
+    "/api/v1/tasks?mine=1",
+    "/api/v1/notifications",
+]
+ADMIN_API = ["/api/v1/users", "/api/v1/units", "/api/v1/bureaus"]
+
+
+class World:
+    """A unit's working group with one evaluation in 组织实施 (the subject: indicators, tasks,
+    a long audit trail) and others in every stage; `grow` adds more of everything."""
+
+    def __init__(self, make) -> None:
+        self.make = make
+        self.team = Team(make)
+        self.subject = self.team.evaluation
+        put_in_state(make.session, self.subject, "implementation")
+        fill_indicators(make.session, self.subject, actor=self.team.leader)
+        self.task = None
+        self.grow(2)
+
+    def grow(self, n: int) -> None:
+        make, team = self.make, self.team
+        self.size = getattr(self, "size", 0) + n
+        for k in range(n):
+            for stage in STAGES:
+                evaluation = make.make_evaluation(creator=team.leader, project_name=f"项目{k}")
+                spec = lifecycle.GroupSpec(
+                    team.leader.id, [team.deputies[0].id], [team.members[0].id], []
+                )
+                lifecycle.set_group(make.session, team.leader, evaluation.id, spec)
+                put_in_state(make.session, evaluation, stage, submitted_by=team.leader)
+            for holder in (team.leader, team.members[0], None):
+                spec = tasks.TaskSpec(
+                    kind="collect",
+                    title=f"收集资料{k}",
+                    assignee_id=holder.id if holder else None,
+                )
+                task = tasks.create_task(make.session, team.leader, self.subject.id, spec)
+                self.task = self.task or task
+            make.make_user(unit=make.unit)
+            make.session.add(
+                Notification(
+                    dedupe_key=f"statements-{self.subject.id}-{k}-{self.size}",
+                    user_id=team.leader.id,
+                    kind="task_due",
+                    target_type="task",
+                    target_id=self.task.id,
+                    evaluation_id=self.subject.id,
+                    title="任务即将到期",
+                )
+            )
+            make.session.commit()
+
+    def urls(self, templates: list[str]) -> list[str]:
+        return [t.format(subject=self.subject.id, task=self.task.id) for t in templates]
+
+
+def _count(app, call, url: str) -> int:
+    call(url)  # warm: the first request of a kind may fill caches
+    with recorded_statements(app.extensions["jixiao.engine"], full=True) as statements:
+        res = call(url)
+    import os
+
+    if os.environ.get("DBG") and os.environ["DBG"] in url:
+        print("\n====", url, len(statements))
+        print("\n".join(s[:300] for s in statements))
+    assert res.status_code == 200, (url, res.status_code, res.get_data(as_text=True)[:300])
+    return len(statements)
+
+
+def _measure(app, client, auth, api, world) -> dict[tuple[str, str], int]:
+    team, admin = world.team, world.make.admin
+    counts = {}
+    for who, user, pages, api_urls in [
+        ("组长", team.leader, PAGES, API),
+        ("财政局", team.reviewer, ["/", "/evaluations", "/evaluations/{subject}"], API[:4]),
+        ("管理员", admin, [*PAGES[:5], *ADMIN_PAGES], [*API[:4], *ADMIN_API]),
+    ]:
+        browser = Browser(client, auth, user)
+        for url in world.urls(pages):
+            counts[who, url] = _count(app, browser.get, url)
+        as_user = api.as_(user)
+        for url in world.urls(api_urls):
+            counts[who, url] = _count(app, as_user.get, url)
+        auth.logout()
+    return counts
+
+
+def test_pages_and_api_lists_cost_the_same_statements_at_two_sizes(app, client, auth, api, make):
+    world = World(make)
+    small = _measure(app, client, auth, api, world)
+    world.grow(5)
+    large = _measure(app, client, auth, api, world)
+
+    grown = {key: (small[key], large[key]) for key in small if large[key] != small[key]}
+    assert not grown, f"statements grew with the data (small, large): {grown}"
+    assert max(small.values()) <= 40, small  # and none is a long way round
+
+
+def test_the_api_list_pages_with_x_pagination(api, make, team):
+    for n in range(3):
+        make.make_evaluation(creator=team.leader, project_name=f"分页项目{n}")
+    res = api.as_(team.leader).get("/api/v1/evaluations?per_page=2&page=2")
+    assert res.status_code == 200
+    assert len(res.json) == 2  # 4 in all: the team's own and three more
+    meta = json.loads(res.headers["X-Pagination"])
+    assert meta["total"] == 4 and meta["total_pages"] == 2 and meta["page"] == 2
+    assert "next_page" not in meta and meta["previous_page"] == 1
+    too_many = api.as_(team.leader).get("/api/v1/evaluations?per_page=201")
+    assert too_many.status_code == 400
