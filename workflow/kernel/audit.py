@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, insert
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from workflow.accounts.models import User
@@ -55,6 +55,8 @@ class AuditEvent(Base):
     """审计记录: append-only (the migration adds triggers that refuse UPDATE and DELETE)."""
 
     __tablename__ = "audit_events"
+    # An evaluation's trail a page at a time, newest first: read in index order.
+    __table_args__ = (Index("ix_audit_events_evaluation_id_id", "evaluation_id", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
     action: Mapped[str] = mapped_column(String(40))

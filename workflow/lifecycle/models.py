@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -51,6 +52,9 @@ class Evaluation(Base):
         CheckConstraint(f"kind IN ({_in(EVALUATION_KINDS)})", name="kind"),
         CheckConstraint(f"state IN ({_in(STATES)})", name="state"),
         CheckConstraint("round >= 1", name="round"),
+        # The list's filters (年度, 完成期限) and a unit's own list, newest first.
+        Index("ix_evaluations_year", "year"),
+        Index("ix_evaluations_due_date", "due_date"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)

@@ -57,6 +57,10 @@ class Task(Base):
         # The reminder sweep looks tasks up by due date (due in 1 or 3 days, overdue): without
         # this index each of its task rules scans every task.
         Index("ix_tasks_reminder_due", "due_date", "status"),
+        # 我的待办: my tasks (by holder) and the pool's (by the groups' evaluations), each an
+        # index lookup rather than a scan of every task.
+        Index("ix_tasks_assignee_status", "assignee_id", "status"),
+        Index("ix_tasks_evaluation_status", "evaluation_id", "status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(
