@@ -6,7 +6,8 @@ from flask.views import MethodView
 
 import roles
 from web.admin.schemas import BureauIn, BureauOut, UnitIn, UnitOut, UserIn, UserOut
-from web.rest import caller, make_blueprint, session
+from web.rest import PAGED, caller, make_blueprint, paged, session
+from web.schemas import PageQuery
 from workflow.accounts import operations as accounts
 from workflow.accounts.models import Bureau, Unit, User
 
@@ -55,11 +56,12 @@ class BureauItem(MethodView):
 
 @blp.route("/units")
 class Units(MethodView):
-    @blp.response(200, UnitOut(many=True))
-    def get(self):
-        """List budget units (预算单位)."""
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, UnitOut(many=True), headers=PAGED)
+    def get(self, query):
+        """List budget units (预算单位), a page at a time."""
         _admin()
-        return accounts.list_units(session())
+        return paged(accounts.units_page(session(), query["page"]))
 
     @blp.arguments(UnitIn)
     @blp.response(201, UnitOut)
@@ -99,11 +101,12 @@ def _user_fields(data) -> accounts.UserFields:
 
 @blp.route("/users")
 class Users(MethodView):
-    @blp.response(200, UserOut(many=True))
-    def get(self):
-        """List users."""
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, UserOut(many=True), headers=PAGED)
+    def get(self, query):
+        """List users, a page at a time."""
         _admin()
-        return accounts.list_users(session())
+        return paged(accounts.users_page(session(), query["page"]))
 
     @blp.arguments(UserIn)
     @blp.response(201, UserOut)

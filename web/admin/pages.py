@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 import roles
 from web.admin.forms import BureauForm, IndicatorTemplateForm, UnitForm, UserForm
 from web.auth import page_user
 from web.database import db
 from web.forms import options
-from web.ui import attach_field_errors, require_login, status_of
+from web.ui import attach_field_errors, page_request, require_login, status_of
 from workflow.accounts import operations as accounts
 from workflow.accounts.models import Bureau, Unit, User
 from workflow.indicators import operations as indicator_ops
@@ -93,7 +93,7 @@ def bureau_form(bureau_id: int | None = None):
 
 @bp.route("/units")
 def units():
-    return render_template("admin/units.html", units=accounts.list_units(db()))
+    return render_template("admin/units.html", units=accounts.units_page(db(), page_request()))
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
@@ -112,7 +112,9 @@ def unit_form(unit_id: int | None = None):
 
 @bp.route("/users")
 def users():
-    return render_template("admin/users.html", users=accounts.list_users(db()))
+    search = (request.args.get("q") or "").strip()[:100] or None
+    users = accounts.users_page(db(), page_request(), search)
+    return render_template("admin/users.html", users=users, search=search)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

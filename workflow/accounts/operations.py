@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 import roles
@@ -16,6 +16,7 @@ from workflow.accounts.models import SYSTEM_ROLES, ApiToken, Bureau, Unit, User
 from workflow.kernel import clock
 from workflow.kernel.db import unit_of_work
 from workflow.kernel.errors import InvalidInput, NotAllowed, NotFound
+from workflow.kernel.paging import Page, PageRequest, paginate
 from workflow.lifecycle.models import Evaluation
 
 TOKEN_LIFETIME = timedelta(days=30)
@@ -256,6 +257,24 @@ def list_units(session: Session, bureau_id: int | None = None) -> list[Unit]:
     if bureau_id:
         stmt = stmt.where(Unit.bureau_id == bureau_id)
     return list(session.scalars(stmt))
+
+
+def units_page(session: Session, page: PageRequest) -> Page[Unit]:
+    """预算单位 for the administrators' list, a page at a time, with their bureau."""
+    stmt = select(Unit).options(selectinload(Unit.bureau)).order_by(Unit.id)
+    return paginate(session, stmt, page)
+
+
+def users_page(session: Session, page: PageRequest, search: str | None = None) -> Page[User]:
+    """用户 for the administrators' list, a page at a time (`search`: in 用户名 or 姓名), with
+    their unit and bureau."""
+    stmt = select(User).options(selectinload(User.unit), selectinload(User.bureau))
+    if search:
+        stmt = stmt.where(
+            User.username.icontains(search, autoescape=True)
+            | User.display_name.icontains(search, autoescape=True)
+        )
+    return paginate(session, stmt.order_by(User.id), page)
 
 
 def list_users(session: Session, unit_id: int | None = None) -> list[User]:
