@@ -43,12 +43,16 @@ def is_overdue(task: Task) -> bool:
     return task.is_overdue(clock.today_local())
 
 
-def _with_details(stmt: Select) -> Select:
-    return stmt.options(
+def _with_details(stmt: Select, *, evaluations: bool = False) -> Select:
+    """A task's attachments and holder with it; `evaluations` for lists across evaluations
+    (one evaluation's own list finds it in the session, already loaded)."""
+    details = [
         selectinload(Task.attachments).selectinload(TaskAttachment.document),
         selectinload(Task.assignee),
-        selectinload(Task.evaluation).undefer(Evaluation.group_roles),
-    )
+    ]
+    if evaluations:
+        details.append(selectinload(Task.evaluation).undefer(Evaluation.group_roles))
+    return stmt.options(*details)
 
 
 def list_tasks(
@@ -99,7 +103,7 @@ def my_tasks(
         .where(Evaluation.state.notin_(CLOSED_STATES))
         .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
     )
-    return paginate(session, _with_details(stmt), page)
+    return paginate(session, _with_details(stmt, evaluations=True), page)
 
 
 def get_task(session: Session, actor: User, task_id: int) -> Task:
