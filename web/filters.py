@@ -12,6 +12,7 @@ from workflow.documents.models import DOCUMENT_CATEGORIES
 from workflow.kernel import clock
 from workflow.kernel.audit import EVENTS
 from workflow.lifecycle.models import EVALUATION_KINDS
+from workflow.lifecycle.queries import waiting_days
 from workflow.lifecycle.states import ACTIONS, FLOW, STATES
 from workflow.scoring.rules import DIRECTIONS, RULE_TYPES
 from workflow.tasks.models import TASK_KINDS, TASK_STATUSES
@@ -46,4 +47,5 @@ def init_app(app: Flask) -> None:
         TASK_KINDS=TASK_KINDS,
         TASK_STATUSES=TASK_STATUSES,
         task_overdue=is_overdue,
+        waiting_days=waiting_days,
     )

@@ -21,6 +21,7 @@ def as_user(client, auth):
 
 PROTECTED = [
     "/",
+    "/done",
     "/evaluations",
     "/evaluations?state=preparation",
     "/evaluations/new",

@@ -17,6 +17,7 @@ STAGES = ["preparation", "implementation", "analysis", "group_review", "finance_
 
 PAGES = [
     "/",
+    "/done",
     "/evaluations",
     "/evaluations?state=group_review",
     "/evaluations?q=项目&sort=due_date",
@@ -37,6 +38,8 @@ API = [
     "/api/v1/tasks",
     "/api/v1/tasks?mine=1",
     "/api/v1/notifications",
+    "/api/v1/me/todo",
+    "/api/v1/me/done",
 ]
 ADMIN_API = ["/api/v1/users", "/api/v1/units", "/api/v1/bureaus"]
 

@@ -11,23 +11,27 @@ from web.evaluations.schemas import (
     DocumentFile,
     DocumentOut,
     DocumentUpload,
+    DoneOut,
     EvaluationIn,
     EvaluationListQuery,
     EvaluationOut,
     EvaluationUpdate,
     GroupIn,
     GroupOut,
+    TodoOut,
 )
 from web.files import send_document, store
 from web.presenters import evaluation_dict, group_dict
 from web.rest import PAGED, caller, make_blueprint, paged, session
 from web.schemas import PageQuery
 from workflow.documents import operations as documents
-from workflow.kernel import access
+from workflow.kernel import access, clock
+from workflow.kernel.audit import EVENTS
 from workflow.kernel.errors import FieldError, InvalidInput
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.approvals import approved_this_round_of
+from workflow.lifecycle.states import STATES
 
 blp = make_blueprint("evaluations", "绩效评价：创建、工作组、文件、流程操作、审计记录")
 
@@ -180,3 +184,51 @@ def act(data, evaluation_id, action):
 def audit(query, evaluation_id):
     """The audit timeline (审计记录), oldest first, a page at a time."""
     return paged(evaluations.audit_log(session(), caller(), evaluation_id, query["page"]))
+
+
+@blp.route("/me/todo")
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, TodoOut)
+def my_todo(query):
+    """我的待办: the evaluations waiting on me (the one waiting longest first), with the actions
+    I may take and `waiting_days`; my tasks are at /tasks."""
+    page = evaluations.todo(session(), caller(), query["page"])
+    today = clock.today_local()
+    items = [
+        {
+            "evaluation_id": e.id,
+            "project_name": e.project_name,
+            "unit_name": e.unit.name,
+            "year": e.year,
+            "state": e.state,
+            "state_label": STATES[e.state],
+            "round": e.round,
+            "actions": actions,
+            "due_date": e.due_date,
+            "since": e.stage_entered_at or e.created_at,
+            "waiting_days": evaluations.waiting_days(e, today),
+        }
+        for e, actions in page.items
+    ]
+    return {"items": items, "total": page.total}
+
+
+@blp.route("/me/done")
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, DoneOut)
+def my_done(query):
+    """我的已办: what I acted on (approved, returned, scored, completed …), newest first."""
+    page = evaluations.done(session(), caller(), query["page"])
+    items = [
+        {
+            "action": event.action,
+            "action_label": EVENTS.get(event.action, event.action),
+            "evaluation_id": event.evaluation_id,
+            "project_name": event.evaluation.project_name,
+            "task_id": (event.details or {}).get("task_id"),
+            "at": event.at,
+            "comment": event.comment,
+        }
+        for event in page.items
+    ]
+    return {"items": items, "total": page.total}

@@ -79,6 +79,13 @@ def todo():
     return render_template("evaluations/todo.html", sections=sections)
 
 
+@bp.route("/done")
+def done():
+    """我的已办: what I acted on, newest first, 50 a page."""
+    events = evaluations.done(db(), page_user(), page_request())
+    return render_template("evaluations/done.html", events=events)
+
+
 @bp.route("/evaluations")
 def index():
     """评价列表: 50 a page, filtered (阶段、单位、年度、类型、项目名称) and sorted in SQL."""

@@ -142,3 +142,41 @@ class AuditEventOut(Schema):
 
 
 ACTION_NAMES = list(ACTIONS)
+
+
+class TodoItemOut(Schema):
+    """待办: an evaluation waiting on the caller, the actions they may take, since when."""
+
+    evaluation_id = fields.Integer()
+    project_name = fields.String()
+    unit_name = fields.String()
+    year = fields.Integer()
+    state = fields.String()
+    state_label = fields.String()
+    round = fields.Integer()
+    actions = fields.List(fields.String())
+    due_date = fields.Date(allow_none=True)
+    since = fields.DateTime(metadata={"description": "进入当前阶段的时间（UTC）"})
+    waiting_days = fields.Integer(metadata={"description": "等待天数（北京时间日历日）"})
+
+
+class TodoOut(Schema):
+    items = fields.List(fields.Nested(TodoItemOut))
+    total = fields.Integer()
+
+
+class DoneItemOut(Schema):
+    """已办: one thing the caller did (an audit event of theirs)."""
+
+    action = fields.String()
+    action_label = fields.String()
+    evaluation_id = fields.Integer()
+    project_name = fields.String()
+    task_id = fields.Integer(allow_none=True)
+    at = fields.DateTime()
+    comment = fields.String()
+
+
+class DoneOut(Schema):
+    items = fields.List(fields.Nested(DoneItemOut))
+    total = fields.Integer()

@@ -56,7 +56,11 @@ class AuditEvent(Base):
 
     __tablename__ = "audit_events"
     # An evaluation's trail a page at a time, newest first: read in index order.
-    __table_args__ = (Index("ix_audit_events_evaluation_id_id", "evaluation_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_events_evaluation_id_id", "evaluation_id", "id"),
+        # 我的已办: what one person did, newest first.
+        Index("ix_audit_events_actor_id_id", "actor_id", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
     action: Mapped[str] = mapped_column(String(40))
@@ -71,6 +75,7 @@ class AuditEvent(Base):
     details: Mapped[dict | None] = mapped_column(JSON)
 
     actor: Mapped[User | None] = relationship()
+    evaluation: Mapped[Evaluation] = relationship()
 
 
 def audit(

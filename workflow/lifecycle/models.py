@@ -55,6 +55,7 @@ class Evaluation(Base):
         # The list's filters (年度, 完成期限) and a unit's own list, newest first.
         Index("ix_evaluations_year", "year"),
         Index("ix_evaluations_due_date", "due_date"),
+        Index("ix_evaluations_state_entered", "state", "stage_entered_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -74,6 +75,10 @@ class Evaluation(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    #: When the evaluation entered its current stage: how long it has waited there (待办的
+    #: 等待天数, the portfolio's 停留最久), written with the state by the same statement (set on
+    #: every row; nullable only because SQLite adds columns that way, migration 0009).
+    stage_entered_at: Mapped[datetime | None] = mapped_column(DateTime, default=clock.now)
     # Checked and moved on by `workflow.lifecycle.operations._compare_and_set`, the one way the
     # row is written once created (not the ORM's version_id_col).
     version: Mapped[int] = mapped_column(Integer, default=1)

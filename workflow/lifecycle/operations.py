@@ -118,6 +118,7 @@ def create_evaluation(
     if not roles.can_create_evaluation(actor, unit_id):
         raise NotAllowed("只能为本单位创建评价")
     _check_project(fields)
+    now = clock.now()
     evaluation = Evaluation(
         unit=unit,
         state="preparation",
@@ -125,8 +126,9 @@ def create_evaluation(
         round=1,
         approval_policy="all",
         created_by_id=actor.id,
-        created_at=clock.now(),
-        updated_at=clock.now(),
+        created_at=now,
+        updated_at=now,
+        stage_entered_at=now,
         **_project_values(fields),
     )
     session.add(evaluation)
@@ -348,7 +350,7 @@ def perform(
     return evaluation
 
 
-_STATE_COLUMNS = ("state", "round", "submitted_by_id")
+_STATE_COLUMNS = ("state", "round", "submitted_by_id", "stage_entered_at")
 
 
 def _write_state(
@@ -369,6 +371,8 @@ def _write_state(
     """
     values = {key: getattr(evaluation, key) for key in _STATE_COLUMNS} | changes
     values["updated_at"] = event["at"]  # the event's time
+    if event["from_state"] != event["to_state"]:
+        values["stage_entered_at"] = event["at"]  # a new stage: its waiting starts now
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         _compare_and_set(session, evaluation, read_version, values)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload, undefer
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, contains_eager, selectinload, undefer
 
 import roles
 from workflow.accounts.models import Unit, User
+from workflow.kernel import clock
 from workflow.kernel.access import get_visible
 from workflow.kernel.audit import AuditEvent
 from workflow.kernel.paging import FIRST_PAGE, Page, PageRequest, paginate
@@ -83,14 +85,15 @@ def available_actions(
 def todo(
     session: Session, user: User, page: PageRequest = FIRST_PAGE
 ) -> Page[tuple[Evaluation, list[str]]]:
-    """我的待办: the evaluations where `user` can take an action now (终止 aside), newest
-    first, with those actions. Set-based: `roles.waiting_actions` says which in one query, so
-    a page costs the same three statements (count, rows, their actions) however many there are."""
+    """我的待办: the evaluations where `user` can take an action now (终止 aside), the one
+    waiting longest first, with those actions. Set-based: `roles.waiting_actions` says which
+    in one query, so a page costs the same three statements (count, rows, their actions)
+    however many there are."""
     waiting = roles.waiting_actions(user.id).subquery("waiting")
     stmt = (
         select(Evaluation)
         .where(Evaluation.id.in_(select(waiting.c.evaluation_id)))
-        .order_by(Evaluation.id.desc())
+        .order_by(waiting_since(), Evaluation.id)
     )
     evaluations = paginate(session, stmt, page)
     actions: dict[int, set[str]] = defaultdict(set)
@@ -104,6 +107,48 @@ def todo(
         for evaluation_id, action in rows:
             actions[evaluation_id].add(action)
     return evaluations.map(lambda e: (e, [a for a in ACTIONS if a in actions[e.id]]))
+
+
+def waiting_since():
+    """Since when an evaluation waits in its stage (its creation for rows written before the
+    column existed)."""
+    return func.coalesce(Evaluation.stage_entered_at, Evaluation.created_at)
+
+
+def waiting_days(evaluation: Evaluation, today: date | None = None) -> int:
+    """等待天数: whole days (Beijing calendar) since the evaluation entered its stage."""
+    since = clock.to_local(evaluation.stage_entered_at or evaluation.created_at)
+    return max(0, ((today or clock.today_local()) - since.date()).days)
+
+
+#: 我的已办: the audit events that are someone's decision or work on an evaluation.
+DONE_EVENTS = (
+    *ACTIONS,  # 推进、审核通过、退回、撤回、终止
+    "indicator_scored",
+    "scores_finalized",
+    "task_claimed",
+    "task_transferred",
+    "task_completed",
+    "report_section_saved",
+    "report_commented",
+)
+
+
+def done(session: Session, user: User, page: PageRequest = FIRST_PAGE) -> Page[AuditEvent]:
+    """我的已办: what `user` acted on (approved, returned, scored, completed …), newest first,
+    on evaluations they may still see."""
+    stmt = (
+        select(AuditEvent)
+        .join(Evaluation, Evaluation.id == AuditEvent.evaluation_id)
+        .where(
+            AuditEvent.actor_id == user.id,
+            AuditEvent.action.in_(DONE_EVENTS),
+            roles.visible_evaluations(user),
+        )
+        .options(contains_eager(AuditEvent.evaluation))
+        .order_by(AuditEvent.id.desc())
+    )
+    return paginate(session, stmt, page)
 
 
 def audit_log(
