@@ -45,6 +45,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # X-Jixiao-Statements on every response (web/diagnostics.py), for bench/scale only.
+        STATEMENT_HEADER=os.environ.get("JIXIAO_STATEMENT_HEADER") == "1",
     )
     if test_config:
         app.config.update(test_config)
@@ -53,10 +55,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("MAX_CONTENT_LENGTH", app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from web import auth, database, errors, filters
+    from web import auth, database, diagnostics, errors, filters
     from web.extensions import csrf, login_manager
 
     database.init_app(app)
+    diagnostics.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
