@@ -126,6 +126,53 @@ def test_archive_stores_the_pdf_once_records_its_hash_and_serves_it_unchanged(
     assert report_queries.archived_report(session, reporting).sha256 == digest
 
 
+def docx_text(data: bytes) -> list[str]:
+    return [p.text for p in Document(io.BytesIO(data)).paragraphs]
+
+
+def test_archived_word_file_is_the_signed_one_stored_beside_the_pdf(api, session, team, reporting):
+    before = docx_text(
+        api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.docx").data
+    )
+    assert "（报告撰写阶段文稿，未经签发归档）" in before
+    archive(api, team, reporting)
+    event = (
+        session.query(AuditEvent).filter_by(evaluation_id=reporting.id, to_state="archived").one()
+    )
+    stored = report_queries.archived_report(session, reporting)
+    assert event.details["report_docx_sha256"] == stored.docx_sha256
+    url = f"/api/v1/evaluations/{reporting.id}/report.docx"
+    first = api.as_(team.reviewer).get(url)
+    assert first.headers["X-Report-Archived"] == "1"
+    assert hashlib.sha256(first.data).hexdigest() == stored.docx_sha256
+    assert (
+        first.headers["X-Content-SHA256"] == stored.docx_sha256
+        and len(first.data) == stored.docx_size
+    )
+    view = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report").json
+    assert view["archived"]["docx_sha256"] == stored.docx_sha256
+
+    paragraphs = docx_text(first.data)
+    title = "雪亮工程视频监控项目绩效评价报告"
+    cover = [p for p in paragraphs[: paragraphs.index(title, paragraphs.index(title) + 1)] if p]
+    assert not any("未经签发" in p for p in paragraphs)
+    assert cover[0] == f"{reporting.year}年度项目支出部门评价"
+    # The cover ends with the unit and the date, the same date the signed PDF carries.
+    pdf_cover = subprocess.run(
+        ["pdftotext", "-l", "1", "-", "-"],
+        input=api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.pdf").data,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert cover[-2] == "和平县公安局" and cover[-1] in re.sub(r"\s", "", pdf_cover)
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", cover[-1])
+
+    reviewer = session.get(type(team.reviewer), team.reviewer.id)
+    reviewer.display_name = "改名后的审核人"
+    session.commit()
+    assert api.as_(team.leader).get(url).data == first.data
+
+
 def test_archived_report_is_read_only_and_problems_become_rectifications(
     api, session, team, reporting
 ):
@@ -148,6 +195,21 @@ def test_a_tampered_archive_file_is_refused(api, session, team, reporting, store
     store.path(archived.storage_key).write_bytes(b"%PDF-1.4 forged")
     res = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.pdf")
     assert (res.status_code, res.json["code"]) == (409, "archive_corrupt")
+    store.path(archived.docx_storage_key).write_bytes(b"PK forged")
+    res = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.docx")
+    assert (res.status_code, res.json["code"]) == (409, "archive_corrupt")
+
+
+def test_a_report_archived_before_word_files_were_kept_is_rendered_as_final(
+    api, session, team, reporting
+):
+    archive(api, team, reporting)
+    archived = report_queries.archived_report(session, reporting)
+    archived.docx_sha256 = archived.docx_storage_key = archived.docx_size = None
+    session.commit()
+    res = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.docx")
+    assert res.status_code == 200 and res.headers["X-Report-Archived"] == "0"
+    assert not any("未经签发" in p for p in docx_text(res.data))
 
 
 def test_archiving_without_a_file_store_is_refused(session, team, reporting):

@@ -83,6 +83,11 @@ class ReportContent:
     rescaled: bool
     approvals: list[ApprovalRow]
 
+    @property
+    def cover_head(self) -> str:
+        """The cover's heading line: "2024年度项目支出部门评价"."""
+        return f"{self.year}年度项目支出{self.kind_label}"
+
     @classmethod
     def of(
         cls,

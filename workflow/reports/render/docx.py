@@ -118,7 +118,7 @@ def _block(doc, block: Block) -> None:
 
 
 def _cover(doc, report: ReportContent) -> None:
-    _paragraph(doc, report.kind_label, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _paragraph(doc, report.cover_head, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     for _ in range(4):
         _paragraph(doc, indent=False)
     _paragraph(
@@ -149,6 +149,9 @@ def _cover(doc, report: ReportContent) -> None:
             align=WD_ALIGN_PARAGRAPH.CENTER,
             indent=False,
         )
+    _paragraph(doc, indent=False)
+    for text in (report.unit_name, report.date_text):
+        _paragraph(doc, text, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
 
 
 def _sections(doc, report: ReportContent) -> None:
