@@ -317,11 +317,14 @@ def _approval_page(doc, report: ReportContent) -> None:
     if not report.approvals:
         _paragraph(doc, "（尚无审批记录）")
     else:
-        rows = [["轮次", "审核阶段", "审批人", "身份", "时间", "意见"]]
+        rows = [["轮次", "审核阶段", "审批人", "身份", "时间", "结果", "意见"]]
         rows += [
-            [f"第{a.round}轮", a.stage, a.name, a.role, a.at, a.comment] for a in report.approvals
+            [f"第{a.round}轮", a.stage, a.name, a.role, a.at, a.outcome, a.comment]
+            for a in report.approvals
         ]
-        _table(doc, rows, header=True, widths=[1.3, 2.2, 2.6, 3.5, 2.8, 3.2])
+        _table(doc, rows, header=True, widths=[1.2, 2.0, 2.2, 3.0, 2.4, 2.0, 2.8])
+        for note in report.round_notes:
+            _paragraph(doc, f"注：{note}", size=12, indent=False)
     _paragraph(doc, f"报告状态：{report.state_label}。", indent=False)
 
 
