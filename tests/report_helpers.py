@@ -88,3 +88,21 @@ def complete_report(session, team, evaluation) -> None:
             evaluation.id,
             reports.ProblemSpec(problem="加强绩效管理业务培训", kind="suggestion"),
         )
+
+
+RETURN_REASON = "群众满意度调查样本不足，请重新调查后修改第五部分"
+
+
+def return_then_archive(session, team, evaluation, store, reason: str = RETURN_REASON) -> None:
+    """提交, the 组长's approval, a 副组长's 退回 to 报告撰写 (round 1), then 提交 again and every
+    approval and the 财政局's: 已归档 in round 2."""
+    leader, deputy = team.leader, team.deputies[0]
+    lifecycle.perform(session, leader, evaluation.id, "advance")
+    lifecycle.perform(session, leader, evaluation.id, "approve", comment="同意")
+    lifecycle.perform(session, deputy, evaluation.id, "return", comment=reason, to="reporting")
+    lifecycle.perform(session, leader, evaluation.id, "advance")
+    for approver in team.approvers:
+        lifecycle.perform(session, approver, evaluation.id, "approve", comment="同意")
+    lifecycle.perform(
+        session, team.reviewer, evaluation.id, "approve", comment="同意归档", files=store
+    )

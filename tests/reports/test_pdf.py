@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -125,6 +126,8 @@ def test_scorecard_of_40_rows_splits_with_its_header_repeated():
 
 
 def test_fast_line_breaking_draws_exactly_what_upstream_draws(monkeypatch):
+    # Without the line-breaking rules (kept apart in `rule_breaks`), the fast path is upstream's.
+    monkeypatch.setattr(pdf_engine, "LINE_RULES", False)
     paragraphs = "".join(
         f'<p style="font-size: {size}pt">{SENTENCE * 3}<b>abc Hello world</b>{SENTENCE}</p>'
         for size in (9, 11, 12.5, 16)
@@ -138,3 +141,82 @@ def test_fast_line_breaking_draws_exactly_what_upstream_draws(monkeypatch):
     fast = contents()
     monkeypatch.setattr(pdf_engine.rl_paragraph, "cjkFragSplit", pdf_engine._original_cjk_split)
     assert contents() == fast
+
+
+# --- line breaking: values stay whole, no line starts with closing punctuation ----------------
+
+VALUES = ("96.00%", "12.3万元", "2026-12-02 04:42", "3,000.45万元", "2100路", "GB/T9704")
+CLOSING = "，。：；、）」』】》！？%…"
+
+
+def value_paragraph(shift: int) -> str:
+    """Values and punctuation at every offset along a line, so some land on a line end."""
+    filler = "预算执行" * 8
+    return "".join(
+        f"{filler[: (n * 7 + shift) % 23]}完成值为{value}，其中：截至（{value}）。"
+        for n, value in enumerate(VALUES * 6)
+    )
+
+
+def text_lines(data: bytes) -> list[str]:
+    lines = [line.strip() for line in pdftotext(data).splitlines()]
+    return [line for line in lines if line and not FOOTER.search(line)]
+
+
+@pytest.mark.parametrize("size", [10.5, 12, 14, 16])
+def test_no_value_is_split_and_no_line_starts_with_closing_punctuation(size):
+    paragraphs = [value_paragraph(shift) for shift in range(4)]
+    sentences = [s + "。" for s in "".join(paragraphs[:2]).split("。") if s]
+    cells = "".join(
+        f"<tr><td>{a}</td><td>{b}</td></tr><tr><td colspan='2'>{a}{b}</td></tr>"
+        for a, b in zip(sentences[::2], sentences[1::2], strict=True)
+    )
+    body = "".join(f"<p>{p}</p>" for p in paragraphs) + f"<table>{cells}</table>"
+    data = render_pdf(document(body, f"p, td {{ font-size: {size}pt; }}"))
+    lines = text_lines(data)
+    starts = [line for line in lines if line[0] in CLOSING]
+    assert starts == []
+    joined = "\n".join(lines)
+    for value in VALUES:  # every occurrence on one line
+        expected = sum(p.count(value) for p in paragraphs) + 2 * sum(
+            s.count(value) for s in sentences
+        )
+        assert joined.count(value) == expected, value
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "公安局雪亮工程视频监控项目绩效评价报告",  # 19 characters, 18 fit on a line at 24pt
+        "和平县公安局二〇二四年度雪亮工程视频监控项目建设资金支出绩效评价报告",  # 37
+    ],
+)
+def test_a_last_line_of_one_lone_character_takes_one_more(title):
+    css = "@page { size: a4 portrait; margin: 3.7cm 2.6cm 3.5cm 2.8cm; } h1 { font-size: 24pt; }"
+    lines = text_lines(render_pdf(document(f"<h1>{title}</h1>", css), page_numbers=False))
+    assert "".join(lines) == title and len(lines) == len(title) // 18 + 1
+    assert len(lines[-1]) >= 2
+
+
+# --- fonts: the installed 宋体 for body text, the pip 黑体 for headings and as the fallback -----
+
+SONG = Path(pdf_engine.SYSTEM_FONTS[pdf_engine.SONG_FAMILY])
+
+
+def font_names(data: bytes) -> set[str]:
+    listing = subprocess.run(["pdffonts", "-"], input=data, capture_output=True, check=True)
+    return {row.split()[0].split("+")[-1] for row in listing.stdout.decode().splitlines()[2:]}
+
+
+@pytest.mark.skipif(not SONG.is_file(), reason=f"{SONG} (fonts-arphic-uming) is not installed")
+def test_body_text_is_set_in_the_installed_song_face_and_headings_in_the_hei():
+    data = render_pdf(document("<h2>一、项目基本情况</h2><p>项目由和平县公安局组织实施。</p>"))
+    names = font_names(data)
+    assert any(name.startswith("UMingCN") for name in names), names
+    assert any(name.startswith("WenQuanYi") for name in names), names
+
+
+def test_a_character_the_song_face_lacks_sets_the_document_in_the_hei():
+    data = render_pdf(document("<h2>一、情况</h2><p>项目名称含生僻字“刏”。</p>"))
+    assert all(name.startswith("WenQuanYi") for name in font_names(data))
+    assert "刏" in pdftotext(data)

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import re
 import shutil
 import subprocess
 
 import pytest
+from conftest import ARTIFACTS
 from docx import Document
-from report_helpers import complete_report, to_reporting
+from pypdf import PdfReader
+from report_helpers import RETURN_REASON, complete_report, return_then_archive, to_reporting
 
 from workflow.kernel import files as file_store
 from workflow.kernel.audit import AuditEvent
+from workflow.reports import operations as reports
+from workflow.reports import page as report_page
 from workflow.reports import queries as report_queries
 from workflow.reports.models import Rectification
 from workflow.reports.render.content import ReportContent
@@ -82,7 +87,7 @@ def test_pdf_has_title_unit_every_level1_indicator_total_and_grade(api, team, re
 def test_pdf_fonts_are_all_embedded(api, team, reporting):
     data = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.pdf").data
     rows = font_rows(data)
-    assert rows and all("WenQuanYi" in row[0] for row in rows)
+    assert rows and all(re.search(r"WenQuanYi|UMing|UKai", row[0]) for row in rows), rows
     assert all(row[-5] == "yes" for row in rows), rows
 
 
@@ -126,6 +131,53 @@ def test_archive_stores_the_pdf_once_records_its_hash_and_serves_it_unchanged(
     assert report_queries.archived_report(session, reporting).sha256 == digest
 
 
+def docx_text(data: bytes) -> list[str]:
+    return [p.text for p in Document(io.BytesIO(data)).paragraphs]
+
+
+def test_archived_word_file_is_the_signed_one_stored_beside_the_pdf(api, session, team, reporting):
+    before = docx_text(
+        api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.docx").data
+    )
+    assert "（报告撰写阶段文稿，未经签发归档）" in before
+    archive(api, team, reporting)
+    event = (
+        session.query(AuditEvent).filter_by(evaluation_id=reporting.id, to_state="archived").one()
+    )
+    stored = report_queries.archived_report(session, reporting)
+    assert event.details["report_docx_sha256"] == stored.docx_sha256
+    url = f"/api/v1/evaluations/{reporting.id}/report.docx"
+    first = api.as_(team.reviewer).get(url)
+    assert first.headers["X-Report-Archived"] == "1"
+    assert hashlib.sha256(first.data).hexdigest() == stored.docx_sha256
+    assert (
+        first.headers["X-Content-SHA256"] == stored.docx_sha256
+        and len(first.data) == stored.docx_size
+    )
+    view = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report").json
+    assert view["archived"]["docx_sha256"] == stored.docx_sha256
+
+    paragraphs = docx_text(first.data)
+    title = "雪亮工程视频监控项目绩效评价报告"
+    cover = [p for p in paragraphs[: paragraphs.index(title, paragraphs.index(title) + 1)] if p]
+    assert not any("未经签发" in p for p in paragraphs)
+    assert cover[0] == f"{reporting.year}年度项目支出部门评价"
+    # The cover ends with the unit and the date, the same date the signed PDF carries.
+    pdf_cover = subprocess.run(
+        ["pdftotext", "-l", "1", "-", "-"],
+        input=api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.pdf").data,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert cover[-2] == "和平县公安局" and cover[-1] in re.sub(r"\s", "", pdf_cover)
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", cover[-1])
+
+    reviewer = session.get(type(team.reviewer), team.reviewer.id)
+    reviewer.display_name = "改名后的审核人"
+    session.commit()
+    assert api.as_(team.leader).get(url).data == first.data
+
+
 def test_archived_report_is_read_only_and_problems_become_rectifications(
     api, session, team, reporting
 ):
@@ -148,6 +200,21 @@ def test_a_tampered_archive_file_is_refused(api, session, team, reporting, store
     store.path(archived.storage_key).write_bytes(b"%PDF-1.4 forged")
     res = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.pdf")
     assert (res.status_code, res.json["code"]) == (409, "archive_corrupt")
+    store.path(archived.docx_storage_key).write_bytes(b"PK forged")
+    res = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.docx")
+    assert (res.status_code, res.json["code"]) == (409, "archive_corrupt")
+
+
+def test_a_report_archived_before_word_files_were_kept_is_rendered_as_final(
+    api, session, team, reporting
+):
+    archive(api, team, reporting)
+    archived = report_queries.archived_report(session, reporting)
+    archived.docx_sha256 = archived.docx_storage_key = archived.docx_size = None
+    session.commit()
+    res = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.docx")
+    assert res.status_code == 200 and res.headers["X-Report-Archived"] == "0"
+    assert not any("未经签发" in p for p in docx_text(res.data))
 
 
 def test_archiving_without_a_file_store_is_refused(session, team, reporting):
@@ -195,3 +262,79 @@ def test_cover_is_one_unnumbered_page_and_the_report_starts_on_page_one(api, tea
     assert not re.search(r"第\d+页", cover)  # no footer on the cover
     assert first.startswith("雪亮工程视频监控项目绩效评价报告一、项目基本情况")
     assert "第1页/共" in first
+
+
+def last_page(data: bytes) -> str:
+    """The last page's text in content order (a table cell by cell), without whitespace."""
+    total = len(PdfReader(io.BytesIO(data)).pages)
+    out = subprocess.run(
+        ["pdftotext", "-raw", "-f", str(total), "-l", str(total), "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+    )
+    return re.sub(r"\s", "", out.stdout.decode())
+
+
+def test_approval_record_lists_every_round_the_return_and_its_reason(
+    api, session, team, reporting, store
+):
+    return_then_archive(session, team, reporting, store)
+    data = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.pdf").data
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "report-returned-archived.pdf").write_bytes(data)
+    text = last_page(data)
+    assert text.startswith("审批记录轮次审核阶段审批人身份时间结果意见")
+    starts = [m.start() for m in re.finditer(r"第\d轮(?=领导小组|财政局)", text)]
+    rows = [text[a:b] for a, b in itertools.pairwise([*starts, text.index("注：")])]
+    assert [row[:3] for row in rows] == ["第1轮"] * 2 + ["第2轮"] * 4
+    assert team.leader.display_name in rows[0] and "同意（已作废）" in rows[0]
+    assert team.deputies[0].display_name in rows[1] and "退回至报告撰写" in rows[1]
+    assert RETURN_REASON in rows[1]
+    assert all("作废" not in row and "同意" in row for row in rows[2:])
+    assert "财政局审核人" in rows[-1] and "同意归档" in rows[-1]
+    note = r"注：第1轮于\d{4}-\d\d-\d\d\d\d:\d\d由.+退回至报告撰写，该轮的审核通过已作废"
+    assert re.search(note, text)
+
+    docx = Document(
+        io.BytesIO(api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.docx").data)
+    )
+    table = next(t for t in docx.tables if t.rows[0].cells[0].text == "轮次")
+    cells = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert [(r[0], r[5]) for r in cells[:2]] == [
+        ("第1轮", "同意（已作废）"),
+        ("第1轮", "退回至报告撰写"),
+    ]
+    assert cells[1][6] == RETURN_REASON
+
+
+def test_pdf_has_the_report_title_in_its_metadata(api, team, reporting):
+    data = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.pdf").data
+    meta = PdfReader(io.BytesIO(data)).metadata
+    assert meta.title == "雪亮工程视频监控项目绩效评价报告"
+    assert meta.author == "和平县公安局"
+
+
+LONG_VALUES = ("12,345,678.90万元", "96.00%", "2026-12-02 04:42", "12.3万元", "100.00%")
+CLOSING = "，。：；、）」』】》！？%…"
+
+
+def test_report_keeps_values_whole_and_starts_no_line_with_closing_punctuation(
+    api, session, team, reporting
+):
+    filler = "项目单位按照资金管理办法" * 3
+    body = "".join(
+        f"{filler[: (n * 5) % 31]}截至{LONG_VALUES[2]}，累计支出{LONG_VALUES[0]}（执行率"
+        f"{LONG_VALUES[1]}），其中：本年{LONG_VALUES[3]}、到位率{LONG_VALUES[4]}。"
+        for n in range(12)
+    )
+    view = report_page.report_view(session, team.leader, reporting.id)
+    version = next(s["version"] for s in view["sections"] if s["key"] == "other")
+    reports.save_section(session, team.leader, reporting.id, "other", body, version)
+    data = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.pdf").data
+    out = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+    lines = [line.strip() for line in out.stdout.decode().splitlines() if line.strip()]
+    assert [line for line in lines if line[0] in CLOSING] == []
+    joined = "\n".join(lines)
+    for value in LONG_VALUES:
+        assert joined.count(value) >= body.count(value), value

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import re
+import subprocess
 from datetime import UTC, datetime
 from decimal import Decimal
+from urllib.parse import quote
 
 import openpyxl
 import pytest
-from conftest import Team, put_in_state
+from conftest import ARTIFACTS, Team, put_in_state
+from office_helpers import soffice_pdf
+from pypdf import PdfReader
 
 from workflow.indicators import operations as indicator_tree
 from workflow.indicators.builtin import get_template
@@ -601,14 +606,49 @@ def test_scorecard_excel_has_every_level(api, department):
     assert sheet.title == "评分表"
     headers = [cell.value for cell in sheet[2]]
     assert headers[:3] == ["一级指标", "分值", "得分"] and "三级指标" in headers
+    assert headers[-1] == "扣分"
     assert "A3:A7" in {str(r) for r in sheet.merged_cells.ranges}  # 项目过程 over its 5 leaves
     assert (sheet["A3"].value, sheet["B3"].value, sheet["C3"].value) == ("项目过程", 20, 19.52)
     assert sheet["C3"].number_format == "0.00"
-    names = [sheet.cell(row, 8).value for row in range(3, 17)]
+    names = [sheet.cell(row, 8).value for row in range(3, 18)]
     assert names[0] == "预算执行率" and names[-1] == "群众满意度"
     assert sheet.cell(3, 13).value == 4.52
-    assert sheet.cell(17, 1).value == "合计" and sheet.cell(17, 13).value == 97.52
-    assert "优" in sheet.cell(18, 1).value
+    assert sheet.cell(18, 1).value == "合计" and sheet.cell(18, 13).value == 97.52
+    assert "优" in sheet.cell(19, 1).value
+
+
+def test_scorecard_excel_lists_each_deduction_under_its_leaf(api, department):
+    team, ev = department, department.evaluation
+    score_department(api, team)
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(api.as_(team.leader).get(f"{base(ev)}/scorecard.xlsx").data)
+    ).active
+    leaf = next(row for row in range(3, 20) if sheet.cell(row, 7).value == "2.2.1")
+    deducted = sheet.cell(leaf + 1, 8)
+    assert deducted.value == "扣分项1" and sheet.cell(leaf + 1, 7).value is None
+    assert sheet.cell(leaf + 1, 14).value.startswith("摄像机在线率88%")
+    assert sheet.cell(leaf + 1, 16).value == 2 and sheet.cell(leaf + 1, 16).number_format == "0.00"
+    assert sheet.cell(leaf + 1, 13).value is None  # the 得分 column still adds up
+    # the 二级 and 一级 cells reach over the deduction row
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert any(r.startswith("A8:") and int(r.split(":")[1][1:]) >= leaf + 1 for r in merged)
+
+
+def test_scorecard_excel_prints_on_a4_one_page_wide_with_its_header(api, department):
+    team, ev = department, department.evaluation
+    score_department(api, team)
+    res = api.as_(team.leader).get(f"{base(ev)}/scorecard.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(res.data)).active
+    setup = sheet.page_setup
+    assert (setup.paperSize, setup.orientation) == (9, "landscape")  # 9: A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$2:$2"
+    assert sheet.print_area == "'评分表'!$A$1:$P$19"
+    # The project's name, sent for any browser (RFC 5987: filename*=UTF-8'')
+    name = "雪亮工程视频监控项目-绩效评价评分表.xlsx"
+    disposition = res.headers["Content-Disposition"]
+    assert f"filename*=UTF-8''{quote(name)}" in disposition
 
 
 def test_scorecard_of_another_unit_is_invisible(api, make, department):
@@ -657,3 +697,22 @@ def test_the_last_applicable_leaf_cannot_be_marked_not_applicable(api, session, 
     )
     assert res.status_code == 400
     assert res.json["message"] == "至少需要保留一项适用的指标，不能全部标为不适用"
+
+
+def test_scorecard_excel_prints_in_libreoffice_landscape_with_the_header_on_every_page(
+    api, department, tmp_path
+):
+    team, ev = department, department.evaluation
+    score_department(api, team)
+    data = api.as_(team.leader).get(f"{base(ev)}/scorecard.xlsx").data
+    pdf = soffice_pdf(data, ".xlsx", tmp_path)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "scorecard-xlsx.pdf").write_bytes(pdf)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    for page in pages:  # A4 landscape: 842 × 595 pt
+        assert (round(page.mediabox.width), round(page.mediabox.height)) == (842, 595)
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    text = text.stdout.decode()
+    assert text.count("扣分理由/说明") == len(pages)  # the header row repeats on every page
+    assert "偏差说明" in text and "扣分项1" in text
+    assert re.search(r"第\s*1\s*页\s*/\s*共", text)

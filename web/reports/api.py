@@ -149,5 +149,5 @@ def report_pdf(evaluation_id):
 @blp.response(200, content_type=DOCX)
 @document_errors(blp, 404)
 def report_docx(evaluation_id):
-    """The report as a Word file."""
-    return send_report(report_page.report_docx(session(), caller(), evaluation_id), DOCX)
+    """The report as a Word file; once archived, the one signed with the PDF, byte for byte."""
+    return send_report(report_page.report_docx(session(), caller(), evaluation_id, store()), DOCX)

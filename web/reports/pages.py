@@ -286,4 +286,4 @@ def report_pdf(evaluation_id: int):
 
 @bp.route("/evaluations/<int:evaluation_id>/report.docx")
 def report_docx(evaluation_id: int):
-    return send_report(report_page.report_docx(db(), page_user(), evaluation_id), DOCX)
+    return send_report(report_page.report_docx(db(), page_user(), evaluation_id, store()), DOCX)

@@ -69,6 +69,8 @@ class ArchiveOut(Schema):
     sha256 = fields.String()
     size = fields.Integer()
     generated_at = fields.DateTime()
+    docx_sha256 = fields.String(allow_none=True, metadata={"description": "the signed Word file"})
+    docx_size = fields.Integer(allow_none=True)
 
 
 class ReportOut(Schema):

@@ -14,7 +14,7 @@ from web.scoring.schemas import SCORE_CONTROLS, ScorecardOut, ScoreIn, ScoreOut,
 from workflow.kernel.errors import FieldError, InvalidInput
 from workflow.scoring import operations as scoring
 from workflow.scoring import scorecard as scorecards
-from workflow.scoring.excel import scorecard_workbook
+from workflow.scoring.excel import scorecard_workbook, workbook_filename
 
 blp = make_blueprint("scoring", "打分、评分定稿与评分表")
 
@@ -104,5 +104,5 @@ def scorecard_xlsx(evaluation_id):
         io.BytesIO(scorecard_workbook(card)),
         mimetype=XLSX,
         as_attachment=True,
-        download_name=f"评分表-{evaluation_id}.xlsx",
+        download_name=workbook_filename(card),
     )

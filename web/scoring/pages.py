@@ -25,7 +25,7 @@ from workflow.kernel.errors import InvalidInput, JixiaoError, NotFound
 from workflow.lifecycle.models import Evaluation
 from workflow.scoring import operations as scoring
 from workflow.scoring import scorecard as scorecards
-from workflow.scoring.excel import scorecard_workbook
+from workflow.scoring.excel import scorecard_workbook, workbook_filename
 from workflow.scoring.models import IndicatorScore
 from workflow.scoring.rules import (
     BANDS,
@@ -280,5 +280,5 @@ def scorecard_xlsx(evaluation_id: int):
         io.BytesIO(scorecard_workbook(card)),
         mimetype=XLSX,
         as_attachment=True,
-        download_name=f"评分表-{evaluation_id}.xlsx",
+        download_name=workbook_filename(card),
     )

@@ -128,7 +128,12 @@ class ReportComment(Base):
 
 
 class ArchivedReport(Base):
-    """The signed report generated once at archive: served unchanged from the file store."""
+    """The signed report generated once at archive: served unchanged from the file store.
+
+    The PDF and the Word file are rendered from the same content at the same moment, each
+    stored with its own SHA-256; the `docx_*` columns are empty for reports archived before
+    the Word file was kept.
+    """
 
     __tablename__ = "archived_reports"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,6 +145,9 @@ class ArchivedReport(Base):
     size: Mapped[int] = mapped_column(Integer)
     generated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    docx_sha256: Mapped[str | None] = mapped_column(String(64))
+    docx_storage_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    docx_size: Mapped[int | None] = mapped_column(Integer)
 
 
 class Rectification(Base):

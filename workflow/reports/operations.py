@@ -7,8 +7,9 @@
 - Leaving `reporting` is refused while a check fails (an empty section, a stale figure, a total,
   grade or rate stated by hand that does not match, a problem without a measure).
 - Reviewers comment per section and round; the author sees the comments in the next round.
-- Entering `archived` renders the final PDF once, stores it, records its SHA-256 in the archive's
-  audit event, and turns the problems and suggestions into 整改 items.
+- Entering `archived` renders the final PDF and Word file once, from the same content, stores
+  both, records their SHA-256 in the archive's audit event, and turns the problems and
+  suggestions into 整改 items.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from workflow.reports.queries import (
     sections_of,
 )
 from workflow.reports.render.content import ReportContent
+from workflow.reports.render.docx import render_report_docx
 from workflow.reports.render.pdf import render_report_pdf
 
 STALE_SECTION_MESSAGE = "该章节已被他人修改，请刷新后再保存"
@@ -314,7 +316,8 @@ def add_comment(
 
 
 def archive_on_enter(ctx: ActionContext, evaluation: Evaluation) -> None:
-    """归档: render the final PDF once, store it, record its SHA-256, open the 整改 items."""
+    """归档: render the final PDF and Word file once, store both with their SHA-256, open the
+    整改 items."""
 
     if ctx.files is None:
         raise GuardFailed(
@@ -324,15 +327,19 @@ def archive_on_enter(ctx: ActionContext, evaluation: Evaluation) -> None:
     sections = sections_or_draft(session, evaluation)
     problems = problems_of(session, evaluation)
     content = ReportContent.of(session, evaluation, sections, problems, final=True)
-    data = render_report_pdf(content)
-    sha256 = hashlib.sha256(data).hexdigest()
-    key = file_store.keep(session, ctx.files, data)
+    pdf = render_report_pdf(content)
+    docx = render_report_docx(content)
+    pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    docx_sha256 = hashlib.sha256(docx).hexdigest()
     session.add(
         ArchivedReport(
             evaluation_id=evaluation.id,
-            sha256=sha256,
-            storage_key=key,
-            size=len(data),
+            sha256=pdf_sha256,
+            storage_key=file_store.keep(session, ctx.files, pdf),
+            size=len(pdf),
+            docx_sha256=docx_sha256,
+            docx_storage_key=file_store.keep(session, ctx.files, docx),
+            docx_size=len(docx),
             generated_at=content.generated_at,
             generated_by_id=ctx.actor.id if ctx.actor else None,
         )
@@ -353,7 +360,13 @@ def archive_on_enter(ctx: ActionContext, evaluation: Evaluation) -> None:
                 created_at=clock.now(),
             )
         )
-    ctx.details.update(report_sha256=sha256, report_size=len(data), rectifications=len(problems))
+    ctx.details.update(
+        report_sha256=pdf_sha256,
+        report_size=len(pdf),
+        report_docx_sha256=docx_sha256,
+        report_docx_size=len(docx),
+        rectifications=len(problems),
+    )
 
 
 def sections_or_draft(session: Session, evaluation: Evaluation) -> list[ReportSection]:

@@ -54,7 +54,13 @@ def report_view(session: Session, actor: User, evaluation_id: int) -> dict[str, 
         else [],
         "archived": None
         if archive is None
-        else {"sha256": archive.sha256, "size": archive.size, "generated_at": archive.generated_at},
+        else {
+            "sha256": archive.sha256,
+            "size": archive.size,
+            "generated_at": archive.generated_at,
+            "docx_sha256": archive.docx_sha256,
+            "docx_size": archive.docx_size,
+        },
     }
 
 
@@ -66,10 +72,10 @@ class ReportFile:
     archived: bool = False
 
 
-def _content(session: Session, evaluation: Evaluation):
-
+def _content(session: Session, evaluation: Evaluation, final: bool = False) -> ReportContent:
     sections = sections_or_preview(session, evaluation)
-    return ReportContent.of(session, evaluation, sections, problems_of(session, evaluation))
+    problems = problems_of(session, evaluation)
+    return ReportContent.of(session, evaluation, sections, problems, final=final)
 
 
 def _file(data: bytes, evaluation: Evaluation, ext: str, archived: bool = False) -> ReportFile:
@@ -81,24 +87,32 @@ def _file(data: bytes, evaluation: Evaluation, ext: str, archived: bool = False)
     )
 
 
+def _stored(files: Any, key: str, sha256: str) -> bytes:
+    data = files.read(key)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise Conflict("归档报告文件校验失败（SHA-256 不符），请联系管理员", code="archive_corrupt")
+    return data
+
+
 def report_pdf(session: Session, actor: User, evaluation_id: int, files: Any) -> ReportFile:
     """The report as PDF: the archived file, unchanged, once archived; otherwise rendered now."""
     evaluation = get_visible(session, actor, evaluation_id)
     archive = archived_report(session, evaluation)
     if archive is not None:
-        data = files.read(archive.storage_key)
-        if hashlib.sha256(data).hexdigest() != archive.sha256:
-            raise Conflict(
-                "归档报告文件校验失败（SHA-256 不符），请联系管理员", code="archive_corrupt"
-            )
+        data = _stored(files, archive.storage_key, archive.sha256)
         return _file(data, evaluation, "pdf", archived=True)
-
     return _file(render_report_pdf(_content(session, evaluation)), evaluation, "pdf")
 
 
-def report_docx(session: Session, actor: User, evaluation_id: int) -> ReportFile:
-    """The same report as a Word file, for those who edit in Word."""
+def report_docx(session: Session, actor: User, evaluation_id: int, files: Any) -> ReportFile:
+    """The same report as a Word file: once archived, the one signed with the PDF, unchanged.
 
+    A report archived before the Word file was kept gets one rendered now as the final text
+    (the sections can no longer change), without the 未经签发 mark and not flagged as signed."""
     evaluation = get_visible(session, actor, evaluation_id)
-    data = render_report_docx(_content(session, evaluation))
-    return _file(data, evaluation, "docx")
+    archive = archived_report(session, evaluation)
+    if archive is not None and archive.docx_storage_key and archive.docx_sha256:
+        data = _stored(files, archive.docx_storage_key, archive.docx_sha256)
+        return _file(data, evaluation, "docx", archived=True)
+    content = _content(session, evaluation, final=archive is not None)
+    return _file(render_report_docx(content), evaluation, "docx")

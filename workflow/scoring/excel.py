@@ -1,12 +1,15 @@
 """评分表 as an Excel workbook (绩效评价指标体系及评分表), from the `Scorecard`.
 
-One row per 三级指标; the 一级 and 二级 columns are merged over their leaves. Weights and scores
-are numbers shown with two decimals, so the sheet adds up in Excel too.
+One row per 三级指标, and under a leaf scored by deductions one row per 扣分 item (its reason and
+the points in the 扣分 column); the 一级 and 二级 columns are merged over their rows. Weights,
+scores and deductions are numbers shown with two decimals, so the sheet adds up in Excel too.
+It prints on A4 landscape, one page wide, with the header row repeated on every page.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from openpyxl import Workbook
@@ -32,9 +35,17 @@ HEADERS = (
     "得分",
     "扣分理由/说明",
     "偏差说明",
+    "扣分",
 )
 
-WIDTHS = (14, 8, 8, 16, 8, 8, 8, 24, 8, 12, 12, 12, 8, 40, 30)
+WIDTHS = (10, 7, 7, 12, 7, 7, 7, 20, 7, 10, 10, 10, 7, 30, 20, 7)
+
+DEDUCTION_COLUMN = 16
+
+HEADER_ROW = 2
+
+#: Characters a file name may not carry on Windows or macOS.
+UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 POINTS = "0.00"
 
@@ -60,13 +71,35 @@ def scorecard_workbook(card: Scorecard) -> bytes:
     row = FIRST_ROW
     for level1 in card.levels:
         row = _level1(sheet, level1, row)
-    _totals(sheet, card, row)
+    last = _totals(sheet, card, row)
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = sheet.cell(FIRST_ROW, 1)
+    _print_setup(sheet, last)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def workbook_filename(card: Scorecard) -> str:
+    """The download's name: the project's, so that several saved 评分表 tell themselves apart."""
+    project = UNSAFE_IN_NAME.sub("_", card.project_name).strip(" .") or "评价"
+    return f"{project}-绩效评价评分表.xlsx"
+
+
+def _print_setup(sheet: Worksheet, last_row: int) -> None:
+    """A4 landscape, one page wide, the header row on every page, page numbers in the footer."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.print_area = f"A1:{get_column_letter(len(HEADERS))}{last_row}"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.oddFooter.center.text = "第 &P 页 / 共 &N 页"
 
 
 def _title(sheet: Worksheet, card: Scorecard) -> None:
@@ -76,7 +109,7 @@ def _title(sheet: Worksheet, card: Scorecard) -> None:
     sheet.cell(1, 1).alignment = CENTER
     sheet.append(list(HEADERS))
     for column in range(1, len(HEADERS) + 1):
-        cell = sheet.cell(2, column)
+        cell = sheet.cell(HEADER_ROW, column)
         cell.font = Font(bold=True)
         cell.alignment = CENTER
         cell.border = BORDER
@@ -109,14 +142,14 @@ def _level1(sheet: Worksheet, node: ScorecardNode, row: int) -> int:
     for level2 in node.children:
         start = row
         for leaf in level2.children:
-            _leaf(sheet, leaf, row)
-            row += 1
+            row = _leaf(sheet, leaf, row)
         _branch(sheet, level2, start, row - 1, 4)
     _branch(sheet, node, first, row - 1, 1)
     return row
 
 
-def _leaf(sheet: Worksheet, leaf: ScorecardNode, row: int) -> None:
+def _leaf(sheet: Worksheet, leaf: ScorecardNode, row: int) -> int:
+    """The leaf's row and its 扣分 rows; the next free row."""
     target = f"{leaf.target}{leaf.unit or ''}" if leaf.target else ""
     actual = "" if leaf.actual is None else str(leaf.actual)
     if leaf.actual is not None and leaf.rule in ("rate", "survey"):
@@ -137,9 +170,19 @@ def _leaf(sheet: Worksheet, leaf: ScorecardNode, row: int) -> None:
     )
     for column, value, points in values:
         _put(sheet, row, column, value, points)
+    _put(sheet, row, DEDUCTION_COLUMN, None, points=True)
+    for number, deduction in enumerate(leaf.deductions, start=1):
+        row += 1
+        for column in range(7, DEDUCTION_COLUMN + 1):
+            _put(sheet, row, column, None)
+        _put(sheet, row, 8, f"扣分项{number}")
+        _put(sheet, row, 14, deduction.reason)
+        _put(sheet, row, DEDUCTION_COLUMN, deduction.points, points=True)
+    return row + 1
 
 
-def _totals(sheet: Worksheet, card: Scorecard, row: int) -> None:
+def _totals(sheet: Worksheet, card: Scorecard, row: int) -> int:
+    """合计, the rescaled total if any, and the grade; the last row written."""
     lines = [("合计", card.applicable_weight, card.raw_total)]
     if card.rescaled:
         lines.append((RESCALED, HUNDRED, card.total))
@@ -151,3 +194,6 @@ def _totals(sheet: Worksheet, card: Scorecard, row: int) -> None:
         sheet.cell(current, 1).font = Font(bold=True)
         _put(sheet, current, 9, weight, points=True)
         _put(sheet, current, 13, score, points=True)
+        for column in (10, 11, 12, 14, 15, DEDUCTION_COLUMN):
+            _put(sheet, current, column, None)
+    return row + len(lines) - 1

@@ -3,13 +3,21 @@
 Why it is built this way:
 - ReportLab embeds TrueType-outline fonts only: OpenType CJK fonts with CFF outlines (Noto CJK)
   fail, and the built-in ``STSong-Light`` is not embedded at all.
-- The font is WenQuanYi Micro Hei from the pip package ``paperang-p2-fonts-cjk``, so the install
-  needs no root step; ReportLab embeds it as a subset TrueType font that ``pdftotext`` reads back.
+- The font that is always there is WenQuanYi Micro Hei (a 黑体) from the pip package
+  ``paperang-p2-fonts-cjk``, so the install needs no root step; ReportLab embeds it as a subset
+  TrueType font that ``pdftotext`` reads back. Where a deployment installed the AR PL 宋体 and
+  楷体 (Debian ``fonts-arphic-uming``, ``fonts-arphic-ukai``), body text is set in the 宋体 and
+  sub-headings in the 楷体, as official documents are, and titles, headings and table headers
+  stay in the 黑体; a document with a character the 宋体 lacks is set in the 黑体 throughout,
+  so no character is ever drawn as an empty box.
+- Lines break where Chinese typesetting allows: never inside a number, date-time, percentage or
+  Latin word, never before closing punctuation or after opening punctuation, and no paragraph
+  ends with a line of one lone character (`rule_breaks`).
 - xhtml2pdf lays the document out twice when ``<pdf:pagecount/>`` is used. We lay it out once,
   without page numbers, then stamp the numbers onto the finished pages with pypdf.
 - xhtml2pdf's CJK line breaking builds one Python object per character; a faster replacement
-  that produces the same lines, and fixes for splitting a CJK paragraph across pages, are
-  installed for the xhtml2pdf version they were checked against.
+  (the same lines as upstream with the rules off), and fixes for splitting a CJK paragraph
+  across pages, are installed for the xhtml2pdf version they were checked against.
 """
 
 from __future__ import annotations
@@ -17,8 +25,10 @@ from __future__ import annotations
 import bisect
 import functools
 import io
+import itertools
 import logging
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import xhtml2pdf
@@ -41,8 +51,21 @@ except ImportError:  # pragma: no cover - the pure-Python paths still work
 
 log = logging.getLogger(__name__)
 
-#: The family name templates use in CSS (``font-family: jixiao-cjk``); BASE_CSS sets it on <html>.
+#: The 黑体 family, always available (``font-family: jixiao-cjk``); BASE_CSS uses it for titles,
+#: headings, table headers and the class ``hei``, and for everything without the faces below.
 FONT_FAMILY = "jixiao-cjk"
+
+#: The 宋体 (body text) and 楷体 (sub-headings) families, used where their fonts are installed.
+SONG_FAMILY = "jixiao-song"
+
+KAI_FAMILY = "jixiao-kai"
+
+#: Where Debian installs them (``fonts-arphic-uming``, ``fonts-arphic-ukai``); face 0 is the
+#: simplified-Chinese (CN) one of each collection.
+SYSTEM_FONTS = {
+    SONG_FAMILY: "/usr/share/fonts/truetype/arphic/uming.ttc",
+    KAI_FAMILY: "/usr/share/fonts/truetype/arphic/ukai.ttc",
+}
 
 #: Names a hand-written template may use, drawn with the same face (a 黑体: no pip package has a
 #: TrueType 宋体), so that none falls back to a Helvetica without Chinese glyphs.
@@ -61,9 +84,11 @@ PAGE_CSS = "@page { size: a4 portrait; margin: 3.7cm 2.6cm 3.5cm 2.8cm; }"
 #: Under the document's own styles: the font, CJK wrapping, and an official report's look.
 #: No page-break-after: avoid on headings: ReportLab then keeps a heading and a table longer than
 #: a page together by breaking the page first, leaving a blank page before the 评分表.
-BASE_CSS = f"""
-html {{ font-family: {FONT_FAMILY}; font-size: 12pt; line-height: 1.6; -pdf-word-wrap: CJK; }}
-pre, code, kbd, samp, tt {{ font-family: {FONT_FAMILY}; }}
+BASE_CSS = """
+html {{ font-family: {body}; font-size: 12pt; line-height: 1.6; -pdf-word-wrap: CJK; }}
+pre, code, kbd, samp, tt {{ font-family: {body}; }}
+h1, h2, th, .hei {{ font-family: {hei}; }}
+h3, h4, .kai {{ font-family: {kai}; }}
 p {{ margin: 0 0 4pt 0; text-indent: 2em; }}
 h1 {{ font-size: 22pt; text-align: center; margin: 0 0 18pt 0; }}
 h2 {{ font-size: 16pt; margin: 14pt 0 8pt 0; }}
@@ -92,16 +117,47 @@ def font_path() -> str:
     return str(files("paperang_p2_fonts_cjk").joinpath("fonts", "wqy-microhei.ttc"))
 
 
-@functools.cache
-def register_cjk_font() -> str:
-    """Register the CJK face once per process (parsing it costs ~0.1 s); return its name."""
-    pdfmetrics.registerFont(TTFont(FONT_FAMILY, font_path(), subfontIndex=0))
+def _register(family: str, path: str) -> None:
+    pdfmetrics.registerFont(TTFont(family, path, subfontIndex=0))
     # There is no bold or italic face: every variant maps to the same one.
     for bold in (0, 1):
         for italic in (0, 1):
-            addMapping(FONT_FAMILY, bold, italic, FONT_FAMILY)
+            addMapping(family, bold, italic, family)
     # ReportLab alone is not enough: xhtml2pdf looks families up in its own table.
-    for name in (FONT_FAMILY, *FONT_ALIASES):
+    xhtml2pdf.default.DEFAULT_FONT[family] = family
+
+
+@functools.cache
+def system_families() -> tuple[str, ...]:
+    """Register the installed 宋体/楷体 faces once per process; the families registered."""
+    register_cjk_font()
+    found = []
+    for family, path in SYSTEM_FONTS.items():
+        if Path(path).is_file():
+            _register(family, path)
+            found.append(family)
+    return tuple(found)
+
+
+def families_for(html: str) -> dict[str, str]:
+    """The families of this document: body, kai, hei. A system face that lacks one of the
+    document's characters is left out (the 黑体 has them: no empty boxes)."""
+    needed = {ord(c) for c in set(html) if c.isprintable()}  # not the line ends
+    usable = {
+        family
+        for family in system_families()
+        if needed <= pdfmetrics.getFont(family).face.charToGlyph.keys()
+    }
+    body = SONG_FAMILY if SONG_FAMILY in usable else FONT_FAMILY
+    kai = KAI_FAMILY if KAI_FAMILY in usable else body
+    return {"body": body, "kai": kai, "hei": FONT_FAMILY}
+
+
+@functools.cache
+def register_cjk_font() -> str:
+    """Register the CJK face once per process (parsing it costs ~0.1 s); return its name."""
+    _register(FONT_FAMILY, font_path())
+    for name in FONT_ALIASES:
         xhtml2pdf.default.DEFAULT_FONT[name] = FONT_FAMILY
     # Tables and fresh canvases select a default font even when they draw no text with it,
     # which would list a non-embedded Helvetica in every document.
@@ -112,23 +168,31 @@ def register_cjk_font() -> str:
     return FONT_FAMILY
 
 
-def render_pdf(html: str, *, page_numbers: bool = True, cover: bool = False) -> bytes:
+def render_pdf(
+    html: str,
+    *,
+    page_numbers: bool = True,
+    cover: bool = False,
+    title: str | None = None,
+    author: str | None = None,
+) -> bytes:
     """Render `html` (CSS in a <style> block) to PDF bytes.
 
     `page_numbers` stamps "第 x 页 / 共 y 页" centred at the foot of every page. With `cover`,
     the first page is a cover: it gets no number and is not counted, so the page after it is
-    第 1 页 and the total excludes it.
+    第 1 页 and the total excludes it. `title` and `author` go into the document information
+    (a Chinese <title> in the HTML would make xhtml2pdf warn on every render).
     """
     register_cjk_font()
     pdf = _layout(html)
-    if not page_numbers:
+    if not page_numbers and title is None and author is None:
         return pdf
-    return stamp_page_numbers(pdf, skip_first=cover)
+    return finish(pdf, page_numbers=page_numbers, skip_first=cover, title=title, author=author)
 
 
 def _layout(html: str) -> bytes:
-    """One xhtml2pdf pass, with BASE_CSS under the document's own styles."""
-    css = xhtml2pdf.default.DEFAULT_CSS + BASE_CSS
+    """One xhtml2pdf pass, with BASE_CSS (in this document's families) under its own styles."""
+    css = xhtml2pdf.default.DEFAULT_CSS + BASE_CSS.format(**families_for(html))
     if "@page" not in html:
         css += PAGE_CSS
     if not cjk_patches_installed():
@@ -141,13 +205,35 @@ def _layout(html: str) -> bytes:
 
 
 def stamp_page_numbers(pdf: bytes, *, skip_first: bool = False) -> bytes:
-    """Draw "第 x 页 / 共 y 页" on finished pages, without laying the document out again.
+    """Draw "第 x 页 / 共 y 页" on finished pages, without laying the document out again."""
+    return finish(pdf, page_numbers=True, skip_first=skip_first)
+
+
+def finish(
+    pdf: bytes,
+    *,
+    page_numbers: bool,
+    skip_first: bool = False,
+    title: str | None = None,
+    author: str | None = None,
+) -> bytes:
+    """The finished pages with their footers stamped and the document information set.
 
     The footers are drawn by ReportLab on a small overlay document in the same font, and each
     overlay page is added to its page as a form XObject: the page's own content stream is not
     parsed or rewritten, which keeps this at a few milliseconds a page.
     """
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    info = {"/Title": title, "/Author": author}
+    writer.add_metadata({key: value for key, value in info.items() if value})
+    if page_numbers:
+        _stamp(writer, skip_first)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _stamp(writer: PdfWriter, skip_first: bool) -> None:
     pages = list(writer.pages)[1 if skip_first else 0 :]
     overlay = PdfReader(io.BytesIO(_footer_overlay(pages)))
     for page, footer in zip(pages, overlay.pages, strict=True):
@@ -156,9 +242,6 @@ def stamp_page_numbers(pdf: bytes, *, skip_first: bool = False) -> bytes:
         # Viewers then show the same numbers as the footers: 封面, 1, 2, ...
         writer.set_page_label(0, 0, prefix="封面")
         writer.set_page_label(1, len(writer.pages) - 1, style="/D", start=1)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _footer_overlay(pages: list[Any]) -> bytes:
@@ -275,11 +358,115 @@ def _split_cjk_lines(blPara, start: int, stop: int) -> list:
     return [word for line in blPara.lines[start:stop] for word in line.words]
 
 
+#: Closing punctuation and marks that may not start a line (避头): upstream's list has the ASCII
+#: ones and 、。but not the full-width ，：；？！ nor ）》 and more.
+CANNOT_START = frozenset(rl_paragraph.ALL_CANNOT_START) | frozenset(
+    "，：；？！…‥）》〉」』】〗〕］｝’”%％‰℃·・～ \u00a0"
+)
+
+#: Opening punctuation that may not end a line (避尾).
+CANNOT_END = frozenset("（《〈「『【〖〔［｛‘“([{")
+
+#: Characters of one value: a number, a date, a time, a percentage, a Latin word or a code.
+VALUE_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.,:/-+_")
+
+#: Units that stay with the number before them ("12.3万元", "2100路", "2026年").
+UNITS = frozenset("万亿千百元个份分路项人次户年月日时秒")
+
+#: Whether the line-breaking rules apply; off, lines break exactly as upstream (the test of
+#: the fast path compares the two).
+LINE_RULES = True
+
+
+def may_break(chars: list[str], b: int) -> bool:
+    """May a line end before chars[b]? Not inside a value, not between a number and its unit,
+    and `punctuation_allows` it."""
+    before, after = chars[b - 1], chars[b]
+    if not punctuation_allows(chars, b):
+        return False
+    if before in VALUE_CHARS and after in VALUE_CHARS:
+        return False
+    if after in UNITS and _follows_number(chars, b):
+        return False
+    # "2026-12-02 04:42": the space between a date and a time belongs to the value
+    return not (before == " " and b >= 2 and chars[b - 2].isdigit() and after.isdigit())
+
+
+def punctuation_allows(chars: list[str], b: int) -> bool:
+    """Not before closing punctuation (避头), not after opening punctuation (避尾)."""
+    return chars[b] != "" and chars[b] not in CANNOT_START and chars[b - 1] not in CANNOT_END
+
+
+def _after_space(chars: list[str], b: int) -> bool:
+    return chars[b - 1] == " " and punctuation_allows(chars, b)
+
+
+#: Where a line that cannot hold a whole value breaks: at an allowed place if there is one,
+#: else after a space inside the value ("2026-12-02 | 04:42"), else anywhere the punctuation
+#: allows; only a run without any of these is cut where the line is full.
+BREAK_CHOICES = (may_break, _after_space, punctuation_allows)
+
+
+def _follows_number(chars: list[str], b: int) -> bool:
+    """chars[b] comes right after a number, or after a number and one unit ("12.3万|元")."""
+    before = chars[b - 1]
+    return before.isdigit() or (before in UNITS and b >= 2 and chars[b - 2].isdigit())
+
+
+def rule_breaks(chars: list[str], widths: list[float], max_widths: list[float]) -> list[int]:
+    """Where each line starts (and the end), with `may_break` kept wherever a line can hold
+    the text up to an allowed break; a last line of one lone character takes one more."""
+    starts = [0]
+    used = 0.0
+    for i, w in enumerate(widths):
+        limit = max_widths[min(len(starts) - 1, len(max_widths) - 1)] + rl_paragraph._FUZZ
+        used += w
+        if used > limit and i > starts[-1]:
+            b = _break_before(chars, starts[-1], i)
+            starts.append(b)
+            used = sum(widths[b : i + 1])
+    starts.append(len(chars))
+    _no_lone_last_character(chars, widths, max_widths, starts)
+    return starts
+
+
+def _break_before(chars: list[str], start: int, i: int) -> int:
+    """The last place in start+1..i where the line may end (see BREAK_CHOICES)."""
+    for allowed in BREAK_CHOICES:
+        b = next((b for b in range(i, start, -1) if allowed(chars, b)), None)
+        if b is not None:
+            return b
+    return i
+
+
+def _no_lone_last_character(
+    chars: list[str], widths: list[float], max_widths: list[float], starts: list[int]
+) -> None:
+    if len(starts) < 3:
+        return
+    last = starts[-2]
+    if sum(1 for c in chars[last:] if c and c not in CANNOT_START) > 1:
+        return
+    earlier = next((b for b in range(last - 1, starts[-3] + 1, -1) if may_break(chars, b)), None)
+    width = max_widths[min(len(starts) - 2, len(max_widths) - 1)] + rl_paragraph._FUZZ
+    if earlier is not None and sum(widths[earlier:]) <= width:
+        starts[-2] = earlier
+
+
 def fast_cjk_frag_split(frags, maxWidths, calcBounds, encoding="utf8"):
-    """Same lines as xhtml2pdf's ``cjkFragSplit``, without an object per character."""
+    """Same lines as xhtml2pdf's ``cjkFragSplit`` (with `LINE_RULES` off), without an object
+    per character; with the rules, no value is split and no line starts with closing
+    punctuation (see `may_break`)."""
     if any(hasattr(f, "cbDefn") or hasattr(f, "lineBreak") for f in frags):
         return _original_cjk_split(frags, maxWidths, calcBounds, encoding)
     chars, widths, runs = _measure(frags, encoding)
+    if LINE_RULES:
+        starts = rule_breaks(chars, widths, maxWidths)
+        lines = []
+        for n, (start, end) in enumerate(itertools.pairwise(starts)):
+            max_width = maxWidths[min(n, len(maxWidths) - 1)]
+            lines.append(_make_line(runs, start, end, max_width - sum(widths[start:end])))
+        return rl_paragraph.ParaLines(kind=1, lines=lines)
     lines = []
     cannot_start = rl_paragraph.ALL_CANNOT_START
     limit = maxWidths[0] + rl_paragraph._FUZZ

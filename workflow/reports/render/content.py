@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from workflow.kernel import clock
+from workflow.kernel.audit import AuditEvent
 from workflow.lifecycle.models import EVALUATION_KINDS, GROUP_ROLES, Evaluation
 from workflow.lifecycle.queries import approvals
 from workflow.lifecycle.states import STATES
@@ -55,12 +57,19 @@ class ScoreRow:
 
 @dataclass
 class ApprovalRow:
+    """One step of a review round (审批记录): an approval, a 退回 with its reason, or a 撤回.
+
+    `outcome` is what the step decided; an approval in a round that was then returned is
+    `void` (its outcome says 已作废): it no longer counts."""
+
     round: int
     stage: str
     name: str
     role: str
     at: str
     comment: str
+    outcome: str = "同意"
+    void: bool = False
 
 
 @dataclass
@@ -82,6 +91,14 @@ class ReportContent:
     grade: str
     rescaled: bool
     approvals: list[ApprovalRow]
+    #: One sentence per returned round: who returned it, when, where to, and that its
+    #: approvals are void.
+    round_notes: list[str] = field(default_factory=list)
+
+    @property
+    def cover_head(self) -> str:
+        """The cover's heading line: "2024年度项目支出部门评价"."""
+        return f"{self.year}年度项目支出{self.kind_label}"
 
     @classmethod
     def of(
@@ -94,6 +111,7 @@ class ReportContent:
     ) -> ReportContent:
         now = clock.now()
         card = scorecard_of(session, evaluation)
+        steps, notes = review_record(session, evaluation)
         return cls(
             title=report_draft.report_title(evaluation),
             project_name=evaluation.project_name,
@@ -109,7 +127,8 @@ class ReportContent:
             total=report_draft.score(card.total),
             grade=card.grade or "—",
             rescaled=card.rescaled,
-            approvals=_approvals(session, evaluation),
+            approvals=steps,
+            round_notes=notes,
         )
 
 
@@ -185,15 +204,71 @@ def _role_label(evaluation: Evaluation, user, stage: str) -> str:
     return "领导小组审批人" + (f"（{'、'.join(held)}）" if held else "")
 
 
-def _approvals(session: Session, evaluation: Evaluation) -> list[ApprovalRow]:
-    return [
-        ApprovalRow(
-            round=row.round,
-            stage=STATES[row.stage],
-            name=row.user.display_name + (f"（{row.user.title}）" if row.user.title else ""),
-            role=_role_label(evaluation, row.user, row.stage),
-            at=clock.to_local(row.at).strftime("%Y-%m-%d %H:%M"),
-            comment=row.comment or "同意",
+def _person(user) -> str:
+    return user.display_name + (f"（{user.title}）" if user.title else "")
+
+
+def _local(at: datetime) -> str:
+    return clock.to_local(at).strftime("%Y-%m-%d %H:%M")
+
+
+def review_record(session: Session, evaluation: Evaluation) -> tuple[list[ApprovalRow], list[str]]:
+    """审批记录: every approval, 退回 and 撤回 of every round, in order, with the notes on the
+    returned rounds. A 退回 opens the next round, so the approvals of its round are void."""
+    events = list(
+        session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.evaluation_id == evaluation.id,
+                AuditEvent.action.in_(("return", "withdraw")),
+            )
+            .options(selectinload(AuditEvent.actor))
+            .order_by(AuditEvent.id)
+        )
+    )
+    returned = {e.round: e for e in events if e.action == "return"}
+    steps = [
+        (
+            row.round,
+            row.at,
+            ApprovalRow(
+                round=row.round,
+                stage=STATES[row.stage],
+                name=_person(row.user),
+                role=_role_label(evaluation, row.user, row.stage),
+                at=_local(row.at),
+                comment=row.comment or "同意",
+                outcome="同意（已作废）" if row.round in returned else "同意",
+                void=row.round in returned,
+            ),
         )
         for row in approvals(session, evaluation)
     ]
+    steps += [(e.round, e.at, _event_row(evaluation, e)) for e in events if e.actor is not None]
+    steps.sort(key=lambda step: (step[0], step[1]))
+    notes = [
+        f"第{n}轮于{_local(e.at)}由{e.actor.display_name if e.actor else '系统'}"
+        f"退回至{STATES.get(e.to_state, e.to_state)}，该轮的审核通过已作废，"
+        f"修改后重新提交为第{n + 1}轮。"
+        for n, e in sorted(returned.items())
+    ]
+    return [row for _, _, row in steps], notes
+
+
+def _event_row(evaluation: Evaluation, event: AuditEvent) -> ApprovalRow:
+    """A 退回 (with its reason) or a 撤回 as a step of its round."""
+    if event.action == "return":
+        role = _role_label(evaluation, event.actor, event.from_state)
+        outcome = f"退回至{STATES.get(event.to_state, event.to_state)}"
+    else:
+        role, outcome = "提交人", "撤回"
+    return ApprovalRow(
+        round=event.round,
+        stage=STATES.get(event.from_state, event.from_state),
+        name=_person(event.actor),
+        role=role,
+        at=_local(event.at),
+        comment=event.comment or "—",
+        outcome=outcome,
+        void=False,
+    )

@@ -1,5 +1,12 @@
 """The report as a Word file (python-docx), laid out like the PDF: cover, numbered sections,
 the 评分表 attachment with merged level-2 cells, the approval page, "第 x 页 / 共 y 页" footers.
+
+Headings use Word's built-in styles (Heading 1/2/3, shown as 标题 1/2/3 in Chinese Word), so
+the navigation pane and an automatic 目录 work: 标题 1 for the numbered sections, the attachment
+and the approval page, 标题 2 for the （一）… sub-headings, 标题 3 for the numbered problems and
+suggestions. Fonts follow official documents (GB/T 9704): body 仿宋, 标题 1 黑体, 标题 2 楷体,
+titles 宋体; Latin letters and digits in Times New Roman. The Chinese face is the `w:eastAsia`
+font name, which python-docx's `font.name` does not set.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 
 from workflow.reports.render.content import ATTACHMENT_TITLE, ReportContent
@@ -22,41 +29,96 @@ BODY_FONT = "仿宋"
 
 HEADING_FONT = "黑体"
 
+SUBHEADING_FONT = "楷体"
+
 TITLE_FONT = "宋体"
 
+LATIN_FONT = "Times New Roman"
 
-def _font(run_or_style, name: str, size: float | None = None, bold: bool | None = None) -> None:
-    font = run_or_style.font
-    font.name = name
-    if size is not None:
-        font.size = Pt(size)
-    if bold is not None:
-        font.bold = bold
-    element = run_or_style.element
-    rpr = element.get_or_add_rPr()
+#: Built-in style → (East Asian font, size in pt, bold). Names are python-docx's (English) ones.
+STYLES = {
+    "Normal": (BODY_FONT, 14, False),
+    "Title": (TITLE_FONT, 20, True),
+    "Heading 1": (HEADING_FONT, 16, False),
+    "Heading 2": (SUBHEADING_FONT, 14, True),
+    "Heading 3": (BODY_FONT, 14, True),
+}
+
+LINE = Pt(28)
+
+_THEME_FONTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def _set_fonts(rpr, east_asia: str) -> None:
+    """Name the Latin and the East Asian face on an rPr, dropping the theme's font choices."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), name)
+        rpr.insert(0, fonts)
+    for theme in _THEME_FONTS:
+        fonts.attrib.pop(qn(theme), None)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attribute), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _font(run_or_style, name: str | None = None, size: float | None = None, bold=None) -> None:
+    """Direct formatting on a run (or a style): only what differs from its style."""
+    if size is not None:
+        run_or_style.font.size = Pt(size)
+    if bold is not None:
+        run_or_style.font.bold = bold
+    if name is not None:
+        _set_fonts(run_or_style.element.get_or_add_rPr(), name)
+
+
+def _setup_styles(doc) -> None:
+    """Body and heading styles in black, with Chinese fonts; the defaults under them too."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr, BODY_FONT)
+    for name, (east_asia, size, bold) in STYLES.items():
+        style = doc.styles[name]
+        _font(style, east_asia, size, bold)
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        fmt = style.paragraph_format
+        fmt.line_spacing = LINE
+        fmt.space_after = Pt(0)
+        if name != "Normal":
+            style.font.italic = False
+            fmt.space_before = Pt(6)
+            fmt.keep_with_next = True
+    title = doc.styles["Title"]
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    border = title.element.pPr.find(qn("w:pBdr"))
+    if border is not None:  # the default template underlines the title in blue
+        title.element.pPr.remove(border)
+    title.paragraph_format.space_after = Pt(12)
+    title.paragraph_format.line_spacing = Pt(36)
+    for name in ("Normal", "Heading 2", "Heading 3"):
+        doc.styles[name].paragraph_format.first_line_indent = Pt(28)  # two characters
 
 
 def _paragraph(
     doc,
     text: str = "",
     *,
-    font: str = BODY_FONT,
-    size: float = 14,
-    bold: bool = False,
+    style: str = "Normal",
+    font: str | None = None,
+    size: float | None = None,
+    bold: bool | None = None,
     align=None,
     indent: bool = True,
-    space_after: float = 0,
+    space_after: float | None = None,
 ):
-    paragraph = doc.add_paragraph()
+    """A paragraph in `style`; `font`, `size`, `bold` only where it differs from the style."""
+    paragraph = doc.add_paragraph(style=style)
     fmt = paragraph.paragraph_format
-    fmt.space_after = Pt(space_after)
-    fmt.line_spacing = Pt(28)
-    if indent:
+    if space_after is not None:
+        fmt.space_after = Pt(space_after)
+    if not indent:
+        fmt.first_line_indent = Pt(0)
+    elif size is not None:
         fmt.first_line_indent = Pt(size * 2)
     if align is not None:
         paragraph.alignment = align
@@ -66,9 +128,12 @@ def _paragraph(
 
 
 def _page_footer(section) -> None:
-    """第 x 页 / 共 y 页 with PAGE and NUMPAGES fields."""
+    """第 x 页 / 共 y 页 with PAGE and NUMPAGES fields. The cover counts as page 1 without a
+    footer: SECTIONPAGES (which could leave it out) is not computed by LibreOffice, and a
+    numbering restart after it makes LibreOffice count a blank page that is not there."""
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.first_line_indent = Pt(0)
     for piece in ("第 ", "PAGE", " 页 / 共 ", "NUMPAGES", " 页"):
         if piece in ("PAGE", "NUMPAGES"):
             field = OxmlElement("w:fldSimple")
@@ -87,7 +152,10 @@ def _cell(cell, text: str, *, bold: bool = False, size: float = 10.5, center: bo
     cell.text = ""
     paragraph = cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
-    _font(paragraph.add_run(text), BODY_FONT, size, bold)
+    fmt = paragraph.paragraph_format
+    fmt.first_line_indent = Pt(0)
+    fmt.line_spacing = 1.0
+    _font(paragraph.add_run(text), None, size, bold)
 
 
 def _table(doc, rows: list[list[str]], header: bool, widths: list[float] | None = None) -> Table:
@@ -99,7 +167,10 @@ def _table(doc, rows: list[list[str]], header: bool, widths: list[float] | None 
         for c in range(width):
             _cell(table.cell(r, c), row[c] if c < len(row) else "", bold=header and r == 0)
     if widths:
-        for column, w in zip(table.columns, widths, strict=False):
+        table.autofit = False
+        grid = table._tbl.tblGrid
+        for column, w, col in zip(table.columns, widths, grid.gridCol_lst, strict=False):
+            col.w = Cm(w)  # LibreOffice lays tables out from the grid, Word from the cells
             for cell in column.cells:
                 cell.width = Cm(w)
     return table
@@ -107,7 +178,7 @@ def _table(doc, rows: list[list[str]], header: bool, widths: list[float] | None 
 
 def _block(doc, block: Block) -> None:
     if block.kind == "heading":
-        _paragraph(doc, block.text, font="楷体", bold=True)
+        _paragraph(doc, block.text, style="Heading 2")
     elif block.kind == "paragraph":
         _paragraph(doc, block.text)
     elif block.kind == "list":
@@ -118,18 +189,10 @@ def _block(doc, block: Block) -> None:
 
 
 def _cover(doc, report: ReportContent) -> None:
-    _paragraph(doc, report.kind_label, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _paragraph(doc, report.cover_head, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     for _ in range(4):
         _paragraph(doc, indent=False)
-    _paragraph(
-        doc,
-        report.title,
-        font=TITLE_FONT,
-        size=24,
-        bold=True,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        indent=False,
-    )
+    _paragraph(doc, report.title, style="Title", size=24, indent=False)
     for _ in range(5):
         _paragraph(doc, indent=False)
     for label, value in (
@@ -149,25 +212,19 @@ def _cover(doc, report: ReportContent) -> None:
             align=WD_ALIGN_PARAGRAPH.CENTER,
             indent=False,
         )
+    _paragraph(doc, indent=False)
+    for text in (report.unit_name, report.date_text):
+        _paragraph(doc, text, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
 
 
 def _sections(doc, report: ReportContent) -> None:
-    _paragraph(
-        doc,
-        report.title,
-        font=TITLE_FONT,
-        size=20,
-        bold=True,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        indent=False,
-        space_after=12,
-    )
+    _paragraph(doc, report.title, style="Title", indent=False)
     for section in report.sections:
-        _paragraph(doc, f"{section.number}、{section.title}", font=HEADING_FONT, size=16)
+        _paragraph(doc, f"{section.number}、{section.title}", style="Heading 1")
         for block in section.blocks:
             _block(doc, block)
         for number, item in enumerate(section.items, start=1):
-            _paragraph(doc, f"{number}. {item.problem}", font="楷体", bold=True)
+            _paragraph(doc, f"{number}. {item.problem}", style="Heading 3")
             if item.cause:
                 _paragraph(doc, f"原因分析：{item.cause}")
             if item.measure:
@@ -179,22 +236,14 @@ def _sections(doc, report: ReportContent) -> None:
                 _paragraph(doc, "；".join(x for x in (owner, due) if x))
         if not section.blocks and not section.items:
             _paragraph(doc, "（本部分尚未填写）")
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the signature never stands alone
     for text in (report.unit_name, report.date_text):
         _paragraph(doc, text, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
 
 
 def _scorecard(doc, report: ReportContent) -> None:
     _paragraph(doc, "附件：", font=HEADING_FONT, size=14, indent=False)
-    _paragraph(
-        doc,
-        ATTACHMENT_TITLE,
-        font=TITLE_FONT,
-        size=18,
-        bold=True,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        indent=False,
-        space_after=6,
-    )
+    _centred_heading(doc, ATTACHMENT_TITLE)
     if not report.score_rows:
         _paragraph(doc, "（尚未设置评价指标体系）")
         return
@@ -217,7 +266,7 @@ def _scorecard(doc, report: ReportContent) -> None:
                 ]
             )
     rows.append(["合计", "", "", "100", "", "", report.total, f"评价等级：{report.grade}"])
-    table = _table(doc, rows, header=True, widths=[1.8, 2.0, 3.2, 1.1, 1.6, 1.6, 1.3, 3.4])
+    table = _table(doc, rows, header=True, widths=[1.6, 1.9, 3.2, 1.0, 1.7, 1.7, 1.2, 3.3])
     for cell_row in table.rows:
         for cell in cell_row.cells:
             for paragraph in cell.paragraphs:
@@ -250,25 +299,32 @@ def _merge_text(table: Table, first: int, last: int, column: int, text: str) -> 
     _cell(table.cell(first, column), text, size=9)
 
 
-def _approval_page(doc, report: ReportContent) -> None:
+def _centred_heading(doc, text: str) -> None:
+    """A 标题 1 of its own page (the attachment, the approval page), centred like a title."""
     _paragraph(
         doc,
-        "审批记录",
-        font=TITLE_FONT,
+        text,
+        style="Heading 1",
         size=18,
-        bold=True,
         align=WD_ALIGN_PARAGRAPH.CENTER,
         indent=False,
         space_after=6,
     )
+
+
+def _approval_page(doc, report: ReportContent) -> None:
+    _centred_heading(doc, "审批记录")
     if not report.approvals:
         _paragraph(doc, "（尚无审批记录）")
     else:
-        rows = [["轮次", "审核阶段", "审批人", "身份", "时间", "意见"]]
+        rows = [["轮次", "审核阶段", "审批人", "身份", "时间", "结果", "意见"]]
         rows += [
-            [f"第{a.round}轮", a.stage, a.name, a.role, a.at, a.comment] for a in report.approvals
+            [f"第{a.round}轮", a.stage, a.name, a.role, a.at, a.outcome, a.comment]
+            for a in report.approvals
         ]
-        _table(doc, rows, header=True, widths=[1.3, 2.3, 2.6, 3.6, 2.8, 3.2])
+        _table(doc, rows, header=True, widths=[1.2, 2.0, 2.2, 3.0, 2.4, 2.0, 2.8])
+        for note in report.round_notes:
+            _paragraph(doc, f"注：{note}", size=12, indent=False)
     _paragraph(doc, f"报告状态：{report.state_label}。", indent=False)
 
 
@@ -278,19 +334,14 @@ def _page_break(doc) -> None:
 
 def build_docx(report: ReportContent):
     doc = Document()
-    normal = doc.styles["Normal"]
-    _font(normal, BODY_FONT, 14)
+    _setup_styles(doc)
     cover = doc.sections[0]
     cover.page_width, cover.page_height = Cm(21), Cm(29.7)
     cover.top_margin, cover.bottom_margin = Cm(3.7), Cm(3.5)
     cover.left_margin, cover.right_margin = Cm(2.8), Cm(2.6)
     _cover(doc, report)
-    body = doc.add_section(WD_SECTION.NEW_PAGE)  # numbered from here; the cover has no footer
+    body = doc.add_section(WD_SECTION.NEW_PAGE)  # the footer from here; the cover has none
     body.footer.is_linked_to_previous = False
-    body_pg = body._sectPr
-    start = OxmlElement("w:pgNumType")
-    start.set(qn("w:start"), "1")
-    body_pg.append(start)
     _page_footer(body)
     _sections(doc, report)
     _page_break(doc)

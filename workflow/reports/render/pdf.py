@@ -27,4 +27,10 @@ def render_report_html(content: ReportContent) -> str:
 
 def render_report_pdf(content: ReportContent) -> bytes:
     """A4 PDF: cover (unnumbered), sections, the 评分表 attachment, the approval page."""
-    return render_pdf(render_report_html(content), page_numbers=True, cover=True)
+    return render_pdf(
+        render_report_html(content),
+        page_numbers=True,
+        cover=True,
+        title=content.title,
+        author=content.unit_name,
+    )
