@@ -1,7 +1,7 @@
 """archived docx: the Word file of the signed report is kept beside the PDF
 
 Revision ID: 0008_archived_docx
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-02 02:30:00
 
 Reports archived earlier keep no Word file (the columns stay empty): their .docx download is
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_archived_docx"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
