@@ -10,12 +10,15 @@ for a problem of the input as a whole), beside `details` as it always was:
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
+from web.database import db
 from workflow.kernel.errors import (
     Conflict,
     FieldError,
@@ -99,9 +102,17 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _roll_back() -> None:
+    """End the request's transaction before the error page reads the header's figures: a
+    statement the database refused leaves it unusable until rolled back."""
+    with contextlib.suppress(Exception):  # the error being answered matters more
+        db().rollback()
+
+
 def error_response(
     status: int, code: str, message: str, details=None, fields: list[FieldError] | None = None
 ):
+    _roll_back()
     body: dict = {"code": code, "message": message}
     if details is not None:
         body["details"] = details
@@ -120,6 +131,13 @@ def init_app(app: Flask) -> None:
             status = 401 if exc.code == "unauthorized" else 400
         fields = exc.errors if isinstance(exc, InvalidInput) else None
         return error_response(status, exc.code, exc.message, exc.details, fields)
+
+    @app.errorhandler(DataError)
+    def _data_error(exc: DataError):
+        """The last resort for a value the checks at the door let through and the database
+        refused (out of range, too long): the caller's input, so a 400, never a 500."""
+        message = "输入有误：数值或文本超出允许范围"
+        return error_response(400, "invalid_input", message, fields=[FieldError(None, message)])
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):

@@ -11,6 +11,7 @@ from web.evaluations.forms import ActionForm, DocumentForm, EvaluationForm, Grou
 from web.files import send_document, store
 from web.forms import options
 from web.indicators.pages import indicator_panel
+from web.input import query_int
 from web.presenters import evaluation_dict, group_dict
 from web.tasks.pages import task_panel, todo_sections
 from web.ui import (
@@ -82,7 +83,7 @@ def index():
     state = request.args.get("state") or None
     if state not in STATES:
         state = None
-    unit_id = request.args.get("unit_id", type=int)
+    unit_id = query_int("unit_id")
     rows = evaluations.list_visible(db(), user, state=state, unit_id=unit_id)
     # The unit filter offers the units whose evaluations the user can see.
     units = {e.unit.id: e.unit for e in evaluations.list_visible(db(), user)}
