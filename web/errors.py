@@ -27,10 +27,12 @@ from workflow.kernel.errors import (
     JixiaoError,
     NotAllowed,
     NotFound,
+    Unauthenticated,
 )
 
 STATUS = {
     InvalidInput: 400,
+    Unauthenticated: 401,
     NotAllowed: 403,
     NotFound: 404,
     GuardFailed: 409,
@@ -128,7 +130,7 @@ def init_app(app: Flask) -> None:
     def _jixiao_error(exc: JixiaoError):
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), None)
         if status is None:
-            status = 401 if exc.code == "unauthorized" else 400
+            status = 400
         fields = exc.errors if isinstance(exc, InvalidInput) else None
         return error_response(status, exc.code, exc.message, exc.details, fields)
 

@@ -17,7 +17,7 @@ def test_token_for_good_credentials_only(client, make):
     res = client.post("/api/v1/tokens", json={"username": "admin", "password": PASSWORD})
     assert res.status_code == 201 and len(res.json["token"]) > 20
     res = client.post("/api/v1/tokens", json={"username": "admin", "password": "wrong-pass"})
-    assert res.status_code == 403
+    assert res.status_code == 401
     assert res.json == {"code": "bad_credentials", "message": "用户名或密码错误"}
 
 

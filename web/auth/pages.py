@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from wtforms import (
     HiddenField,
     PasswordField,
@@ -13,6 +13,7 @@ from wtforms.validators import (
     DataRequired,
 )
 
+from web.auth import page_user, start_session
 from web.database import db
 from web.forms import Form
 from web.ui import local_path
@@ -33,7 +34,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(db(), form.username.data, form.password.data)
         if user is not None:
-            login_user(user)
+            start_session(user)
             flash(f"欢迎，{user.display_name}", "success")
             return redirect(_safe_next(form.next.data))
         form.password.errors.append("用户名或密码错误")
@@ -43,7 +44,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()  # the global CSRFProtect has already checked the form's token
+    # the global CSRFProtect has already checked the form's token
+    if current_user.is_authenticated:
+        accounts.log_out(db(), page_user().id)  # every session of the user ends, this one too
+    logout_user()
     flash("您已安全退出", "success")
     return redirect(url_for("auth.login"))
 

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -15,7 +15,7 @@ import roles
 from workflow.accounts.models import SYSTEM_ROLES, ApiToken, Bureau, Unit, User
 from workflow.kernel import clock
 from workflow.kernel.db import unit_of_work
-from workflow.kernel.errors import InvalidInput, NotAllowed, NotFound
+from workflow.kernel.errors import InvalidInput, NotFound, Unauthenticated
 from workflow.lifecycle.models import Evaluation
 
 TOKEN_LIFETIME = timedelta(days=30)
@@ -175,6 +175,8 @@ def save_user(
     user.bureau_id = fields.bureau_id if fields.role == "finance_reviewer" else None
     user.title = fields.title.strip()
     user.email = (fields.email or "").strip() or None
+    if user_id and (fields.password or (user.active and not fields.active)):
+        revoke_access(session, user)  # a new password or 停用: every old login ends
     user.active = fields.active
     if fields.password:
         user.password_hash = hash_password(fields.password)
@@ -191,6 +193,38 @@ def deactivate_user(session: Session, actor: User, user_id: int) -> None:
     if user.id == actor.id:
         raise InvalidInput("不能停用自己的账号")
     user.active = False
+    revoke_access(session, user)
+
+
+def revoke_access(session: Session, user: User) -> None:
+    """End every session and API token of `user` (吊销登录): a password change, a deactivation.
+    Reactivating the user later revives none of them."""
+    end_sessions(session, user)
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every browser session of `user`: each login cookie carries the old epoch."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+@unit_of_work
+def log_out(session: Session, user_id: int) -> None:
+    """退出: the user's browser sessions end everywhere, a saved cookie included."""
+    user = session.get(User, user_id)
+    if user is not None:
+        end_sessions(session, user)
+
+
+def user_for_session(session: Session, session_id: str) -> User | None:
+    """The active user a login cookie's id ("12:3") names, if its epoch is still current."""
+    user_id, _, epoch = (session_id or "").partition(":")
+    if not (user_id.isdecimal() and epoch.isdecimal()) or len(user_id) > 10:
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.active or str(user.session_epoch) != epoch:
+        return None
+    return user
 
 
 @unit_of_work
@@ -227,7 +261,7 @@ def issue_token(session: Session, username: str, password: str) -> str:
     """A new bearer token for the API; only its hash is kept."""
     user = authenticate(session, username, password)
     if user is None:
-        raise NotAllowed("用户名或密码错误", code="bad_credentials")
+        raise Unauthenticated("用户名或密码错误", code="bad_credentials")
     token = secrets.token_urlsafe(32)
     session.add(
         ApiToken(
@@ -240,11 +274,32 @@ def issue_token(session: Session, username: str, password: str) -> str:
     return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
+def token_row(session: Session, token: str) -> ApiToken | None:
+    """The unexpired token row of an active user for a bearer token, else None."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
     if row is None or row.expires_at < clock.now() or not row.user.active:
         return None
-    return row.user
+    return row
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = token_row(session, token)
+    return row.user if row is not None else None
+
+
+def list_tokens(session: Session, actor: User) -> list[ApiToken]:
+    """The caller's own API tokens (访问令牌), newest first; only their hashes are kept."""
+    stmt = select(ApiToken).where(ApiToken.user_id == actor.id, ApiToken.expires_at >= clock.now())
+    return list(session.scalars(stmt.order_by(ApiToken.id.desc())))
+
+
+@unit_of_work
+def revoke_token(session: Session, actor: User, token_id: int) -> None:
+    """吊销 one of the caller's own tokens; another user's answers as a missing one."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != actor.id:
+        raise NotFound("访问令牌不存在")
+    session.delete(row)
 
 
 def list_bureaus(session: Session) -> list[Bureau]:

@@ -67,6 +67,12 @@ class InvalidInput(JixiaoError):
         return cls(message, code=code, details=[name], errors=[FieldError(name, message)])
 
 
+class Unauthenticated(JixiaoError):
+    """身份验证失败 (401): a wrong username or password, a missing or revoked token."""
+
+    code = "unauthorized"
+
+
 class NotAllowed(JixiaoError):
     """无权操作 (403)."""
 

@@ -1,0 +1,30 @@
+"""logins: a session epoch per user, so a logout, a password change or a deactivation ends
+every session at once
+
+Revision ID: 0008_logins
+Revises: 0007
+Create Date: 2026-12-02 02:30:00
+
+Existing users start at epoch 0; login cookies saved before this revision name no epoch and are
+refused, so everybody logs in once more.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008_logins"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(
+            sa.Column("session_epoch", sa.Integer(), nullable=False, server_default="0")
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("session_epoch")
