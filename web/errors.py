@@ -27,6 +27,7 @@ from workflow.kernel.errors import (
     JixiaoError,
     NotAllowed,
     NotFound,
+    TooManyAttempts,
     Unauthenticated,
 )
 
@@ -37,6 +38,7 @@ STATUS = {
     NotFound: 404,
     GuardFailed: 409,
     Conflict: 409,
+    TooManyAttempts: 429,
 }
 HTTP_MESSAGES = {
     400: ("invalid_input", "输入有误"),
@@ -45,6 +47,7 @@ HTTP_MESSAGES = {
     404: ("not_found", "页面或对象不存在"),
     405: ("method_not_allowed", "不支持此请求方法"),
     413: ("file_too_large", "上传内容过大"),
+    429: ("too_many_attempts", "请求过于频繁，请稍后再试"),
     422: ("invalid_input", "输入有误"),
     500: ("server_error", "服务器内部错误"),
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
-from web.auth import api_token
+from web.auth import api_token, client_addr
 from web.database import db
 from web.rest import caller, document_errors, make_blueprint
 from web.schemas import Integer
@@ -38,10 +38,11 @@ class TokenInfoOut(Schema):
 class Tokens(MethodView):
     @blp.arguments(TokenIn)
     @blp.response(201, TokenOut)
-    @document_errors(blp, 400, 401)
+    @document_errors(blp, 400, 401, 429)
     def post(self, data):
         """Log in: exchange a username and password for a bearer token (401 if wrong)."""
-        return {"token": accounts.issue_token(db(), data["username"], data["password"])}
+        token = accounts.issue_token(db(), data["username"], data["password"], client_addr())
+        return {"token": token}
 
     @blp.response(200, TokenInfoOut(many=True))
     @document_errors(blp, 401)

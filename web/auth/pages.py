@@ -13,11 +13,12 @@ from wtforms.validators import (
     DataRequired,
 )
 
-from web.auth import page_user, start_session
+from web.auth import client_addr, page_user, start_session
 from web.database import db
 from web.forms import Form
 from web.ui import local_path
 from workflow.accounts import operations as accounts
+from workflow.kernel.errors import TooManyAttempts
 
 bp = Blueprint("auth", __name__)
 
@@ -31,14 +32,20 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("evaluation_pages.todo"))
     form = LoginForm(next=request.args.get("next", ""))
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        user = accounts.authenticate(db(), form.username.data, form.password.data)
+        try:
+            user = accounts.authenticate(
+                db(), form.username.data, form.password.data, client_addr()
+            )
+        except TooManyAttempts as exc:
+            form.password.errors.append(exc.message)
+            return render_template("auth/login.html", form=form), 429
         if user is not None:
             start_session(user)
             flash(f"欢迎，{user.display_name}", "success")
             return redirect(_safe_next(form.next.data))
         form.password.errors.append("用户名或密码错误")
-    status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 import roles
-from workflow.accounts.models import SYSTEM_ROLES, ApiToken, Bureau, Unit, User
+from workflow.accounts.models import SYSTEM_ROLES, ApiToken, Bureau, LoginFailure, Unit, User
 from workflow.kernel import clock
 from workflow.kernel.db import unit_of_work
-from workflow.kernel.errors import InvalidInput, NotFound, Unauthenticated
+from workflow.kernel.errors import InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 from workflow.lifecycle.models import Evaluation
 
 TOKEN_LIFETIME = timedelta(days=30)
@@ -244,24 +247,111 @@ def create_admin(session: Session, username: str, password: str) -> User:
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with this username and password, else None."""
-    user = session.scalar(select(User).where(User.username == (username or "").strip()))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+def authenticate(
+    session: Session, username: str, password: str, client_addr: str | None = None
+) -> User | None:
+    """The active user with this username and password, else None (登录).
+
+    Failures are counted per account and per address (`LOGIN_LIMITS`), each in a transaction of
+    its own so a refused login still counts; past the limit logins are locked for a while that
+    doubles with each further failure (`TooManyAttempts`, "登录失败次数过多，请N分钟后再试").
+    An unknown username costs a password hash like a wrong password, so time tells nothing.
+    """
+    username = (username or "").strip()
+    keys = _throttle_keys(username, client_addr)
+    _refuse_if_locked(session, keys)
+    user = session.scalar(select(User).where(User.username == username))
+    stored = user.password_hash if user is not None else _dummy_hash(PASSWORD_HASH_METHOD)
+    matches = check_password_hash(stored, password or "")
+    if user is None or not user.active or not matches:
+        _count_failures(session, keys)
         return None
+    _forget_failures(session, keys[:1])
     return user
+
+
+# Logins refused before a lock: per account, and per address (several offices share one NAT
+# address, so it allows more); a lock starts at LOCK_FIRST and doubles, at most LOCK_LONGEST.
+LOGIN_LIMITS = {"user": 5, "addr": 20}
+LOCK_FIRST = timedelta(minutes=1)
+LOCK_LONGEST = timedelta(minutes=60)
+FAILURE_MEMORY = timedelta(hours=1)  # a failure older than this no longer counts
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(8), method=method)
+
+
+def _throttle_keys(username: str, client_addr: str | None) -> list[tuple[str, int]]:
+    keys = [(f"user:{username.lower()[:150]}", LOGIN_LIMITS["user"])]
+    if client_addr:
+        keys.append((f"addr:{client_addr[:150]}", LOGIN_LIMITS["addr"]))
+    return keys
+
+
+def _refuse_if_locked(session: Session, keys: list[tuple[str, int]]) -> None:
+    now = clock.now()
+    names = [key for key, _ in keys]
+    until = session.scalar(
+        select(func.max(LoginFailure.locked_until)).where(
+            LoginFailure.key.in_(names), LoginFailure.locked_until > now
+        )
+    )
+    if until is not None:
+        minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+        raise TooManyAttempts(f"登录失败次数过多，请{minutes}分钟后再试")
+
+
+@unit_of_work
+def _count_failures(session: Session, keys: list[tuple[str, int]]) -> None:
+    now = clock.now()
+    for key, limit in keys:
+        row = _failure_row(session, key, now)
+        recent = row.last_at >= now - FAILURE_MEMORY
+        row.failures = row.failures + 1 if recent else 1
+        row.last_at = now
+        if row.failures >= limit:
+            lock = LOCK_FIRST * 2 ** min(row.failures - limit, 10)
+            row.locked_until = now + min(lock, LOCK_LONGEST)
+
+
+def _failure_row(session: Session, key: str, now) -> LoginFailure:
+    """The counter of `key`, locked for this transaction; made if new (two workers making it
+    at once: the loser reads the winner's row)."""
+    stmt = select(LoginFailure).where(LoginFailure.key == key).with_for_update()
+    row = session.scalar(stmt)
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(LoginFailure(key=key, failures=0, last_at=now))
+        except IntegrityError:
+            pass
+        row = session.scalar(stmt)
+    return row
+
+
+@unit_of_work
+def _forget_failures(session: Session, keys: list[tuple[str, int]]) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.key.in_([k for k, _ in keys])))
 
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@unit_of_work
-def issue_token(session: Session, username: str, password: str) -> str:
-    """A new bearer token for the API; only its hash is kept."""
-    user = authenticate(session, username, password)
+def issue_token(
+    session: Session, username: str, password: str, client_addr: str | None = None
+) -> str:
+    """A new bearer token for the API (登录); only its hash is kept."""
+    user = authenticate(session, username, password, client_addr)
     if user is None:
         raise Unauthenticated("用户名或密码错误", code="bad_credentials")
+    return _new_token(session, user)
+
+
+@unit_of_work
+def _new_token(session: Session, user: User) -> str:
     token = secrets.token_urlsafe(32)
     session.add(
         ApiToken(

@@ -73,6 +73,12 @@ class Unauthenticated(JixiaoError):
     code = "unauthorized"
 
 
+class TooManyAttempts(JixiaoError):
+    """登录失败次数过多 (429): logins from this account or address are locked for a while."""
+
+    code = "too_many_attempts"
+
+
 class NotAllowed(JixiaoError):
     """无权操作 (403)."""
 
