@@ -55,11 +55,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("MAX_CONTENT_LENGTH", app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from web import auth, database, diagnostics, errors, filters
+    from web import auth, database, diagnostics, errors, filters, input, security
     from web.extensions import csrf, login_manager
 
+    input.init_app(app)  # first: routes added later take its `int` converter
     database.init_app(app)
     diagnostics.init_app(app)
+    security.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)

@@ -10,12 +10,15 @@ for a problem of the input as a whole), beside `details` as it always was:
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
+from web.database import db
 from workflow.kernel.errors import (
     Conflict,
     FieldError,
@@ -24,14 +27,18 @@ from workflow.kernel.errors import (
     JixiaoError,
     NotAllowed,
     NotFound,
+    TooManyAttempts,
+    Unauthenticated,
 )
 
 STATUS = {
     InvalidInput: 400,
+    Unauthenticated: 401,
     NotAllowed: 403,
     NotFound: 404,
     GuardFailed: 409,
     Conflict: 409,
+    TooManyAttempts: 429,
 }
 HTTP_MESSAGES = {
     400: ("invalid_input", "输入有误"),
@@ -40,6 +47,7 @@ HTTP_MESSAGES = {
     404: ("not_found", "页面或对象不存在"),
     405: ("method_not_allowed", "不支持此请求方法"),
     413: ("file_too_large", "上传内容过大"),
+    429: ("too_many_attempts", "请求过于频繁，请稍后再试"),
     422: ("invalid_input", "输入有误"),
     500: ("server_error", "服务器内部错误"),
 }
@@ -99,9 +107,17 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _roll_back() -> None:
+    """End the request's transaction before the error page reads the header's figures: a
+    statement the database refused leaves it unusable until rolled back."""
+    with contextlib.suppress(Exception):  # the error being answered matters more
+        db().rollback()
+
+
 def error_response(
     status: int, code: str, message: str, details=None, fields: list[FieldError] | None = None
 ):
+    _roll_back()
     body: dict = {"code": code, "message": message}
     if details is not None:
         body["details"] = details
@@ -117,9 +133,16 @@ def init_app(app: Flask) -> None:
     def _jixiao_error(exc: JixiaoError):
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), None)
         if status is None:
-            status = 401 if exc.code == "unauthorized" else 400
+            status = 400
         fields = exc.errors if isinstance(exc, InvalidInput) else None
         return error_response(status, exc.code, exc.message, exc.details, fields)
+
+    @app.errorhandler(DataError)
+    def _data_error(exc: DataError):
+        """The last resort for a value the checks at the door let through and the database
+        refused (out of range, too long): the caller's input, so a 400, never a 500."""
+        message = "输入有误：数值或文本超出允许范围"
+        return error_response(400, "invalid_input", message, fields=[FieldError(None, message)])
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):

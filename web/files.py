@@ -24,10 +24,12 @@ def send_document(user, evaluation_id: int, document_id: int):
     doc = documents.get_document(session(), user, evaluation_id, document_id)
     response = send_file(
         store().path(doc.storage_key),
-        mimetype=doc.content_type,
         as_attachment=True,
-        download_name=doc.filename,
+        # cleaned again: names stored before the cleaning existed; werkzeug writes the
+        # Chinese as RFC 5987 `filename*=UTF-8''…`
+        download_name=file_store.display_name(doc.filename) or "file",
     )
+    response.content_type = doc.content_type  # as stored: one charset, never a second
     response.headers["X-Content-SHA256"] = doc.sha256
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

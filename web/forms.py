@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    IntegerField as _IntegerField,
+)
+from wtforms import (
     SelectChoice,
     SelectMultipleField,
+    ValidationError,
     widgets,
 )
 from wtforms.meta import DefaultMeta
+
+from web.input import INT_MAX, INT_MIN, RANGE_MESSAGE
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -16,11 +22,28 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def whole(value: object) -> int:
+    """Coerce a choice's value to an int an `integer` column holds (ValueError otherwise, which
+    WTForms shows at the field)."""
+    number = int(value)  # type: ignore[call-overload]
+    if not INT_MIN <= number <= INT_MAX:
+        raise ValueError(RANGE_MESSAGE)
+    return number
+
+
 def _optional_int(value: object) -> int | None:
     """Coerce a select's value to an int; the blank option means None."""
     if value in (None, "", "None"):
         return None
-    return int(value)  # type: ignore[arg-type]
+    return whole(value)
+
+
+class IntegerField(_IntegerField):
+    """A number typed in a form, within what an `integer` column holds."""
+
+    def pre_validate(self, form) -> None:
+        if self.data is not None and not INT_MIN <= self.data <= INT_MAX:
+            raise ValidationError(RANGE_MESSAGE)
 
 
 class Form(FlaskForm):

@@ -10,10 +10,12 @@ from typing import Any
 
 from flask_smorest import Blueprint
 from flask_smorest.arguments import ArgumentsMixin
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from web.auth import require_api_user
 from web.database import db
+from web.input import json_body
 from workflow.accounts.models import User
 from workflow.kernel.paging import Page
 
@@ -22,6 +24,12 @@ class Parser(FlaskParser):
     """Bad input is a 400 (the contract), not webargs' default 422."""
 
     DEFAULT_VALIDATION_STATUS = 400
+
+    def _raw_load_json(self, req):
+        """The body as `web.input` parsed and checked it (NUL, surrogates, depth, huge ints)."""
+        if not is_json_request(req) or not req.get_data(cache=True):
+            return core.missing
+        return json_body()
 
 
 ArgumentsMixin.ARGUMENTS_PARSER = Parser()
@@ -37,6 +45,7 @@ ERRORS = {
     403: "无权操作",
     404: "不存在或不可见",
     409: "冲突或条件未满足",
+    429: "登录失败次数过多，请稍后再试",
 }
 
 

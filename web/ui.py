@@ -13,6 +13,7 @@ import roles
 from web.database import db
 from web.errors import STATUS
 from web.extensions import login_manager
+from web.forms import whole
 from workflow.kernel.errors import InvalidInput, JixiaoError
 from workflow.kernel.paging import MAX_PAGE, PER_PAGE, PageRequest
 from workflow.reminders import inbox
@@ -44,8 +45,10 @@ def local_path(target: str | None) -> str | None:
 
 def version_of(field) -> int | None:
     """The `version` a page was rendered with (None if absent: no stale-page check)."""
-    value = str(field.data or "").strip()
-    return int(value) if value.isdigit() else None
+    try:
+        return whole(str(field.data or "").strip())
+    except ValueError:
+        return None
 
 
 AT_FIELDS = "请按下方提示补充后再保存。"

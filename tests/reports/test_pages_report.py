@@ -341,6 +341,26 @@ def test_pdf_and_word_download_from_the_pages(as_user, team, reporting):
     assert docx.mimetype.endswith("wordprocessingml.document")
 
 
+@pytest.mark.parametrize("length", [250, 300])
+def test_word_download_of_a_long_project_name(as_user, session, team, store, length):
+    """Word's core-properties title holds 255 characters: a longer 项目名称 is cut there in the
+    title, and kept whole in the document's text."""
+    import io
+
+    import docx
+
+    name = ("雪亮工程视频监控点位建设及运维服务项目" * 20)[:length]
+    team.evaluation.project_name = name
+    session.commit()
+    evaluation = to_reporting(session, team, store)
+    res = as_user(team.leader).get(url(evaluation, ".docx"))
+    assert res.status_code == 200
+    document = docx.Document(io.BytesIO(res.data))
+    assert len(document.core_properties.title) <= 255
+    text = "".join(p.text for p in document.paragraphs)
+    assert name in text
+
+
 def test_archived_report_is_read_only_and_serves_the_signed_pdf(
     as_user, session, team, reporting, store
 ):

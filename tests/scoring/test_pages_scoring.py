@@ -666,6 +666,18 @@ def pool_task(session, team):
     )
 
 
+def test_transfer_to_the_blank_option_asks_for_a_recipient(as_user, team, pool_task):
+    member = as_user(team.members[0])
+    url = f"/tasks/{pool_task.id}"
+    member.post(f"{url}/claim", {"claim-version": task_version(member, pool_task.id, "claim")})
+    version = task_version(member, pool_task.id, "transfer")
+    res = member.post(
+        f"{url}/transfer",
+        {"transfer-to": "", "transfer-reason": "出差", "transfer-version": version},
+    )
+    assert res.status_code == 400 and "请选择接收人" in page(res)
+
+
 def test_member_claims_transfers_and_completes_a_task_with_evidence(
     as_user, session, team, pool_task, files_dir
 ):

@@ -17,7 +17,7 @@ def test_token_for_good_credentials_only(client, make):
     res = client.post("/api/v1/tokens", json={"username": "admin", "password": PASSWORD})
     assert res.status_code == 201 and len(res.json["token"]) > 20
     res = client.post("/api/v1/tokens", json={"username": "admin", "password": "wrong-pass"})
-    assert res.status_code == 403
+    assert res.status_code == 401
     assert res.json == {"code": "bad_credentials", "message": "用户名或密码错误"}
 
 
@@ -121,7 +121,8 @@ def test_create_evaluation_refuses_other_units_and_bad_input(api, make):
         "/api/v1/evaluations",
         json={"unit_id": other.id, "project_name": "x", "year": 2023, "kind": "department"},
     )
-    assert res.status_code == 403
+    assert res.status_code == 400  # as for a missing unit
+    assert res.json["fields"] == [{"field": "unit_id", "message": "预算单位不存在"}]
     res = api.as_(user).post(
         "/api/v1/evaluations",
         json={
@@ -174,7 +175,7 @@ def test_group_validation_lists_all_problems(api, make, team):
     )
     assert res.status_code == 400
     assert res.json["details"] == [
-        f"{stranger.display_name} 不是本单位用户，不能加入工作组",
+        "members：成员须为本单位用户",
         "组长不能同时担任副组长或成员",
         "审批规则要求 9 人同意，但审批人只有 1 人",
     ]

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 import roles
 from web.admin.forms import BureauForm, IndicatorTemplateForm, UnitForm, UserForm
-from web.auth import page_user
+from web.auth import page_user, start_session
 from web.database import db
 from web.forms import options
 from web.ui import attach_field_errors, page_request, require_login, status_of
@@ -143,7 +143,11 @@ def user_form(user_id: int | None = None):
             email=form.email.data or None,
             active=form.active.data,
         )
-        return accounts.save_user(db(), page_user(), fields, user_id)
+        actor = page_user()
+        saved = accounts.save_user(db(), actor, fields, user_id)
+        if saved.id == actor.id:
+            start_session(saved)  # a new password of one's own ends the other sessions only
+        return saved
 
     return _form_page(form, "编辑用户" if user else "新增用户", url_for(".users"), save)
 

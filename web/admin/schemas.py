@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from web.schemas import Integer
 from workflow.accounts.models import SYSTEM_ROLES
 
 
@@ -13,20 +14,20 @@ class BureauIn(Schema):
 
 
 class BureauOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
     region = fields.String()
 
 
 class UnitIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    bureau_id = fields.Integer(required=True)
+    bureau_id = Integer(required=True)
 
 
 class UnitOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
-    bureau_id = fields.Integer()
+    bureau_id = Integer()
 
 
 class UserIn(Schema):
@@ -34,20 +35,20 @@ class UserIn(Schema):
     password = fields.String(load_default=None, load_only=True)
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     role = fields.String(required=True, validate=validate.OneOf(SYSTEM_ROLES))
-    unit_id = fields.Integer(load_default=None, allow_none=True)
-    bureau_id = fields.Integer(load_default=None, allow_none=True)
+    unit_id = Integer(load_default=None, allow_none=True)
+    bureau_id = Integer(load_default=None, allow_none=True)
     title = fields.String(load_default="", validate=validate.Length(max=100))
     email = fields.Email(load_default=None, allow_none=True)
     active = fields.Boolean(load_default=True)
 
 
 class UserOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     username = fields.String()
     display_name = fields.String()
     role = fields.String()
-    unit_id = fields.Integer(allow_none=True)
-    bureau_id = fields.Integer(allow_none=True)
+    unit_id = Integer(allow_none=True)
+    bureau_id = Integer(allow_none=True)
     title = fields.String()
     email = fields.String(allow_none=True)
     active = fields.Boolean()

@@ -7,7 +7,6 @@ from wtforms import (
     DateField,
     DecimalField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -20,7 +19,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from web.forms import Form, MultiCheckboxField, _optional_int, options
+from web.forms import Form, IntegerField, MultiCheckboxField, _optional_int, options, whole
 from workflow.documents.models import DOCUMENT_CATEGORIES
 from workflow.lifecycle.approvals import POLICY_LABELS
 from workflow.lifecycle.models import EVALUATION_KINDS
@@ -52,9 +51,9 @@ class GroupForm(Form):
     """评价工作组 and the 领导小组 approval policy."""
 
     leader = SelectField("组长", coerce=_optional_int)
-    deputies = MultiCheckboxField("副组长", coerce=int)
-    members = MultiCheckboxField("成员", coerce=int)
-    approvers = MultiCheckboxField("领导小组审批人", coerce=int)
+    deputies = MultiCheckboxField("副组长", coerce=whole)
+    members = MultiCheckboxField("成员", coerce=whole)
+    approvers = MultiCheckboxField("领导小组审批人", coerce=whole)
     policy = SelectField(
         "审批规则",
         choices=options(

@@ -11,6 +11,7 @@ from web.evaluations.forms import ActionForm, DocumentForm, EvaluationForm, Grou
 from web.files import send_document, store
 from web.forms import options
 from web.indicators.pages import indicator_panel
+from web.input import query_int
 from web.presenters import evaluation_dict, group_dict
 from web.tasks.pages import PANEL_SIZE, task_panel, todo_sections
 from web.ui import (
@@ -93,8 +94,8 @@ def index():
     args = request.args
     filters = {
         "state": args.get("state") if args.get("state") in STATES else None,
-        "unit_id": args.get("unit_id", type=int),
-        "year": _year(args.get("year", type=int)),
+        "unit_id": query_int("unit_id"),
+        "year": _year(query_int("year")),
         "kind": args.get("kind") if args.get("kind") in KINDS else None,
         "search": (args.get("q") or "").strip()[:100] or None,
         "sort": args.get("sort") if args.get("sort") in evaluations.SORTS else "newest",

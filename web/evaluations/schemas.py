@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from web.schemas import Amount, PageQuery
+from web.schemas import Amount, Integer, PageQuery
 from workflow.documents.models import DOCUMENT_CATEGORIES
 from workflow.lifecycle.models import EVALUATION_KINDS, YEARS
 from workflow.lifecycle.queries import SORTS
@@ -12,11 +12,9 @@ from workflow.lifecycle.states import ACTIONS, RETURN_TARGETS, STATES
 
 
 class EvaluationIn(Schema):
-    unit_id = fields.Integer(required=True)
+    unit_id = Integer(required=True)
     project_name = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    year = fields.Integer(
-        required=True, validate=validate.Range(min=YEARS.start, max=YEARS.stop - 1)
-    )
+    year = Integer(required=True, validate=validate.Range(min=YEARS.start, max=YEARS.stop - 1))
     kind = fields.String(required=True, validate=validate.OneOf(list(EVALUATION_KINDS)))
     budget = Amount(load_default=None, allow_none=True, validate=validate.Range(min=0))
     funds_received = Amount(load_default=None, allow_none=True, validate=validate.Range(min=0))
@@ -26,14 +24,14 @@ class EvaluationIn(Schema):
 
 
 class EvaluationUpdate(EvaluationIn):
-    unit_id = fields.Integer(load_default=None, metadata={"description": "ignored"})
-    version = fields.Integer(load_default=None, metadata={"description": "the version read"})
+    unit_id = Integer(load_default=None, metadata={"description": "ignored"})
+    version = Integer(load_default=None, metadata={"description": "the version read"})
 
 
 class EvaluationListQuery(PageQuery):
     state = fields.String(load_default=None, validate=validate.OneOf(list(STATES)))
-    unit_id = fields.Integer(load_default=None)
-    year = fields.Integer(load_default=None)
+    unit_id = Integer(load_default=None)
+    year = Integer(load_default=None)
     kind = fields.String(load_default=None, validate=validate.OneOf(list(EVALUATION_KINDS)))
     q = fields.String(
         load_default=None,
@@ -50,37 +48,37 @@ class EvaluationListQuery(PageQuery):
 
 
 class MemberOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     display_name = fields.String()
 
 
 class GroupIn(Schema):
-    leader = fields.Integer(load_default=None, allow_none=True)
-    deputies = fields.List(fields.Integer(), load_default=list)
-    members = fields.List(fields.Integer(), load_default=list)
-    approvers = fields.List(fields.Integer(), load_default=list)
+    leader = Integer(load_default=None, allow_none=True)
+    deputies = fields.List(Integer(), load_default=list)
+    members = fields.List(Integer(), load_default=list)
+    approvers = fields.List(Integer(), load_default=list)
     approval_policy = fields.String(
         load_default="all",
         validate=validate.Regexp(r"^(all|any|quorum:[1-9]\d*)$", error="应为 all、any 或 quorum:N"),
     )
-    version = fields.Integer(load_default=None)
+    version = Integer(load_default=None)
 
 
 class GroupOut(Schema):
-    leader = fields.Integer(allow_none=True)
-    deputies = fields.List(fields.Integer())
-    members = fields.List(fields.Integer())
-    approvers = fields.List(fields.Integer(), metadata={"description": "named approvers"})
-    effective_approvers = fields.List(fields.Integer())
+    leader = Integer(allow_none=True)
+    deputies = fields.List(Integer())
+    members = fields.List(Integer())
+    approvers = fields.List(Integer(), metadata={"description": "named approvers"})
+    effective_approvers = fields.List(Integer())
     approval_policy = fields.String()
 
 
 class EvaluationOut(Schema):
-    id = fields.Integer()
-    unit_id = fields.Integer()
+    id = Integer()
+    unit_id = Integer()
     unit_name = fields.String()
     project_name = fields.String()
-    year = fields.Integer()
+    year = Integer()
     kind = fields.String()
     budget = Amount(allow_none=True)
     funds_received = Amount(allow_none=True)
@@ -89,8 +87,8 @@ class EvaluationOut(Schema):
     targets = fields.String()
     state = fields.String()
     state_label = fields.String()
-    round = fields.Integer()
-    version = fields.Integer()
+    round = Integer()
+    version = Integer()
     machine_version = fields.String()
     approval_policy = fields.String()
     available_actions = fields.List(fields.String())
@@ -110,33 +108,33 @@ class DocumentFile(Schema):
 
 
 class DocumentOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     category = fields.String()
     filename = fields.String()
     content_type = fields.String()
-    size = fields.Integer()
+    size = Integer()
     sha256 = fields.String()
-    uploaded_by = fields.Integer(attribute="uploaded_by_id")
+    uploaded_by = Integer(attribute="uploaded_by_id")
     uploaded_at = fields.DateTime()
 
 
 class ActionIn(Schema):
     comment = fields.String(load_default="")
     to = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(RETURN_TARGETS))
-    version = fields.Integer(load_default=None, metadata={"description": "the version read"})
+    version = Integer(load_default=None, metadata={"description": "the version read"})
 
 
 class AuditEventOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     action = fields.String()
     from_ = fields.String(data_key="from", attribute="from_state")
     to = fields.String(attribute="to_state")
-    actor = fields.Integer(attribute="actor_id", allow_none=True)
+    actor = Integer(attribute="actor_id", allow_none=True)
     actor_name = fields.Function(lambda e: e.actor.display_name if e.actor else None)
     role = fields.String(attribute="actor_role")
     at = fields.DateTime()
     comment = fields.String()
-    round = fields.Integer()
+    round = Integer()
     client_addr = fields.String(allow_none=True)
     details = fields.Raw(allow_none=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields
 
+from web.schemas import Integer
 from workflow.lifecycle.models import EVALUATION_KINDS
 
 
@@ -51,7 +52,7 @@ class TemplateOut(Schema):
     description = fields.String()
     indicators = fields.List(fields.Nested(IndicatorNode))
     built_in = fields.Boolean(metadata={"description": "内置模板: may be edited, not deleted"})
-    updated_by = fields.Integer(allow_none=True, metadata={"description": "user id"})
+    updated_by = Integer(allow_none=True, metadata={"description": "user id"})
     updated_at = fields.DateTime(allow_none=True)
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from web.schemas import Integer
 from workflow.reminders.models import DEADLINE_STAGES
 
 
 class NotificationTarget(Schema):
     type = fields.String(attribute="target_type", metadata={"description": "task | evaluation"})
-    id = fields.Integer(attribute="target_id")
+    id = Integer(attribute="target_id")
 
 
 class NotificationOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     kind = fields.String(
         metadata={
             "description": "task_due, task_overdue, task_escalation, stage_due, "
@@ -24,7 +25,7 @@ class NotificationOut(Schema):
     title = fields.String()
     body = fields.String()
     link = fields.String()
-    evaluation_id = fields.Integer(allow_none=True)
+    evaluation_id = Integer(allow_none=True)
     created_at = fields.DateTime()
     read = fields.Boolean()
     read_at = fields.DateTime(allow_none=True)
@@ -32,17 +33,17 @@ class NotificationOut(Schema):
 
 class InboxQuery(Schema):
     unread = fields.Boolean(load_default=False, metadata={"description": "only unread ones"})
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    limit = Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
 class InboxOut(Schema):
-    unread = fields.Integer(metadata={"description": "未读数"})
+    unread = Integer(metadata={"description": "未读数"})
     items = fields.List(fields.Nested(NotificationOut))
 
 
 class ReadAllOut(Schema):
-    marked = fields.Integer()
-    unread = fields.Integer()
+    marked = Integer()
+    unread = Integer()
 
 
 class PreferencesIn(Schema):
@@ -57,12 +58,12 @@ class PreferencesOut(Schema):
 _HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$", error="应写作 HH:MM")
 
 
-_Days = fields.List(fields.Integer(validate=validate.Range(min=1, max=60)))
+_Days = fields.List(Integer(validate=validate.Range(min=1, max=60)))
 
 
 class ReviewWaitingDays(Schema):
-    group_review = fields.Integer(required=True, validate=validate.Range(min=1, max=60))
-    finance_review = fields.Integer(required=True, validate=validate.Range(min=1, max=60))
+    group_review = Integer(required=True, validate=validate.Range(min=1, max=60))
+    finance_review = Integer(required=True, validate=validate.Range(min=1, max=60))
 
 
 class ReminderPolicySchema(Schema):
@@ -70,12 +71,12 @@ class ReminderPolicySchema(Schema):
 
     task_due_days = _Days
     task_overdue_daily = fields.Boolean()
-    task_escalation_days = fields.Integer(validate=validate.Range(min=1, max=60))
+    task_escalation_days = Integer(validate=validate.Range(min=1, max=60))
     stage_due_days = _Days
     stage_overdue_daily = fields.Boolean()
     rectification_due_days = _Days
     review_waiting_days = fields.Nested(ReviewWaitingDays)
-    review_escalation_factor = fields.Integer(validate=validate.Range(min=1, max=10))
+    review_escalation_factor = Integer(validate=validate.Range(min=1, max=10))
     work_start = fields.String(validate=_HHMM, metadata={"description": "工作时段开始（北京时间）"})
     work_end = fields.String(validate=_HHMM)
     weekends = fields.Boolean(metadata={"description": "周末也发送"})

@@ -23,6 +23,7 @@ from web.reports.schemas import (
     VersionOut,
 )
 from web.rest import caller, document_errors, make_blueprint, session
+from workflow.kernel import files as file_store
 from workflow.reports import operations as reports
 from workflow.reports import page as report_page
 from workflow.reports import queries as report_queries
@@ -129,7 +130,7 @@ def send_report(report: report_page.ReportFile, mimetype: str):
         io.BytesIO(report.data),
         mimetype=mimetype,
         as_attachment=True,
-        download_name=report.filename,
+        download_name=file_store.clean_name(report.filename),  # no control or bidi char
     )
     response.headers["X-Content-SHA256"] = report.sha256
     response.headers["X-Report-Archived"] = "1" if report.archived else "0"

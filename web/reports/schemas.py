@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from web.schemas import Integer
 from workflow.reports.models import PROBLEM_KINDS
 
 
 class CommentOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     section = fields.String()
-    round = fields.Integer()
+    round = Integer()
     stage = fields.String()
     stage_label = fields.String()
-    author = fields.Integer()
+    author = Integer()
     author_name = fields.String()
     body = fields.String()
     at = fields.DateTime()
@@ -22,9 +23,9 @@ class CommentOut(Schema):
 class SectionTaskOut(Schema):
     """An open 报告章节 task of the section: who is assigned to write it."""
 
-    id = fields.Integer()
+    id = Integer()
     title = fields.String()
-    assignee = fields.Integer(allow_none=True, metadata={"description": "null: 任务池"})
+    assignee = Integer(allow_none=True, metadata={"description": "null: 任务池"})
     assignee_name = fields.String(allow_none=True)
     status = fields.String()
     status_label = fields.String()
@@ -36,8 +37,8 @@ class SectionOut(Schema):
     number = fields.String(metadata={"description": "一、二、…"})
     title = fields.String()
     body = fields.String(metadata={"description": "plain text: paragraphs, '- ' lists, | tables"})
-    version = fields.Integer()
-    updated_by = fields.Integer(allow_none=True, metadata={"description": "null: generated"})
+    version = Integer()
+    updated_by = Integer(allow_none=True, metadata={"description": "null: generated"})
     updated_by_name = fields.String(allow_none=True)
     updated_at = fields.DateTime()
     generated = fields.Boolean()
@@ -48,7 +49,7 @@ class SectionOut(Schema):
 
 
 class ProblemOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     kind = fields.String()
     kind_label = fields.String()
     problem = fields.String()
@@ -67,17 +68,17 @@ class CheckOut(Schema):
 
 class ArchiveOut(Schema):
     sha256 = fields.String()
-    size = fields.Integer()
+    size = Integer()
     generated_at = fields.DateTime()
     docx_sha256 = fields.String(allow_none=True, metadata={"description": "the signed Word file"})
     docx_size = fields.Integer(allow_none=True)
 
 
 class ReportOut(Schema):
-    evaluation_id = fields.Integer()
+    evaluation_id = Integer()
     title = fields.String()
     state = fields.String()
-    round = fields.Integer()
+    round = Integer()
     editable = fields.Boolean()
     can_comment = fields.Boolean()
     sections = fields.List(fields.Nested(SectionOut))
@@ -88,27 +89,27 @@ class ReportOut(Schema):
 
 class SectionIn(Schema):
     body = fields.String(required=True)
-    version = fields.Integer(required=True, metadata={"description": "the version read"})
+    version = Integer(required=True, metadata={"description": "the version read"})
 
 
 class VersionOut(Schema):
-    version = fields.Integer()
+    version = Integer()
     body = fields.String()
-    author = fields.Integer(allow_none=True)
+    author = Integer(allow_none=True)
     author_name = fields.String()
     at = fields.DateTime()
 
 
 class DiffQuery(Schema):
-    from_ = fields.Integer(required=True, data_key="from")
-    to = fields.Integer(required=True)
+    from_ = Integer(required=True, data_key="from")
+    to = Integer(required=True)
 
 
 class DiffOut(Schema):
     section = fields.String()
     from_ = fields.Raw(data_key="from")
     to = fields.Raw()
-    changed = fields.Integer()
+    changed = Integer()
     rows = fields.Raw(
         metadata={
             "description": '[{"op": equal|replace|insert|delete, "left", "right"}]; '
@@ -134,5 +135,5 @@ class CommentIn(Schema):
 
 
 class RoundOut(Schema):
-    round = fields.Integer()
+    round = Integer()
     comments = fields.List(fields.Nested(CommentOut))

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_dump, validate
 
+from web.schemas import Integer
 from workflow.scoring.rules import ScorecardNode, fmt
 
 
@@ -49,7 +50,7 @@ class ScoreOut(Schema):
     target = fields.String()
     unit = fields.String()
     rule = fields.String()
-    scorer = fields.Integer(allow_none=True)
+    scorer = Integer(allow_none=True)
     scored = fields.Boolean()
     score = fields.String(allow_none=True, metadata={"description": "computed, decimal string"})
     actual = fields.String(allow_none=True, metadata={"description": "完成值"})
@@ -60,7 +61,7 @@ class ScoreOut(Schema):
     not_applicable = fields.Boolean()
     inputs = fields.Raw(allow_none=True)
     details = fields.Raw(allow_none=True)
-    scored_by = fields.Integer(allow_none=True)
+    scored_by = Integer(allow_none=True)
     scored_at = fields.DateTime(allow_none=True)
     total = Points(allow_none=True, metadata={"description": "评价总分 so far"})
     grade = fields.String(allow_none=True, metadata={"description": "等级 so far"})
@@ -89,7 +90,7 @@ class ScorecardNodeOut(Schema):
     rule = fields.String()
     direction = fields.String()
     standard = fields.String()
-    scorer = fields.Integer(allow_none=True)
+    scorer = Integer(allow_none=True)
     actual = fields.String(allow_none=True, metadata={"description": "完成值, as stored"})
     rate = Points(allow_none=True)
     deviation_note = fields.String()
@@ -103,7 +104,7 @@ class ScorecardNodeOut(Schema):
 
 
 class ScorecardOut(Schema):
-    evaluation_id = fields.Integer()
+    evaluation_id = Integer()
     project_name = fields.String()
     kind = fields.String()
     total = Points(allow_none=True)
@@ -114,5 +115,5 @@ class ScorecardOut(Schema):
     applicable_weight = Points(allow_none=True)
     finalized = fields.Boolean()
     finalized_at = fields.DateTime(allow_none=True)
-    finalized_by = fields.Integer(allow_none=True)
+    finalized_by = Integer(allow_none=True)
     levels = fields.List(fields.Nested(ScorecardNodeOut))

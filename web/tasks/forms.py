@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from web.forms import Form, _optional_int, options
 from workflow.tasks.models import TASK_KINDS
@@ -40,7 +40,7 @@ class TransferForm(Form):
 
     def validate_to(self, field) -> None:
         if field.data is None:
-            raise ValueError("请选择接收人")
+            raise ValidationError("请选择接收人")
 
 
 class CompleteForm(Form):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from web.schemas import PageQuery
+from web.schemas import Integer, PageQuery
 from workflow.kernel import clock
 from workflow.tasks import queries as task_queries
 from workflow.tasks.models import TASK_KINDS, TASK_STATUSES
@@ -14,9 +14,7 @@ class TaskIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(list(TASK_KINDS)))
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="")
-    assignee = fields.Integer(
-        load_default=None, allow_none=True, metadata={"description": "null: 任务池"}
-    )
+    assignee = Integer(load_default=None, allow_none=True, metadata={"description": "null: 任务池"})
     due_date = fields.Date(load_default=None, allow_none=True)
     required = fields.Boolean(load_default=True)
     section = fields.String(
@@ -33,18 +31,18 @@ class TaskListQuery(PageQuery):
 
 
 class TaskVersionIn(Schema):
-    version = fields.Integer(load_default=None, metadata={"description": "the version read"})
+    version = Integer(load_default=None, metadata={"description": "the version read"})
 
 
 class TaskTransferIn(TaskVersionIn):
-    to = fields.Integer(required=True, metadata={"description": "user id of a group member"})
+    to = Integer(required=True, metadata={"description": "user id of a group member"})
     reason = fields.String(required=True)
 
 
 class TaskCompleteIn(TaskVersionIn):
     note = fields.String(required=True, metadata={"description": "结果说明"})
     documents = fields.List(
-        fields.Integer(), load_default=list, metadata={"description": "evidence document ids"}
+        Integer(), load_default=list, metadata={"description": "evidence document ids"}
     )
 
 
@@ -57,15 +55,15 @@ class TaskSectionIn(TaskVersionIn):
 
 
 class TaskOut(Schema):
-    id = fields.Integer()
-    evaluation_id = fields.Integer()
+    id = Integer()
+    evaluation_id = Integer()
     kind = fields.String()
     kind_label = fields.Function(lambda t: TASK_KINDS.get(t.kind, t.kind))
     section = fields.String(allow_none=True, metadata={"description": "报告章节 tasks"})
     section_title = fields.Function(task_queries.section_title)
     title = fields.String()
     description = fields.String()
-    assignee = fields.Integer(attribute="assignee_id", allow_none=True)
+    assignee = Integer(attribute="assignee_id", allow_none=True)
     assignee_name = fields.Function(lambda t: t.assignee.display_name if t.assignee else None)
     due_date = fields.Date(allow_none=True)
     required = fields.Boolean()
@@ -74,8 +72,8 @@ class TaskOut(Schema):
     overdue = fields.Function(lambda t: t.is_overdue(clock.today_local()))
     result_note = fields.String()
     attachments = fields.Function(lambda t: [a.document_id for a in t.attachments])
-    created_by = fields.Integer(attribute="created_by_id")
+    created_by = Integer(attribute="created_by_id")
     created_at = fields.DateTime()
     completed_at = fields.DateTime(allow_none=True)
-    completed_by = fields.Integer(attribute="completed_by_id", allow_none=True)
-    version = fields.Integer()
+    completed_by = Integer(attribute="completed_by_id", allow_none=True)
+    version = Integer()

@@ -60,6 +60,9 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     email_enabled: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # 会话纪元: part of the id a login cookie holds; raised to end every session at once
+    # (logout, password change, deactivation), so a cookie saved before never works again.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
     unit: Mapped[Unit | None] = relationship()
@@ -79,7 +82,8 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the login cookie keeps: the id and the session epoch ("12:3")."""
+        return f"{self.id}:{self.session_epoch}"
 
 
 class ApiToken(Base):
@@ -93,3 +97,15 @@ class ApiToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime)
 
     user: Mapped[User] = relationship()
+
+
+class LoginFailure(Base):
+    """登录失败计数: failed logins of one account ("user:<name>") or one address
+    ("addr:<ip>"), kept in the database so every worker and host sees the same count."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[datetime] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 import roles
-from workflow.accounts.models import SYSTEM_ROLES, ApiToken, Bureau, Unit, User
+from workflow.accounts.models import SYSTEM_ROLES, ApiToken, Bureau, LoginFailure, Unit, User
 from workflow.kernel import clock
 from workflow.kernel.db import unit_of_work
-from workflow.kernel.errors import InvalidInput, NotAllowed, NotFound
+from workflow.kernel.errors import InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 from workflow.kernel.paging import Page, PageRequest, paginate
 from workflow.lifecycle.models import Evaluation
 
@@ -176,6 +179,8 @@ def save_user(
     user.bureau_id = fields.bureau_id if fields.role == "finance_reviewer" else None
     user.title = fields.title.strip()
     user.email = (fields.email or "").strip() or None
+    if user_id and (fields.password or (user.active and not fields.active)):
+        revoke_access(session, user)  # a new password or 停用: every old login ends
     user.active = fields.active
     if fields.password:
         user.password_hash = hash_password(fields.password)
@@ -192,6 +197,38 @@ def deactivate_user(session: Session, actor: User, user_id: int) -> None:
     if user.id == actor.id:
         raise InvalidInput("不能停用自己的账号")
     user.active = False
+    revoke_access(session, user)
+
+
+def revoke_access(session: Session, user: User) -> None:
+    """End every session and API token of `user` (吊销登录): a password change, a deactivation.
+    Reactivating the user later revives none of them."""
+    end_sessions(session, user)
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every browser session of `user`: each login cookie carries the old epoch."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+@unit_of_work
+def log_out(session: Session, user_id: int) -> None:
+    """退出: the user's browser sessions end everywhere, a saved cookie included."""
+    user = session.get(User, user_id)
+    if user is not None:
+        end_sessions(session, user)
+
+
+def user_for_session(session: Session, session_id: str) -> User | None:
+    """The active user a login cookie's id ("12:3") names, if its epoch is still current."""
+    user_id, _, epoch = (session_id or "").partition(":")
+    if not (user_id.isdecimal() and epoch.isdecimal()) or len(user_id) > 10:
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.active or str(user.session_epoch) != epoch:
+        return None
+    return user
 
 
 @unit_of_work
@@ -211,24 +248,111 @@ def create_admin(session: Session, username: str, password: str) -> User:
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with this username and password, else None."""
-    user = session.scalar(select(User).where(User.username == (username or "").strip()))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+def authenticate(
+    session: Session, username: str, password: str, client_addr: str | None = None
+) -> User | None:
+    """The active user with this username and password, else None (登录).
+
+    Failures are counted per account and per address (`LOGIN_LIMITS`), each in a transaction of
+    its own so a refused login still counts; past the limit logins are locked for a while that
+    doubles with each further failure (`TooManyAttempts`, "登录失败次数过多，请N分钟后再试").
+    An unknown username costs a password hash like a wrong password, so time tells nothing.
+    """
+    username = (username or "").strip()
+    keys = _throttle_keys(username, client_addr)
+    _refuse_if_locked(session, keys)
+    user = session.scalar(select(User).where(User.username == username))
+    stored = user.password_hash if user is not None else _dummy_hash(PASSWORD_HASH_METHOD)
+    matches = check_password_hash(stored, password or "")
+    if user is None or not user.active or not matches:
+        _count_failures(session, keys)
         return None
+    _forget_failures(session, keys[:1])
     return user
+
+
+# Logins refused before a lock: per account, and per address (several offices share one NAT
+# address, so it allows more); a lock starts at LOCK_FIRST and doubles, at most LOCK_LONGEST.
+LOGIN_LIMITS = {"user": 5, "addr": 20}
+LOCK_FIRST = timedelta(minutes=1)
+LOCK_LONGEST = timedelta(minutes=60)
+FAILURE_MEMORY = timedelta(hours=1)  # a failure older than this no longer counts
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(8), method=method)
+
+
+def _throttle_keys(username: str, client_addr: str | None) -> list[tuple[str, int]]:
+    keys = [(f"user:{username.lower()[:150]}", LOGIN_LIMITS["user"])]
+    if client_addr:
+        keys.append((f"addr:{client_addr[:150]}", LOGIN_LIMITS["addr"]))
+    return keys
+
+
+def _refuse_if_locked(session: Session, keys: list[tuple[str, int]]) -> None:
+    now = clock.now()
+    names = [key for key, _ in keys]
+    until = session.scalar(
+        select(func.max(LoginFailure.locked_until)).where(
+            LoginFailure.key.in_(names), LoginFailure.locked_until > now
+        )
+    )
+    if until is not None:
+        minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+        raise TooManyAttempts(f"登录失败次数过多，请{minutes}分钟后再试")
+
+
+@unit_of_work
+def _count_failures(session: Session, keys: list[tuple[str, int]]) -> None:
+    now = clock.now()
+    for key, limit in keys:
+        row = _failure_row(session, key, now)
+        recent = row.last_at >= now - FAILURE_MEMORY
+        row.failures = row.failures + 1 if recent else 1
+        row.last_at = now
+        if row.failures >= limit:
+            lock = LOCK_FIRST * 2 ** min(row.failures - limit, 10)
+            row.locked_until = now + min(lock, LOCK_LONGEST)
+
+
+def _failure_row(session: Session, key: str, now) -> LoginFailure:
+    """The counter of `key`, locked for this transaction; made if new (two workers making it
+    at once: the loser reads the winner's row)."""
+    stmt = select(LoginFailure).where(LoginFailure.key == key).with_for_update()
+    row = session.scalar(stmt)
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(LoginFailure(key=key, failures=0, last_at=now))
+        except IntegrityError:
+            pass
+        row = session.scalar(stmt)
+    return row
+
+
+@unit_of_work
+def _forget_failures(session: Session, keys: list[tuple[str, int]]) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.key.in_([k for k, _ in keys])))
 
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@unit_of_work
-def issue_token(session: Session, username: str, password: str) -> str:
-    """A new bearer token for the API; only its hash is kept."""
-    user = authenticate(session, username, password)
+def issue_token(
+    session: Session, username: str, password: str, client_addr: str | None = None
+) -> str:
+    """A new bearer token for the API (登录); only its hash is kept."""
+    user = authenticate(session, username, password, client_addr)
     if user is None:
-        raise NotAllowed("用户名或密码错误", code="bad_credentials")
+        raise Unauthenticated("用户名或密码错误", code="bad_credentials")
+    return _new_token(session, user)
+
+
+@unit_of_work
+def _new_token(session: Session, user: User) -> str:
     token = secrets.token_urlsafe(32)
     session.add(
         ApiToken(
@@ -241,11 +365,32 @@ def issue_token(session: Session, username: str, password: str) -> str:
     return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
+def token_row(session: Session, token: str) -> ApiToken | None:
+    """The unexpired token row of an active user for a bearer token, else None."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
     if row is None or row.expires_at < clock.now() or not row.user.active:
         return None
-    return row.user
+    return row
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = token_row(session, token)
+    return row.user if row is not None else None
+
+
+def list_tokens(session: Session, actor: User) -> list[ApiToken]:
+    """The caller's own API tokens (访问令牌), newest first; only their hashes are kept."""
+    stmt = select(ApiToken).where(ApiToken.user_id == actor.id, ApiToken.expires_at >= clock.now())
+    return list(session.scalars(stmt.order_by(ApiToken.id.desc())))
+
+
+@unit_of_work
+def revoke_token(session: Session, actor: User, token_id: int) -> None:
+    """吊销 one of the caller's own tokens; another user's answers as a missing one."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != actor.id:
+        raise NotFound("访问令牌不存在")
+    session.delete(row)
 
 
 def list_bureaus(session: Session) -> list[Bureau]:

@@ -67,6 +67,18 @@ class InvalidInput(JixiaoError):
         return cls(message, code=code, details=[name], errors=[FieldError(name, message)])
 
 
+class Unauthenticated(JixiaoError):
+    """身份验证失败 (401): a wrong username or password, a missing or revoked token."""
+
+    code = "unauthorized"
+
+
+class TooManyAttempts(JixiaoError):
+    """登录失败次数过多 (429): logins from this account or address are locked for a while."""
+
+    code = "too_many_attempts"
+
+
 class NotAllowed(JixiaoError):
     """无权操作 (403)."""
 

@@ -5,6 +5,8 @@ by content before they are kept.
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 import uuid
 import zipfile
 from pathlib import Path
@@ -26,7 +28,7 @@ ALLOWED = {
     "jpg": "image/jpeg",
     "jpeg": "image/jpeg",
     "png": "image/png",
-    "txt": "text/plain; charset=utf-8",
+    "txt": "text/plain",  # the charset is the file's own (`content_type`)
 }
 
 ALLOWED_LABEL = "pdf、doc、docx、xls、xlsx、jpg、png、txt"
@@ -68,45 +70,103 @@ def keep(session: Session, store: DocumentStore, data: bytes) -> str:
     return key
 
 
+# Control, format (bidi overrides such as U+202E, zero-width marks) and surrogate characters:
+# never part of a name a person typed, and a way to disguise one ("exe.txt" shown as "txt.exe").
+_HIDDEN_CATEGORIES = ("Cc", "Cf", "Cs")
+
+
+def clean_name(name: str) -> str:
+    """`name` without control, bidi or surrogate characters (a line break or tab: a space)."""
+    return "".join(
+        " " if ch in "\t\r\n" else ch
+        for ch in (name or "")
+        if ch in "\t\r\n" or unicodedata.category(ch) not in _HIDDEN_CATEGORIES
+    )
+
+
 def display_name(filename: str) -> str:
-    """The file's own name without any directory part the browser may have sent."""
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip().lstrip(".")
+    """The file's own name, without any directory part the browser may have sent, or any
+    control or bidi character (what `Content-Disposition` later carries, RFC 5987 encoded)."""
+    name = clean_name(filename).replace("\\", "/").rsplit("/", 1)[-1].strip().lstrip(".")
     return name[-200:]
 
 
+def content_type(ext: str, data: bytes) -> str:
+    """The type a stored file is sent with; a text file names the one charset it is in."""
+    if ext == "txt":
+        return f"text/plain; charset={_text_encoding(data)}"
+    return ALLOWED[ext]
+
+
 def _content_matches(ext: str, data: bytes) -> bool:
-    """Check the bytes really are what the extension claims (a renamed .exe is refused)."""
+    """Check the bytes really are what the extension claims, by content, not by name: a
+    renamed .exe, HTML behind a .pdf, an Office file carrying a program are refused."""
+    if _looks_like_html(data):
+        return False
     if ext == "pdf":
         return data.startswith(b"%PDF-")
     if ext in ("doc", "xls"):
         return data.startswith(_OLE)
     if ext in ("docx", "xlsx"):
-        return _is_office_zip(data, "word/" if ext == "docx" else "xl/")
+        return _is_office_zip(data, OFFICE_PARTS[ext])
     if ext in ("jpg", "jpeg"):
         return data.startswith(b"\xff\xd8\xff")
     if ext == "png":
         return data.startswith(b"\x89PNG\r\n\x1a\n")
-    return _is_text(data)
+    return _text_encoding(data) is not None
 
 
-def _is_office_zip(data: bytes, folder: str) -> bool:
+# What a browser would render as a page if it sniffed the file: looked for near the start.
+_HTML = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|script|iframe|svg|object|embed)[\s>/]", re.I
+)
+SNIFF_BYTES = 1024
+
+
+def _looks_like_html(data: bytes) -> bool:
+    return bool(_HTML.search(data[:SNIFF_BYTES]))
+
+
+# The part each Office format must have; members no document needs are refused (programs,
+# macros). The central directory is read, no member is inflated.
+OFFICE_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+_PROGRAM = re.compile(
+    r"(?:\.(?:exe|dll|com|scr|bat|cmd|msi|ps1|vbs|vbe|js|jse|wsf|hta|jar|lnk|sh)$)"
+    r"|(?:^|/)vbaProject\.bin$",
+    re.I,
+)
+MAX_OFFICE_MEMBERS = 5000
+MAX_OFFICE_INFLATED = 512 * 1024 * 1024  # declared, unpacked: beyond it, a zip bomb
+
+
+def _is_office_zip(data: bytes, part: str) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return any(n.startswith(folder) for n in archive.namelist())
-    except zipfile.BadZipFile:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
         return False
+    names = {m.filename for m in members}
+    return (
+        "[Content_Types].xml" in names
+        and part in names
+        and len(members) <= MAX_OFFICE_MEMBERS
+        and sum(m.file_size for m in members) <= MAX_OFFICE_INFLATED
+        and not any(_PROGRAM.search(name) or name.startswith("/") or ".." in name for name in names)
+    )
 
 
-def _is_text(data: bytes) -> bool:
+def _text_encoding(data: bytes) -> str | None:
+    """The one charset a text file is in (UTF-8, else GB18030 as Windows saves Chinese), or
+    None if it is not text."""
     if b"\x00" in data:
-        return False
+        return None
     for encoding in ("utf-8", "gb18030"):
         try:
             data.decode(encoding)
-            return True
+            return encoding
         except UnicodeDecodeError:
             continue
-    return False
+    return None
 
 
 def read_limited(stream: BinaryIO, max_bytes: int) -> bytes:

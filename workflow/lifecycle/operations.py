@@ -36,7 +36,14 @@ from workflow.kernel import clock
 from workflow.kernel.access import get_visible, require
 from workflow.kernel.audit import _INSERT_AUDIT, AuditEvent, audit, audit_row
 from workflow.kernel.db import CONFLICT_MESSAGE, unit_of_work
-from workflow.kernel.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound
+from workflow.kernel.errors import (
+    Conflict,
+    FieldError,
+    GuardFailed,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+)
 from workflow.lifecycle.approvals import approved_this_round, parse_policy
 from workflow.lifecycle.models import (
     EVALUATION_KINDS,
@@ -111,12 +118,15 @@ def create_evaluation(
     fields: ProjectFields,
     client_addr: str | None = None,
 ) -> Evaluation:
-    """开展评价: open an evaluation for a project and year in `preparation`."""
+    """开展评价: open an evaluation for a project and year in `preparation`.
+
+    A unit the actor may not open evaluations for answers as a missing one: whether another
+    unit's id exists is none of their business."""
+    if not roles.can_create_evaluations(actor):
+        raise NotAllowed("您无权创建评价（仅单位用户和管理员可以开展评价）")
     unit = session.get(Unit, unit_id)
-    if unit is None:
+    if unit is None or not roles.can_create_evaluation(actor, unit_id):
         raise InvalidInput.field("unit_id", "预算单位不存在")
-    if not roles.can_create_evaluation(actor, unit_id):
-        raise NotAllowed("只能为本单位创建评价")
     _check_project(fields)
     now = clock.now()
     evaluation = Evaluation(
@@ -200,6 +210,9 @@ def _compare_and_set_statement(columns: tuple[str, ...]) -> Update:
     )
 
 
+FOREIGN_MEMBER = "成员须为本单位用户"
+
+
 @dataclass
 class GroupSpec:
     """评价工作组: user ids per role, and the 领导小组 approval policy."""
@@ -212,17 +225,27 @@ class GroupSpec:
 
 
 def _check_group(session: Session, evaluation: Evaluation, spec: GroupSpec) -> dict[int, User]:
-    problems: list[str] = []
-    ids = {*spec.deputies, *spec.members, *spec.approvers}
-    if spec.leader is not None:
-        ids.add(spec.leader)
+    problems: list[str | FieldError] = []
+    roles_ids = {
+        "leader": [spec.leader] if spec.leader is not None else [],
+        "deputies": spec.deputies,
+        "members": spec.members,
+        "approvers": spec.approvers,
+    }
+    ids = {uid for chosen in roles_ids.values() for uid in chosen}
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
-    for uid in sorted(ids):
-        user = users.get(uid)
-        if user is None or not user.active:
-            problems.append(f"用户 {uid} 不存在或已停用")
-        elif user.role != "unit_user" or user.unit_id != evaluation.unit_id:
-            problems.append(f"{user.display_name} 不是本单位用户，不能加入工作组")
+    ours = {
+        uid: user
+        for uid, user in users.items()
+        if user.role == "unit_user" and user.unit_id == evaluation.unit_id
+    }
+    # Anyone else is refused alike, unnamed: another unit's user looks like no user at all.
+    for field, chosen in roles_ids.items():
+        if any(uid not in ours for uid in chosen):
+            problems.append(FieldError(field, FOREIGN_MEMBER))
+    for uid in sorted(ids & ours.keys()):
+        if not ours[uid].active:
+            problems.append(f"{ours[uid].display_name} 已停用，不能加入工作组")
     if spec.leader is not None and spec.leader in spec.deputies + spec.members:
         problems.append("组长不能同时担任副组长或成员")
     if set(spec.deputies) & set(spec.members):

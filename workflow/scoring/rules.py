@@ -21,6 +21,8 @@ from workflow.kernel.errors import InvalidInput
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
+# Beyond any amount, count or score a rule meets; past it Decimal's 28 digits overflow (1e309).
+LARGEST = Decimal("1e15")
 ZERO = Decimal(0)
 
 #: 指标方向 with their labels (the indicator table's CHECK and the pages read these).
@@ -73,6 +75,8 @@ def parse_decimal(value: Any, label: str) -> Decimal:
         raise InvalidInput(f"{label}须为数字，收到“{value}”") from None
     if not number.is_finite():
         raise InvalidInput(f"{label}须为有限数字")
+    if abs(number) >= LARGEST:
+        raise InvalidInput(f"{label}超出范围")
     return number
 
 

@@ -106,12 +106,19 @@ def my_tasks(
     return paginate(session, _with_details(stmt, evaluations=True), page)
 
 
+TASK_MISSING = "任务不存在"
+
+
 def get_task(session: Session, actor: User, task_id: int) -> Task:
-    """A task of an evaluation the actor may see (404 otherwise)."""
+    """A task of an evaluation the actor may see; any other answers exactly as a missing one
+    (404 "任务不存在"), so ids tell nothing of other units' work."""
     task = session.get(Task, task_id)
-    if task is None:
-        raise NotFound("任务不存在")
-    get_visible(session, actor, task.evaluation_id)  # 404 when the evaluation is not visible
+    try:
+        if task is None:
+            raise NotFound(TASK_MISSING)
+        get_visible(session, actor, task.evaluation_id)
+    except NotFound:
+        raise NotFound(TASK_MISSING) from None
     return task
 
 

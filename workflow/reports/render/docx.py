@@ -25,6 +25,8 @@ from docx.table import Table
 from workflow.reports.render.content import ATTACHMENT_TITLE, ReportContent
 from workflow.reports.render.text import Block
 
+CORE_PROPERTY_LIMIT = 255  # characters of a .docx core property (title, author)
+
 BODY_FONT = "仿宋"
 
 HEADING_FONT = "黑体"
@@ -348,8 +350,9 @@ def build_docx(report: ReportContent):
     _scorecard(doc, report)
     _page_break(doc)
     _approval_page(doc, report)
-    doc.core_properties.title = report.title
-    doc.core_properties.author = report.unit_name
+    # The core properties hold 255 characters (python-docx refuses more); the text keeps it all.
+    doc.core_properties.title = report.title[:CORE_PROPERTY_LIMIT]
+    doc.core_properties.author = report.unit_name[:CORE_PROPERTY_LIMIT]
     return doc
 
 
