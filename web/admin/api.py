@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 import roles
-from web.admin.schemas import BureauIn, BureauOut, UnitIn, UnitOut, UserIn, UserOut
+from web.admin.schemas import BureauIn, BureauOut, UnitIn, UnitOut, UserIn, UserOut, UserUpdate
 from web.rest import caller, make_blueprint, session
 from workflow.accounts import operations as accounts
 from workflow.accounts.models import Bureau, Unit, User
@@ -108,7 +108,8 @@ class Users(MethodView):
     @blp.arguments(UserIn)
     @blp.response(201, UserOut)
     def post(self, data):
-        """Create a user: admin, unit_user (with unit_id) or finance_reviewer (with bureau_id)."""
+        """Create a user: unit_user (the default, with unit_id), finance_reviewer (with
+        bureau_id) or admin (with neither); a unit or bureau the role does not take is a 400."""
         return accounts.save_user(session(), _admin(), _user_fields(data))
 
 
@@ -118,7 +119,7 @@ class UserItem(MethodView):
     def get(self, user_id):
         return _fetch(User, user_id, "用户")
 
-    @blp.arguments(UserIn)
+    @blp.arguments(UserUpdate)
     @blp.response(200, UserOut)
     def put(self, data, user_id):
         """Edit a user; an omitted password keeps the old one."""
