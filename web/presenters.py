@@ -30,7 +30,8 @@ def evaluation_dict(
     session: Session, user: User, evaluation: Evaluation, *, guards: bool = True
 ) -> dict[str, Any]:
     """The API's evaluation; `guards=False` (lists) leaves out the unmet guards, which can be
-    costly to work out (the report checks) and belong to one evaluation's page."""
+    costly to work out (the report checks), and the latest 退回 (`last_return`, null once
+    resubmitted): both belong to one evaluation's page."""
     actions = evaluations.available_actions(session, user, evaluation)
     body = {
         "id": evaluation.id,
@@ -58,4 +59,5 @@ def evaluation_dict(
     }
     if guards:
         body["unmet_guards"] = unmet_guards(session, evaluation) if "advance" in actions else []
+        body["last_return"] = evaluations.last_return(session, evaluation)
     return body
