@@ -37,8 +37,27 @@ def run_migrations_online() -> None:
         return
     engine = make_engine(_url())
     with engine.connect() as conn:
-        _run(conn)
+        if conn.dialect.name == "sqlite":
+            _run_without_foreign_keys(conn)
+        else:
+            _run(conn)
     engine.dispose()
+
+
+def _run_without_foreign_keys(conn) -> None:
+    """SQLite alters a table by rebuilding it (batch mode); with foreign keys enforced, dropping
+    the old copy would delete (ON DELETE CASCADE) or refuse the rows that refer to it. As
+    Alembic's batch documentation advises, the keys are off while the migrations run (a pragma
+    that only takes effect outside a transaction) and checked once they are done."""
+    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    conn.commit()
+    try:
+        _run(conn)
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"迁移后外键不一致：{broken[:5]}")
+    finally:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def _run(connection) -> None:

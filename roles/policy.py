@@ -78,6 +78,7 @@ PERMISSION_ROLES: dict[str, tuple[str, ...]] = {
     "work_on_tasks": GROUP_WORKERS,
     "score_indicators": ("leader",),  # and each leaf's assigned scorer: see `can_score_leaf`
     "finalize_scores": ("leader",),
+    "reopen_scores": ("leader",),  # 解除定稿, with a reason
     "edit_report": GROUP_WORKERS,  # sections and problems, in 报告撰写
 }
 PERMISSION_STATES: dict[str, tuple[str, ...]] = {
@@ -89,6 +90,7 @@ PERMISSION_STATES: dict[str, tuple[str, ...]] = {
     "work_on_tasks": WORKING_STATES,
     "score_indicators": ("analysis",),
     "finalize_scores": ("analysis",),
+    "reopen_scores": ("analysis",),
     "edit_report": ("reporting",),
 }
 # 审核意见 on report sections: the leading group in its review, the finance bureau in its own.
@@ -431,6 +433,11 @@ def can_score_leaf(
 def can_finalize_scores(user: User, evaluation: Evaluation, *, finalized: bool = False) -> bool:
     """评分定稿: the 组长, in 分析评价, unless the scores are `finalized` already."""
     return not finalized and can(user, "finalize_scores", evaluation)
+
+
+def can_reopen_scores(user: User, evaluation: Evaluation, *, finalized: bool) -> bool:
+    """解除定稿: the 组长, in 分析评价, once the scores are `finalized`."""
+    return finalized and can(user, "reopen_scores", evaluation)
 
 
 # --- 评价报告 ---------------------------------------------------------------------------------

@@ -324,6 +324,18 @@ def put_in_state(session, evaluation, state: str, submitted_by=None):
     return session.get(Evaluation, evaluation.id)
 
 
+def forget_event_notices(session) -> None:
+    """Drop the event notices so far (任务分派 …) with their outbox rows: for tests of the
+    reminder sweep, which count only what the sweep made."""
+    from sqlalchemy import delete
+
+    from workflow.reminders.events import EVENT_KINDS
+    from workflow.reminders.models import Notification
+
+    session.execute(delete(Notification).where(Notification.kind.in_(EVENT_KINDS)))
+    session.commit()
+
+
 # --- the guards of 组织实施 and 分析评价 ----------------------------------------------------
 
 FULL_MARKS = {

@@ -97,6 +97,7 @@ def register_pages(app: Flask) -> None:
     """The Chinese UI: one blueprint per area, and the header's menu for every page."""
     from web.admin import pages as admin
     from web.auth import pages as auth
+    from web.confirm import consequence
     from web.evaluations import pages as evaluations
     from web.indicators import pages as indicators
     from web.notifications import pages as notifications
@@ -110,3 +111,4 @@ def register_pages(app: Flask) -> None:
     app.context_processor(nav)
     app.add_template_global(refusal_lines)
     app.add_template_global(page_url)
+    app.add_template_global(consequence)

@@ -36,8 +36,9 @@ def evaluation_dict(
     approved_by: ApprovedBy | None = None,
 ) -> dict[str, Any]:
     """The API's evaluation; `guards=False` (lists) leaves out the unmet guards, which can be
-    costly to work out (the report checks) and belong to one evaluation's page; a list passes
-    who approved this round (`approved_this_round_of`), read for its whole page."""
+    costly to work out (the report checks), and the latest 退回 (`last_return`, null once
+    resubmitted): both belong to one evaluation's page; a list passes who approved this round
+    (`approved_this_round_of`), read for its whole page."""
     actions = evaluations.available_actions(session, user, evaluation, approved_by)
     body = {
         "id": evaluation.id,
@@ -65,4 +66,5 @@ def evaluation_dict(
     }
     if guards:
         body["unmet_guards"] = unmet_guards(session, evaluation) if "advance" in actions else []
+        body["last_return"] = evaluations.last_return(session, evaluation)
     return body

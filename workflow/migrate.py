@@ -20,3 +20,8 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at `url` to `revision` (`jixiao init-db`)."""
     command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Take the database at `url` back to `revision` (tests of the migrations themselves)."""
+    command.downgrade(alembic_config(url), revision)

@@ -196,7 +196,7 @@ def test_problems_of_no_field_stay_above_the_form(app, make):
     )
     assert res.status_code == 400
     assert "密码至少 8 位" in alert(page(res))
-    assert "财政局审核人必须属于一个已存在的财政局" in alert(page(res))
+    assert field_errors(page(res), "bureau_id") == ["财政局审核人必须属于一个已存在的财政局"]
 
 
 def test_a_taken_name_is_shown_at_the_name_field(app, make):

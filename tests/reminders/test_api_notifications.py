@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from conftest import put_in_state
+from conftest import forget_event_notices, put_in_state
 
 from workflow.kernel import clock
 from workflow.reminders import sweep as reminder_sweep
@@ -34,6 +34,7 @@ def reminded(session, team):
             due_date=date(2024, 3, 20),
         ),
     )
+    forget_event_notices(session)  # the inbox here is the sweep's
     reminder_sweep.sweep(session, datetime(2024, 3, 21, 2))  # Thursday 10:00 Beijing
     reminder_sweep.sweep(session, datetime(2024, 3, 22, 2))
     return task

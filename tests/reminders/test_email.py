@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import put_in_state
+from conftest import forget_event_notices, put_in_state
 from sqlalchemy import select
 
 from notifications import outbox
@@ -80,7 +80,7 @@ def overdue(session, team):
     session.commit()
     ev = put_in_state(session, team.evaluation, "implementation")
     clock.set_now(lambda: datetime(2024, 3, 18, 10, tzinfo=clock.LOCAL_TZ))
-    return tasks.create_task(
+    task = tasks.create_task(
         session,
         team.leader,
         ev.id,
@@ -91,6 +91,8 @@ def overdue(session, team):
             due_date=date(2024, 3, 20),
         ),
     )
+    forget_event_notices(session)  # the e-mails here are the sweep's
+    return task
 
 
 def deliver(session, port: int, now: datetime) -> outbox.Delivery:

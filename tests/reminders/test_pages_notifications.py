@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from conftest import forget_event_notices
 
 from workflow.kernel import clock
 from workflow.reminders import sweep as reminder_sweep
@@ -25,6 +26,7 @@ def reminded(session, team):
                 "collect", title, "", member.id, clock.today_local() - timedelta(days=1)
             ),
         )
+    forget_event_notices(session)  # the inbox here is the sweep's
     reminder_sweep.sweep(session)
     session.commit()
     return member

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from conftest import put_in_state
+from conftest import forget_event_notices, put_in_state
 from sqlalchemy import select
 
 from notifications import outbox
@@ -57,7 +57,7 @@ def ev(session, team):
 def make_task(session, team, ev, due: date | None, assignee="member", **kw):
     holder = {"member": team.members[0], "leader": team.leader, "pool": None}[assignee]
     set_clock(date(2024, 3, 1))
-    return tasks.create_task(
+    task = tasks.create_task(
         session,
         team.leader,
         ev.id,
@@ -69,6 +69,8 @@ def make_task(session, team, ev, due: date | None, assignee="member", **kw):
             **kw,
         ),
     )
+    forget_event_notices(session)  # what is counted here is the sweep's
+    return task
 
 
 # --- tasks ----------------------------------------------------------------------------------

@@ -181,6 +181,7 @@ def test_report_is_edited_reviewed_returned_resubmitted_and_archived(
     page.goto(report_url)
     expect(page.locator(".alert-info")).to_contain_text("报告只读")
     shot(page, "report-07-finance-review")
+    page.locator("#actions .action-approve").get_by_label("我已知晓", exact=False).check()
     page.locator("#actions").get_by_role("button", name="审核通过").click()
     expect(flash).to_have_text("已审核通过，当前阶段：已归档")
 

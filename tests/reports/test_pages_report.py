@@ -308,7 +308,7 @@ def test_problems_form_adds_edits_and_deletes(as_user, session, team, reporting)
     assert "尚未填写整改措施" not in html
     assert "整改措施：建立支付台账，按月调度" in html  # listed in section 七 as well
 
-    res = leader.post(url(reporting, f"/problems/{problem_id}/delete"))
+    res = leader.post(url(reporting, f"/problems/{problem_id}/delete"), {"confirm": "y"})
     assert res.status_code == 302
     assert report_queries.problems_of(session, reporting) == []
 

@@ -87,6 +87,7 @@ PERMISSION_TABLE: dict[str, tuple[tuple[str, ...], set[str]]] = {
     "work_on_tasks": (WORKING, {"leader", "deputy", "member"}),
     "score_indicators": (("analysis",), {"leader"}),  # and each leaf's scorer: below
     "finalize_scores": (("analysis",), {"leader"}),
+    "reopen_scores": (("analysis",), {"leader"}),  # 解除定稿, once finalised
     "edit_report": (("reporting",), {"leader", "deputy", "member"}),
 }
 # 审核意见 on report sections: 审批人 in 领导小组审核, 财政局审核人 in 财政局审核.

@@ -179,6 +179,7 @@ def test_member_scores_their_leaf_and_leader_finalizes(
     expect(page.locator("#progress")).to_have_text("14 / 14")
     expect(page.locator("#level-3 .subtotal-badge").first).to_contain_text("40.00")
     shot(page, "27-leader-scores-complete")
+    page.locator(".finalize-form").get_by_label("我已知晓", exact=False).check()
     page.get_by_role("button", name="评分定稿").click()
     expect(page.locator(".flash-success")).to_have_text("评分已定稿：总分 99.52 分，等级“优”")
     expect(page.locator("#locked")).to_contain_text("评分已定稿")

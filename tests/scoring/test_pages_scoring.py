@@ -523,23 +523,23 @@ def test_scoring_is_refused_outside_the_analysis_stage(as_user, session, team):
 def test_leader_finalizes_and_scores_are_locked(as_user, session, team, analysis):
     leader = as_user(team.leader)
     url = f"/evaluations/{analysis.id}/scores"
-    res = leader.post(f"{url}/finalize", follow_redirects=True)
+    res = leader.post(f"{url}/finalize", {"confirm": "y"}, follow_redirects=True)
     assert "尚不能定稿" in page(res) and "尚未打分" in page(res)
 
     member = as_user(team.members[0])
     assert "评分定稿" not in page(member.get(url))  # only the 组长 sees the button
-    res = member.post(f"{url}/finalize", follow_redirects=True)
+    res = member.post(f"{url}/finalize", {"confirm": "y"}, follow_redirects=True)
     assert "您无权进行此操作" in page(res)
 
     leader = as_user(team.leader)
     score_everything(session, analysis, finalize=False)
-    res = leader.post(f"{url}/finalize", follow_redirects=True)
+    res = leader.post(f"{url}/finalize", {"confirm": "y"}, follow_redirects=True)
     html = page(res)
     assert "评分已定稿：总分" in html and 'id="locked"' in html
     assert 'class="score-form' not in html
     res = post_score(leader, analysis, "2.1.1", actual="2100")
     assert res.status_code == 409
-    assert "评分已定稿，如需修改请先将评价退回至分析评价阶段" in page(res)
+    assert "评分已定稿，如需修改请组长先解除定稿（写明理由）" in page(res)
     assert scorecards.finalization(session, analysis) is not None
 
 

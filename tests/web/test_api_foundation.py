@@ -81,7 +81,9 @@ def test_user_input_errors_are_structured_and_chinese(api, make):
     )
     assert res.status_code == 400
     assert "密码至少 8 位" in res.json["details"]
-    assert "单位用户必须属于一个已存在的预算单位（unit_id）" in res.json["details"]
+    assert {"field": "unit_id", "message": "单位用户必须属于一个已存在的预算单位"} in res.json[
+        "fields"
+    ]
     dup = admin.post("/api/v1/bureaus", json={"name": make.bureau.name})
     assert dup.status_code == 400 and dup.json["code"] == "duplicate"
 

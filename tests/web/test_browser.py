@@ -111,7 +111,9 @@ def test_admin_adds_a_user_and_a_mistake_keeps_the_form(page: Page, live_server,
     page.get_by_label("密码").fill("short")
     page.get_by_role("button", name="保存").click()
     expect(page.locator(".alert-error")).to_contain_text("密码至少 8 位")
-    expect(page.locator(".alert-error")).to_contain_text("财政局审核人必须属于一个已存在的财政局")
+    expect(page.locator(".field.has-error")).to_contain_text(
+        "财政局审核人必须属于一个已存在的财政局"
+    )
     expect(page.get_by_label("姓名")).to_have_value("赵敏")
     shot(page, "08-admin-user-error")
 

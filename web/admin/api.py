@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 import roles
-from web.admin.schemas import BureauIn, BureauOut, UnitIn, UnitOut, UserIn, UserOut
+from web.admin.schemas import BureauIn, BureauOut, UnitIn, UnitOut, UserIn, UserOut, UserUpdate
 from web.rest import PAGED, caller, make_blueprint, paged, session
 from web.schemas import PageQuery
 from workflow.accounts import operations as accounts
@@ -111,7 +111,8 @@ class Users(MethodView):
     @blp.arguments(UserIn)
     @blp.response(201, UserOut)
     def post(self, data):
-        """Create a user: admin, unit_user (with unit_id) or finance_reviewer (with bureau_id)."""
+        """Create a user: unit_user (the default, with unit_id), finance_reviewer (with
+        bureau_id) or admin (with neither); a unit or bureau the role does not take is a 400."""
         return accounts.save_user(session(), _admin(), _user_fields(data))
 
 
@@ -121,7 +122,7 @@ class UserItem(MethodView):
     def get(self, user_id):
         return _fetch(User, user_id, "用户")
 
-    @blp.arguments(UserIn)
+    @blp.arguments(UserUpdate)
     @blp.response(200, UserOut)
     def put(self, data, user_id):
         """Edit a user; an omitted password keeps the old one."""

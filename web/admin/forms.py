@@ -37,7 +37,12 @@ class UserForm(Form):
     display_name = StringField("姓名", validators=[DataRequired("请填写姓名")])
     title = StringField("职务")
     email = StringField("电子邮箱")
-    role = SelectField("系统角色", choices=options((r, ROLE_LABELS[r]) for r in SYSTEM_ROLES))
+    # 单位用户 unless chosen otherwise: most accounts are, and an unchosen role must not be 管理员
+    role = SelectField(
+        "系统角色",
+        choices=options((r, ROLE_LABELS[r]) for r in SYSTEM_ROLES),
+        default="unit_user",
+    )
     unit_id = SelectField("所属预算单位（单位用户）", coerce=_optional_int)
     bureau_id = SelectField("所属财政局（财政局审核人）", coerce=_optional_int)
     password = PasswordField("密码")

@@ -34,12 +34,22 @@ class UserIn(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=80))
     password = fields.String(load_default=None, load_only=True)
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    role = fields.String(required=True, validate=validate.OneOf(SYSTEM_ROLES))
+    role = fields.String(
+        load_default="unit_user",
+        validate=validate.OneOf(SYSTEM_ROLES),
+        metadata={"description": "admin, unit_user (the default, with unit_id), finance_reviewer"},
+    )
     unit_id = Integer(load_default=None, allow_none=True)
     bureau_id = Integer(load_default=None, allow_none=True)
     title = fields.String(load_default="", validate=validate.Length(max=100))
     email = fields.Email(load_default=None, allow_none=True)
     active = fields.Boolean(load_default=True)
+
+
+class UserUpdate(UserIn):
+    """Editing names the role: a missing one must not turn anybody into a 单位用户."""
+
+    role = fields.String(required=True, validate=validate.OneOf(SYSTEM_ROLES))
 
 
 class UserOut(Schema):

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 import roles
 from web.auth import client_addr, page_user
+from web.confirm import unconfirmed
 from web.database import db
 from web.evaluations.forms import ActionForm, DocumentForm, EvaluationForm, GroupForm, ProjectForm
 from web.files import send_document, store
@@ -292,8 +293,14 @@ def download(evaluation_id: int, document_id: int):
 
 @bp.route("/evaluations/<int:evaluation_id>/actions/<action>", methods=["POST"])
 def act(evaluation_id: int, action: str):
-    """One action button (推进、审核通过、退回、撤回、终止): flash the outcome, back to the page."""
+    """One action button (推进、审核通过、退回、撤回、终止): flash the outcome, back to the page.
+    An irreversible one (终止, 撤回, 财政局 审核通过) is taken only with its box ticked."""
     form = ActionForm()
+    back = local_path(form.next.data) or url_for(".show", evaluation_id=evaluation_id)
+    state = access.get_visible(db(), page_user(), evaluation_id).state
+    if refusal := unconfirmed(action, state):
+        flash(refusal, "error")
+        return redirect(back)
     try:
         evaluation = lifecycle.perform(
             db(),
@@ -312,5 +319,4 @@ def act(evaluation_id: int, action: str):
         flash(exc.message, "error")
     else:
         flash(f"已{ACTIONS[action]}，当前阶段：{STATES[evaluation.state]}", "success")
-    back = local_path(form.next.data) or url_for(".show", evaluation_id=evaluation_id)
     return redirect(back)

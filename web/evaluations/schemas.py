@@ -73,6 +73,18 @@ class GroupOut(Schema):
     approval_policy = fields.String()
 
 
+class ReturnOut(Schema):
+    """最近一次退回 (until the evaluation is submitted again)."""
+
+    by = fields.String(metadata={"description": "who returned it (name)"})
+    by_id = fields.Integer(allow_none=True)
+    role = fields.String(metadata={"description": "approver | finance_reviewer"})
+    at = fields.DateTime()
+    to = fields.String(metadata={"description": "the stage it was returned to"})
+    reason = fields.String()
+    round = fields.Integer(metadata={"description": "the review round it ended"})
+
+
 class EvaluationOut(Schema):
     id = Integer()
     unit_id = Integer()
@@ -94,6 +106,7 @@ class EvaluationOut(Schema):
     available_actions = fields.List(fields.String())
     return_targets = fields.List(fields.String())
     unmet_guards = fields.List(fields.String())
+    last_return = fields.Nested(ReturnOut, allow_none=True)
     group = fields.Nested(GroupOut)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

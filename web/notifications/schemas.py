@@ -17,8 +17,10 @@ class NotificationOut(Schema):
     id = Integer()
     kind = fields.String(
         metadata={
-            "description": "task_due, task_overdue, task_escalation, stage_due, "
-            "stage_overdue, review_waiting, review_escalation"
+            "description": "reminders: task_due, task_overdue, task_escalation, stage_due, "
+            "stage_overdue, review_waiting, review_escalation, rectification_due; events: "
+            "task_assigned, report_submitted, returned (its body carries the reason), "
+            "group_approved, archived"
         }
     )
     target = fields.Function(lambda n: NotificationTarget().dump(n))

@@ -10,6 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 import roles
 from web.auth import client_addr, page_user
+from web.confirm import unconfirmed
 from web.database import db
 from web.files import DOCX, PDF, store
 from web.forms import options
@@ -186,7 +187,9 @@ def edit_problem(evaluation_id: int, problem_id: int):
     "/evaluations/<int:evaluation_id>/report/problems/<int:problem_id>/delete", methods=["POST"]
 )
 def delete_problem(evaluation_id: int, problem_id: int):
-    if DeleteForm().validate_on_submit():
+    if refusal := unconfirmed("delete_problem"):
+        flash(refusal, "error")
+    elif DeleteForm().validate_on_submit():
         try:
             reports.delete_problem(db(), page_user(), evaluation_id, problem_id, client_addr())
         except NotFound:

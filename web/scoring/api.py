@@ -10,7 +10,14 @@ from web.auth import client_addr
 from web.evaluations.schemas import DocumentFile
 from web.files import XLSX
 from web.rest import caller, document_errors, make_blueprint, session
-from web.scoring.schemas import SCORE_CONTROLS, ScorecardOut, ScoreIn, ScoreOut, SurveyCsvForm
+from web.scoring.schemas import (
+    SCORE_CONTROLS,
+    ReopenIn,
+    ScorecardOut,
+    ScoreIn,
+    ScoreOut,
+    SurveyCsvForm,
+)
 from workflow.kernel.errors import FieldError, InvalidInput
 from workflow.scoring import operations as scoring
 from workflow.scoring import scorecard as scorecards
@@ -83,6 +90,17 @@ def finalize(evaluation_id):
     """评分定稿 (组长): every leaf scored or 不适用; the scores are locked afterwards."""
     user = caller()
     scoring.finalize_scores(session(), user, evaluation_id, client_addr())
+    return scorecards.get_scorecard(session(), user, evaluation_id)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/scores/reopen", methods=["POST"])
+@blp.arguments(ReopenIn)
+@blp.response(200, ScorecardOut)
+@document_errors(blp, 400, 403, 404, 409)
+def reopen(data, evaluation_id):
+    """解除定稿 (组长, in 分析评价, after 定稿): `reason` required; the scores can change again."""
+    user = caller()
+    scoring.reopen_scores(session(), user, evaluation_id, data["reason"], client_addr())
     return scorecards.get_scorecard(session(), user, evaluation_id)
 
 

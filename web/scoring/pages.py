@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 
 import roles
 from web.auth import client_addr, page_user
+from web.confirm import unconfirmed
 from web.database import db
 from web.files import XLSX
 from web.forms import options
@@ -185,6 +186,9 @@ def _render_scores(page: ScoringPage, status: int = 200):
         "can_finalize": roles.can_finalize_scores(
             user, page.evaluation, finalized=page.finalization is not None
         ),
+        "can_reopen": roles.can_reopen_scores(
+            user, page.evaluation, finalized=page.finalization is not None
+        ),
         "scoring_open": roles.stage_allows(page.evaluation, "score_indicators"),
         "rule_label": rule_label,
         "measures": MEASURES,
@@ -244,7 +248,10 @@ def _save_score(session, user: User, evaluation_id: int, item: LeafItem, form: S
 
 @bp.route("/evaluations/<int:evaluation_id>/scores/finalize", methods=["POST"])
 def finalize(evaluation_id: int):
-    """评分定稿 (组长): lock the scores once every leaf is scored or 不适用."""
+    """评分定稿 (组长): lock the scores once every leaf is scored or 不适用 (box ticked)."""
+    if refusal := unconfirmed("finalize_scores"):
+        flash(refusal, "error")
+        return redirect(url_for(".scores", evaluation_id=evaluation_id))
     try:
         card = scoring.finalize_scores(db(), page_user(), evaluation_id, client_addr())
     except NotFound:
@@ -253,6 +260,22 @@ def finalize(evaluation_id: int):
         flash(exc.message, "error")
     else:
         flash(f"评分已定稿：总分 {fmt(card.total)} 分，等级“{card.grade}”", "success")
+    return redirect(url_for(".scores", evaluation_id=evaluation_id))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/scores/reopen", methods=["POST"])
+def reopen(evaluation_id: int):
+    """解除定稿 (组长, in 分析评价): the reason is required; the scores can change again."""
+    try:
+        scoring.reopen_scores(
+            db(), page_user(), evaluation_id, request.form.get("reason", ""), client_addr()
+        )
+    except NotFound:
+        raise
+    except JixiaoError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("已解除评分定稿，可以修改评分；修改后请重新定稿", "success")
     return redirect(url_for(".scores", evaluation_id=evaluation_id))
 
 

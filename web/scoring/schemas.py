@@ -31,6 +31,10 @@ class ScoreIn(Schema):
 SCORE_CONTROLS = ("reason", "deviation_note", "not_applicable")
 
 
+class ReopenIn(Schema):
+    reason = fields.String(load_default="", metadata={"description": "解除定稿的理由（必填）"})
+
+
 class SurveyCsvForm(Schema):
     reason = fields.String(load_default="")
     deviation_note = fields.String(load_default="")

@@ -18,7 +18,13 @@ import roles
 from workflow.accounts.models import SYSTEM_ROLES, ApiToken, Bureau, LoginFailure, Unit, User
 from workflow.kernel import clock
 from workflow.kernel.db import unit_of_work
-from workflow.kernel.errors import InvalidInput, NotFound, TooManyAttempts, Unauthenticated
+from workflow.kernel.errors import (
+    FieldError,
+    InvalidInput,
+    NotFound,
+    TooManyAttempts,
+    Unauthenticated,
+)
 from workflow.kernel.paging import Page, PageRequest, paginate
 from workflow.lifecycle.models import Evaluation
 
@@ -124,9 +130,11 @@ def delete_unit(session: Session, actor: User, unit_id: int) -> None:
 
 @dataclass
 class UserFields:
+    """A user's account (用户); `role` defaults to 单位用户, the common case."""
+
     username: str
     display_name: str
-    role: str
+    role: str = "unit_user"
     password: str | None = None
     unit_id: int | None = None
     bureau_id: int | None = None
@@ -135,28 +143,44 @@ class UserFields:
     active: bool = True
 
 
-def _check_user(session: Session, fields: UserFields, creating: bool) -> list[str]:
+#: What each system role belongs to: (the field, its label, the model), or None for 管理员.
+ROLE_HOME: dict[str, tuple[str, str, type] | None] = {
+    "admin": None,
+    "unit_user": ("unit_id", "预算单位", Unit),
+    "finance_reviewer": ("bureau_id", "财政局", Bureau),
+}
+
+
+def _check_home(session: Session, fields: UserFields) -> list[FieldError]:
+    """单位用户 belong to a 预算单位, 财政局审核人 to a 财政局, 管理员 to neither: a unit or
+    bureau chosen that the role does not take is a mistake on that field, not dropped silently."""
+    home = ROLE_HOME.get(fields.role)
+    role = roles.ROLE_LABELS.get(fields.role, fields.role)
     problems = []
+    for name, label, model in filter(None, ROLE_HOME.values()):
+        value = getattr(fields, name)
+        if home is not None and home[0] == name:
+            if value is None or session.get(model, value) is None:
+                problems.append(FieldError(name, f"{role}必须属于一个已存在的{label}"))
+        elif value is not None:
+            problems.append(FieldError(name, f"{role}不属于{label}：请清空所属{label}，或改选角色"))
+    return problems
+
+
+def _check_user(session: Session, fields: UserFields, creating: bool) -> list[FieldError | str]:
+    problems: list[FieldError | str] = []
     if not fields.username.strip():
         problems.append("用户名不能为空")
     if not fields.display_name.strip():
         problems.append("姓名不能为空")
     if fields.role not in SYSTEM_ROLES:
-        problems.append(
-            "角色应为 admin（管理员）、unit_user（单位用户）或 finance_reviewer（财政局审核人）"
-        )
+        problems.append(FieldError("role", "角色应为管理员、单位用户或财政局审核人"))
     if creating and not fields.password:
         problems.append("密码不能为空")
     if fields.password and len(fields.password) < MIN_PASSWORD:
         problems.append(f"密码至少 {MIN_PASSWORD} 位")
-    if fields.role == "unit_user" and (
-        fields.unit_id is None or session.get(Unit, fields.unit_id) is None
-    ):
-        problems.append("单位用户必须属于一个已存在的预算单位（unit_id）")
-    if fields.role == "finance_reviewer" and (
-        fields.bureau_id is None or session.get(Bureau, fields.bureau_id) is None
-    ):
-        problems.append("财政局审核人必须属于一个已存在的财政局（bureau_id）")
+    if fields.role in SYSTEM_ROLES:
+        problems.extend(_check_home(session, fields))
     return problems
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, contains_eager, selectinload, undefer
@@ -184,3 +185,48 @@ def approvals(session: Session, evaluation: Evaluation) -> list[Approval]:
 
 def kind_label(kind: str) -> str:
     return EVALUATION_KINDS.get(kind, kind)
+
+
+@dataclass(frozen=True)
+class ReturnNote:
+    """最近一次退回: who sent the evaluation back, when, to which stage, and why."""
+
+    by: str
+    by_id: int | None
+    role: str
+    at: datetime
+    to: str
+    reason: str
+    round: int
+
+
+def last_return(session: Session, evaluation: Evaluation) -> ReturnNote | None:
+    """The latest 退回, until the evaluation is submitted (推进 into 领导小组审核) again."""
+    event = session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.evaluation_id == evaluation.id, AuditEvent.action == "return")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+        .options(selectinload(AuditEvent.actor))
+    )
+    if event is None:
+        return None
+    resubmitted = session.scalar(
+        select(AuditEvent.id).where(
+            AuditEvent.evaluation_id == evaluation.id,
+            AuditEvent.id > event.id,
+            AuditEvent.action == "advance",
+            AuditEvent.to_state == "group_review",
+        )
+    )
+    if resubmitted is not None:
+        return None
+    return ReturnNote(
+        by=event.actor.display_name if event.actor else "",
+        by_id=event.actor_id,
+        role=event.actor_role,
+        at=event.at,
+        to=event.to_state or "",
+        reason=event.comment,
+        round=event.round,
+    )

@@ -20,6 +20,7 @@ from workflow.lifecycle.approvals import approvals_this_round, policy_met
 from workflow.lifecycle.guards import budget_figures_given, group_is_formed, work_plan_uploaded
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import DEFINITIONS, STATES, ActionContext
+from workflow.reminders.events import announce
 from workflow.reports.guards import report_is_consistent
 from workflow.reports.operations import archive_on_enter, draft_on_enter
 from workflow.scoring.guards import every_leaf_scored, scores_finalized
@@ -37,16 +38,19 @@ GUARDS: dict[str, list[Guard]] = {
     "reporting": [report_is_consistent],
 }
 
-#: What runs when an evaluation enters a state, in this order.
+#: What runs when an evaluation enters a state, in this order. `announce` tells the people
+#: the action concerns (退回, 提交审核, 领导小组审核通过, 归档: `workflow.reminders.events`).
 ON_ENTER: dict[str, list[Hook]] = {
     # 退回 to 分析评价 or earlier lifts the 评分定稿.
-    "preparation": [unlock_on_return],
-    "implementation": [unlock_on_return],
-    "analysis": [unlock_on_return],
+    "preparation": [unlock_on_return, announce],
+    "implementation": [unlock_on_return, announce],
+    "analysis": [unlock_on_return, announce],
     # The report's first draft, from the data, the first time the stage is entered.
-    "reporting": [draft_on_enter],
+    "reporting": [draft_on_enter, announce],
+    "group_review": [announce],
+    "finance_review": [announce],
     # The signed PDF stored with its SHA-256, and the 整改 items opened from the problems.
-    "archived": [archive_on_enter],
+    "archived": [archive_on_enter, announce],
 }
 
 

@@ -36,6 +36,12 @@ NOTIFICATION_KINDS = {
     "review_waiting": "待您审核",
     "review_escalation": "审核滞留上报",
     "rectification_due": "整改事项即将到期",
+    # events, told at once (`workflow.reminders.events`)
+    "task_assigned": "新任务",
+    "report_submitted": "待您审核",
+    "returned": "评价被退回",
+    "group_approved": "领导小组审核通过",
+    "archived": "评价已归档",
 }
 
 TARGET_TYPES = ("task", "evaluation", "rectification")
@@ -87,7 +93,8 @@ class StageDeadline(Base):
 
 
 class Notification(Base):
-    """站内通知: one reminder for one person, created once per rule, target and time window."""
+    """站内通知: one reminder for one person, created once per rule, target and time window,
+    or one event notice, created once per event and person."""
 
     __tablename__ = "notifications"
     __table_args__ = (

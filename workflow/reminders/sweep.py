@@ -60,9 +60,9 @@ from workflow.reminders.models import (
     Notification,
     OutboxMessage,
     StageDeadline,
-    UnitSettings,
 )
 from workflow.reminders.policy import is_working_day, load_policy, local
+from workflow.reminders.queue import insert_new, queue_outbox
 from workflow.reports.models import Rectification
 from workflow.tasks.models import Task
 
@@ -142,16 +142,10 @@ class _Sweep:
                 literal(self.now, DateTime),
             ).where(sub.c.user_id.is_not(None))
             self.session.execute(
-                _insert(self.session, Notification).from_select(cols, stmt).on_conflict_do_nothing()
+                insert_new(self.session, Notification)
+                .from_select(cols, stmt)
+                .on_conflict_do_nothing()
             )
-
-
-def _insert(session: Session, model: Any):
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
 
 
 def _offset_windows(offsets: list[int]) -> list[tuple[int, int, int]]:
@@ -498,68 +492,6 @@ def _escalation_recipients():
     ).subquery("told")
 
 
-def _queue_outbox(sw: _Sweep) -> None:
-    """Outbox rows for this sweep's notifications: e-mail for people who want it, the unit's
-    webhook where one is switched on. Same key as the notification, so also exactly once."""
-    cols = [
-        "key",
-        "channel",
-        "notification_id",
-        "user_id",
-        "unit_id",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "created_at",
-    ]
-    now = literal(sw.now, DateTime)
-    email = (
-        select(
-            Notification.dedupe_key,
-            literal("email"),
-            Notification.id,
-            Notification.user_id,
-            cast(null(), Integer),
-            literal("pending"),
-            literal(0),
-            now,
-            now,
-        )
-        .join(User, User.id == Notification.user_id)
-        .where(
-            Notification.sweep_id == sw.sweep_id,
-            User.active,
-            User.email_enabled,
-            User.email.is_not(None),
-            User.email != "",
-        )
-    )
-    webhook = (
-        select(
-            Notification.dedupe_key,
-            literal("webhook"),
-            Notification.id,
-            Notification.user_id,
-            Evaluation.unit_id,
-            literal("pending"),
-            literal(0),
-            now,
-            now,
-        )
-        .join(Evaluation, Evaluation.id == Notification.evaluation_id)
-        .join(UnitSettings, UnitSettings.unit_id == Evaluation.unit_id)
-        .where(
-            Notification.sweep_id == sw.sweep_id,
-            UnitSettings.webhook_enabled,
-            UnitSettings.webhook_url.is_not(None),
-        )
-    )
-    for stmt in (email, webhook):
-        sw.session.execute(
-            _insert(sw.session, OutboxMessage).from_select(cols, stmt).on_conflict_do_nothing()
-        )
-
-
 @unit_of_work
 def sweep(session: Session, at: datetime | None = None) -> SweepResult:
     """One reminder sweep as of `at` (naive UTC; default now): one transaction, idempotent."""
@@ -572,7 +504,7 @@ def sweep(session: Session, at: datetime | None = None) -> SweepResult:
     _review_rules(sw)
     _rectification_rules(sw)
     sw.run()
-    _queue_outbox(sw)
+    queue_outbox(session, sw.sweep_id, now)
     result = SweepResult(sw.sweep_id, now)
     result.notifications = dict(
         session.execute(

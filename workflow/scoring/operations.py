@@ -52,7 +52,7 @@ from workflow.scoring.scorecard import (
     unscored,
 )
 
-FINALIZED_MESSAGE = "评分已定稿，如需修改请先将评价退回至分析评价阶段"
+FINALIZED_MESSAGE = "评分已定稿，如需修改请组长先解除定稿（写明理由）"
 
 
 @dataclass
@@ -252,6 +252,34 @@ def finalize_scores(
         details={"total": fmt(card.total), "grade": card.grade, "rescaled": card.rescaled},
     )
     return card
+
+
+@unit_of_work
+def reopen_scores(
+    session: Session, actor: User, evaluation_id: int, reason: str, client_addr: str | None = None
+) -> Scorecard:
+    """解除定稿: the 组长 unlocks the scores again, with a reason, while still in 分析评价."""
+    lock(session, evaluation_id)  # as 定稿 itself: no score lands half-way through
+    evaluation = get_visible(session, actor, evaluation_id)
+    require(actor, "reopen_scores", evaluation)
+    finalized = finalization(session, evaluation)
+    if finalized is None:
+        raise Conflict("评分尚未定稿，无需解除", code="not_finalized")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput.field("reason", "解除定稿须写明理由")
+    session.delete(finalized)
+    session.flush()
+    audit(
+        session,
+        evaluation,
+        actor,
+        "scores_unlocked",
+        comment=f"解除评分定稿：{reason}",
+        client_addr=client_addr,
+        details={"reason": reason},
+    )
+    return scorecard_of(session, evaluation)
 
 
 def unlock_on_return(ctx: ActionContext, evaluation: Evaluation) -> None:

@@ -28,6 +28,7 @@ from workflow.kernel.audit import audit
 from workflow.kernel.db import unit_of_work
 from workflow.kernel.errors import Conflict, FieldError, GuardFailed, InvalidInput, NotAllowed
 from workflow.lifecycle.models import Evaluation
+from workflow.reminders import events
 from workflow.tasks.models import TASK_KINDS, Task, TaskAttachment
 from workflow.tasks.queries import (
     _section_problems,
@@ -124,6 +125,7 @@ def create_task(
         kind=spec.kind,
         section=task.section,
     )
+    events.task_assigned(session, task, actor)
     return task
 
 
@@ -193,6 +195,7 @@ def transfer_task(
         client_addr=client_addr,
         **{"from": previous, "to": to_user_id},
     )
+    events.task_assigned(session, task, actor)
     return task
 
 
