@@ -296,9 +296,9 @@ def test_approval_record_lists_every_round_the_return_and_its_reason(
     note = r"注：第1轮于\d{4}-\d\d-\d\d\d\d:\d\d由.+退回至报告撰写，该轮的审核通过已作废"
     assert re.search(note, text)
 
-    docx = Document(
-        io.BytesIO(api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.docx").data)
-    )
+    word = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.docx").data
+    (ARTIFACTS / "report-returned-archived.docx").write_bytes(word)
+    docx = Document(io.BytesIO(word))
     table = next(t for t in docx.tables if t.rows[0].cells[0].text == "轮次")
     cells = [[c.text for c in row.cells] for row in table.rows[1:]]
     assert [(r[0], r[5]) for r in cells[:2]] == [
@@ -332,6 +332,8 @@ def test_report_keeps_values_whole_and_starts_no_line_with_closing_punctuation(
     version = next(s["version"] for s in view["sections"] if s["key"] == "other")
     reports.save_section(session, team.leader, reporting.id, "other", body, version)
     data = api.as_(team.leader).get(f"/api/v1/evaluations/{reporting.id}/report.pdf").data
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "report-long-values.pdf").write_bytes(data)
     out = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
     lines = [line.strip() for line in out.stdout.decode().splitlines() if line.strip()]
     assert [line for line in lines if line[0] in CLOSING] == []

@@ -324,7 +324,7 @@ def _approval_page(doc, report: ReportContent) -> None:
             [f"第{a.round}轮", a.stage, a.name, a.role, a.at, a.outcome, a.comment]
             for a in report.approvals
         ]
-        _table(doc, rows, header=True, widths=[1.2, 2.0, 2.2, 3.0, 2.4, 2.0, 2.8])
+        _table(doc, rows, header=True, widths=[1.5, 2.0, 2.0, 3.0, 2.4, 2.1, 2.6])
         for note in report.round_notes:
             _paragraph(doc, f"注：{note}", size=12, indent=False)
     _paragraph(doc, f"报告状态：{report.state_label}。", indent=False)
