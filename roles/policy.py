@@ -141,6 +141,15 @@ def visible_units(user: User) -> ColumnElement[bool]:
     return false()
 
 
+def can_see_unit(user: User, unit: Unit) -> bool:
+    """`visible_units` for one unit: a unit's overview is for whoever may see its evaluations."""
+    if user.role == "admin":
+        return True
+    if user.role == "unit_user":
+        return user.unit_id == unit.id
+    return user.role == "finance_reviewer" and user.bureau_id == unit.bureau_id
+
+
 def roles_in(user: User, evaluation: Evaluation) -> set[str]:
     """Every role `user` holds for `evaluation` (system roles that apply to it included).
 

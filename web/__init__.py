@@ -80,6 +80,7 @@ def register_api(app: Flask) -> None:
     from web.extensions import api, csrf
     from web.indicators import api as indicators
     from web.notifications import api as notifications
+    from web.portfolio import api as portfolio
     from web.reports import api as reports
     from web.schemas import ErrorSchema
     from web.scoring import api as scoring
@@ -88,7 +89,8 @@ def register_api(app: Flask) -> None:
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.schema("ErrorSchema", schema=ErrorSchema)  # what `document_errors` cites
-    for module in (tokens, admin, evaluations, indicators, scoring, tasks, notifications, reports):
+    areas = (tokens, admin, evaluations, indicators, scoring, tasks, notifications, reports)
+    for module in (*areas, portfolio):
         csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply
         api.register_blueprint(module.blp)
 
@@ -101,12 +103,14 @@ def register_pages(app: Flask) -> None:
     from web.evaluations import pages as evaluations
     from web.indicators import pages as indicators
     from web.notifications import pages as notifications
+    from web.portfolio import pages as portfolio
     from web.reports import pages as reports
     from web.scoring import pages as scoring
     from web.tasks import pages as tasks
     from web.ui import nav, page_url, refusal_lines
 
-    for module in (auth, evaluations, indicators, scoring, tasks, reports, notifications, admin):
+    areas = (auth, evaluations, indicators, scoring, tasks, reports, notifications, admin)
+    for module in (*areas, portfolio):
         app.register_blueprint(module.bp)
     app.context_processor(nav)
     app.add_template_global(refusal_lines)

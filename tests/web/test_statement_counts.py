@@ -27,6 +27,18 @@ PAGES = [
     "/notifications",
 ]
 ADMIN_PAGES = ["/admin/users", "/admin/units"]
+REVIEWER_PAGES = [
+    "/",
+    "/evaluations",
+    "/evaluations/{subject}",
+    "/portfolio",
+    "/portfolio?grade=优",
+]
+PORTFOLIO_API = [
+    "/api/v1/portfolio",
+    "/api/v1/portfolio?overdue=1",
+    "/api/v1/units/{unit}/overview",
+]
 API = [
     "/api/v1/evaluations",
     "/api/v1/evaluations?state=group_review&per_page=200",
@@ -91,7 +103,8 @@ class World:
             make.session.commit()
 
     def urls(self, templates: list[str]) -> list[str]:
-        return [t.format(subject=self.subject.id, task=self.task.id) for t in templates]
+        ids = {"subject": self.subject.id, "task": self.task.id, "unit": self.subject.unit_id}
+        return [t.format(**ids) for t in templates]
 
 
 def _count(app, call, url: str) -> int:
@@ -112,8 +125,8 @@ def _measure(app, client, auth, api, world) -> dict[tuple[str, str], int]:
     counts = {}
     for who, user, pages, api_urls in [
         ("组长", team.leader, PAGES, API),
-        ("财政局", team.reviewer, ["/", "/evaluations", "/evaluations/{subject}"], API[:4]),
-        ("管理员", admin, [*PAGES[:5], *ADMIN_PAGES], [*API[:4], *ADMIN_API]),
+        ("财政局", team.reviewer, [*REVIEWER_PAGES], [*API[:4], *PORTFOLIO_API]),
+        ("管理员", admin, [*PAGES[:5], *ADMIN_PAGES, "/portfolio"], [*API[:4], *ADMIN_API]),
     ]:
         browser = Browser(client, auth, user)
         for url in world.urls(pages):

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import ClassVar
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, Text
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.accounts.models import User
@@ -59,5 +59,8 @@ class ScoreFinalization(Base):
     finalized_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     finalized_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     round: Mapped[int] = mapped_column(Integer)
+    #: 总分 and 等级 as finalised: what the bureau's portfolio counts and bins, in SQL.
+    total: Mapped[Decimal | None] = mapped_column(Points)
+    grade: Mapped[str | None] = mapped_column(String(4))
 
     finalized_by: Mapped[User] = relationship()

@@ -232,16 +232,16 @@ def finalize_scores(
     )
     if missing:
         raise GuardFailed("尚不能定稿：" + "；".join(missing), details=missing)
-    session.add(
-        ScoreFinalization(
-            evaluation_id=evaluation.id,
-            finalized_by_id=actor.id,
-            finalized_at=clock.now(),
-            round=evaluation.round,
-        )
+    finalized = ScoreFinalization(
+        evaluation_id=evaluation.id,
+        finalized_by_id=actor.id,
+        finalized_at=clock.now(),
+        round=evaluation.round,
     )
+    session.add(finalized)
     session.flush()
     card = scorecard_of(session, evaluation)
+    finalized.total, finalized.grade = card.total, card.grade
     audit(
         session,
         evaluation,

@@ -1,0 +1,53 @@
+"""评价概览 page: the bureau's figures with charts drawn on the server (SVG, numbers beside)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from web.auth import page_user
+from web.database import db
+from web.input import query_int
+from web.ui import require_login
+from workflow.lifecycle import queries as evaluations
+from workflow.lifecycle.models import EVALUATION_KINDS, YEARS
+from workflow.lifecycle.states import STATES
+from workflow.portfolio import queries as portfolio
+from workflow.scoring.rules import GRADES
+
+bp = Blueprint("portfolio_pages", __name__)
+require_login(bp)
+
+GRADE_TITLES = [title for _floor, title in GRADES]
+
+
+def _filters() -> portfolio.Filters:
+    args = request.args
+    year = query_int("year")
+    return portfolio.Filters(
+        year=year if year in YEARS else None,
+        unit_id=query_int("unit_id"),
+        kind=args.get("kind") if args.get("kind") in EVALUATION_KINDS else None,
+        state=args.get("state") if args.get("state") in STATES else None,
+        grade=args.get("grade") if args.get("grade") in GRADE_TITLES else None,
+        overdue=args.get("overdue") == "1",
+    )
+
+
+@bp.route("/portfolio")
+def index():
+    """评价概览: counts per stage, 等级 and kind, the totals' distribution, stuck and overdue."""
+    user = page_user()
+    filters = _filters()
+    figures = portfolio.portfolio(db(), user, filters)
+    return render_template(
+        "portfolio/index.html",
+        figures=figures,
+        filters=filters,
+        units=evaluations.visible_units(db(), user),
+        grades=GRADE_TITLES,
+        by_state=[(label, figures.by_state.get(key, 0)) for key, label in STATES.items()],
+        by_grade=[(title, figures.by_grade.get(title, 0)) for title in GRADE_TITLES],
+        by_kind=[(label, figures.by_kind.get(k, 0)) for k, label in EVALUATION_KINDS.items()],
+        bar_max=max([1, *figures.by_state.values(), *figures.by_grade.values()]),
+        bin_max=max([1, *(b["count"] for b in figures.histogram)]),
+    )

@@ -1,0 +1,72 @@
+"""API schemas of the portfolio (评价概览) and a unit's overview."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from web.schemas import Integer
+from workflow.lifecycle.models import EVALUATION_KINDS, YEARS
+from workflow.lifecycle.states import STATES
+from workflow.scoring.rules import GRADES
+
+
+class PortfolioQuery(Schema):
+    year = Integer(load_default=None, validate=validate.Range(min=YEARS.start, max=YEARS.stop - 1))
+    unit_id = Integer(load_default=None)
+    kind = fields.String(load_default=None, validate=validate.OneOf(list(EVALUATION_KINDS)))
+    state = fields.String(load_default=None, validate=validate.OneOf(list(STATES)))
+    grade = fields.String(
+        load_default=None, validate=validate.OneOf([title for _floor, title in GRADES])
+    )
+    overdue = fields.Boolean(load_default=False, metadata={"description": "只看逾期的"})
+
+
+class HolderOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class WaitingOut(Schema):
+    evaluation_id = fields.Integer()
+    project_name = fields.String()
+    unit_name = fields.String()
+    state = fields.String()
+    since = fields.DateTime(metadata={"description": "进入当前阶段的时间（UTC）"})
+    days = fields.Integer(metadata={"description": "已停留天数"})
+    due_date = fields.Date(allow_none=True)
+    holders = fields.List(fields.Nested(HolderOut), metadata={"description": "待谁办理"})
+
+
+class BinOut(Schema):
+    from_ = fields.Integer(data_key="from", attribute="from")
+    to = fields.Integer()
+    count = fields.Integer()
+
+
+class PortfolioOut(Schema):
+    total = fields.Integer()
+    by_state = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_grade = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_kind = fields.Dict(keys=fields.String(), values=fields.Integer())
+    histogram = fields.List(
+        fields.Nested(BinOut), metadata={"description": "已定稿总分，每 5 分一档"}
+    )
+    stuck = fields.List(fields.Nested(WaitingOut), metadata={"description": "停留最久的评价"})
+    overdue = fields.List(fields.Nested(WaitingOut), metadata={"description": "逾期的评价"})
+    overdue_total = fields.Integer()
+    campaigns = fields.List(fields.Dict(), metadata={"description": "自评任务及提交率"})
+
+
+class UnitEvaluationOut(Schema):
+    id = fields.Integer()
+    year = fields.Integer()
+    project_name = fields.String()
+    state = fields.String()
+    total = fields.Decimal(as_string=True, places=2, allow_none=True)
+    grade = fields.String(allow_none=True)
+
+
+class UnitOverviewOut(Schema):
+    evaluations = fields.List(fields.Nested(UnitEvaluationOut))
+    open_rectifications = fields.Integer()
+    overdue_rectifications = fields.Integer()
