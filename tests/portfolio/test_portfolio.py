@@ -96,7 +96,7 @@ def test_filters_narrow_every_figure(api, bureau):
 
 
 def test_a_unit_user_gets_their_own_units_figures_and_an_admin_everything(api, make, bureau):
-    home, neighbour, _elsewhere, _late = bureau
+    _home, neighbour, _elsewhere, _late = bureau
     mine = api.as_(neighbour.leader).get("/api/v1/portfolio").json
     assert mine["total"] == 1 and mine["by_grade"] == {"优": 1}
     everything = api.as_(make.admin).get("/api/v1/portfolio").json
