@@ -12,12 +12,10 @@ from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.models import EVALUATION_KINDS, YEARS
 from workflow.lifecycle.states import STATES
 from workflow.portfolio import queries as portfolio
-from workflow.scoring.rules import GRADES
+from workflow.scoring.rules import GRADE_TITLES
 
 bp = Blueprint("portfolio_pages", __name__)
 require_login(bp)
-
-GRADE_TITLES = [title for _floor, title in GRADES]
 
 
 def _filters() -> portfolio.Filters:

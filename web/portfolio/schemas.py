@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from web.schemas import Integer
 from workflow.lifecycle.models import EVALUATION_KINDS, YEARS
 from workflow.lifecycle.states import STATES
-from workflow.scoring.rules import GRADES
+from workflow.scoring.rules import GRADE_TITLES
 
 
 class PortfolioQuery(Schema):
@@ -15,9 +15,7 @@ class PortfolioQuery(Schema):
     unit_id = Integer(load_default=None)
     kind = fields.String(load_default=None, validate=validate.OneOf(list(EVALUATION_KINDS)))
     state = fields.String(load_default=None, validate=validate.OneOf(list(STATES)))
-    grade = fields.String(
-        load_default=None, validate=validate.OneOf([title for _floor, title in GRADES])
-    )
+    grade = fields.String(load_default=None, validate=validate.OneOf(GRADE_TITLES))
     overdue = fields.Boolean(load_default=False, metadata={"description": "只看逾期的"})
 
 

@@ -156,10 +156,16 @@ def reason_required(score: Decimal, weight: Decimal, rule_type: str | None = Non
     return rule_type == "manual" or score < weight
 
 
+#: Below the last floor of GRADES.
+LOWEST_GRADE = "差"
+#: Every 等级, best first (filters and counts list them in this order).
+GRADE_TITLES = (*(title for _floor, title in GRADES), LOWEST_GRADE)
+
+
 def grade(total: Decimal) -> str:
     """等级: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差 (on the total rounded to two places)."""
     rounded = q2(total)
-    return next((title for floor, title in GRADES if rounded >= floor), "差")
+    return next((title for floor, title in GRADES if rounded >= floor), LOWEST_GRADE)
 
 
 def leaf_weight(leaf: Mapping[str, Any]) -> Decimal:
