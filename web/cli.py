@@ -1,6 +1,8 @@
-"""The `jixiao` command: init-db, create-admin, demo, serve, sweep, scheduler."""
+"""The `jixiao` command: init-db, create-admin, demo, serve, sweep, scheduler, gc-files."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -15,6 +17,7 @@ from web.files import store
 from workflow import demo as demo_data
 from workflow import migrate
 from workflow.accounts import operations as accounts
+from workflow.kernel import files as file_store
 from workflow.kernel.errors import JixiaoError
 
 
@@ -87,6 +90,25 @@ def serve(host: str, port: int, scheduler: bool | None) -> None:
     click.echo(f"jixiao 已启动：http://{host}:{port}/  （Ctrl+C 停止）")
     # Not app.run(): Flask ignores it inside its own CLI.
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.command("gc-files")
+@click.option(
+    "--older-than",
+    default=int(file_store.GC_MIN_AGE.total_seconds() // 60),
+    show_default=True,
+    type=click.IntRange(min=5),
+    help="minutes: only files older than this are swept",
+)
+@click.option("--dry-run", is_flag=True, help="list what would go, delete nothing")
+@with_appcontext
+def gc_files(older_than: int, dry_run: bool) -> None:
+    """清理孤立文件: delete stored files no row refers to (left by a transaction that died
+    between writing its file and committing). Safe to run at any time, e.g. from cron."""
+    swept = file_store.sweep_orphans(db(), store(), timedelta(minutes=older_than), dry_run)
+    for path in swept:
+        click.echo(f"  {path.name}")
+    click.echo(f"{'将删除' if dry_run else '已删除'} {len(swept)} 个无记录引用的文件")
 
 
 main.add_command(sweep_command)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import contextlib
 import re
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from web.database import db
@@ -128,6 +128,27 @@ def error_response(
     return render_template("error.html", status=status, message=message, details=details), status
 
 
+UNAVAILABLE = "数据库暂时不可用，请稍后再试"
+RETRY_AFTER = "5"  # seconds
+
+
+def database_unavailable():
+    """503 when the database cannot be reached: the session is dropped (its connection is
+    dead) and the page is rendered without the header's figures, which would ask the database
+    again; the pool's pre-ping reconnects on its own once the server is back."""
+    with contextlib.suppress(Exception):
+        current_app.extensions["jixiao.session"].remove()
+    if wants_json():
+        response = jsonify({"code": "database_unavailable", "message": UNAVAILABLE})
+    else:
+        # jinja_env directly: render_template would run the context processors (the menu)
+        html = current_app.jinja_env.get_template("unavailable.html").render(message=UNAVAILABLE)
+        response = current_app.response_class(html, mimetype="text/html")
+    response.status_code = 503
+    response.headers["Retry-After"] = RETRY_AFTER
+    return response
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(JixiaoError)
     def _jixiao_error(exc: JixiaoError):
@@ -143,6 +164,11 @@ def init_app(app: Flask) -> None:
         refused (out of range, too long): the caller's input, so a 400, never a 500."""
         message = "输入有误：数值或文本超出允许范围"
         return error_response(400, "invalid_input", message, fields=[FieldError(None, message)])
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_unavailable(exc: Exception):
+        return database_unavailable()
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):

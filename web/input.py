@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask, g, request
 from werkzeug.routing import IntegerConverter
 
-from workflow.kernel.errors import FieldError, InvalidInput
+from workflow.kernel.errors import FieldError, InvalidInput, NotFound
 
 # PostgreSQL's `integer`, the type of every id and count column.
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
@@ -87,7 +87,10 @@ def _check_json(value: Any, path: str, depth: int) -> None:
 
 
 def screen_request() -> None:
-    """Refuse a query string, form or JSON body carrying text no database stores."""
+    """Refuse a query string, form or JSON body carrying text no database stores; a path
+    with such text names nothing (404)."""
+    if bad_text(request.path):
+        raise NotFound("页面或对象不存在")
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
             if bad_text(name) or bad_text(value):

@@ -120,6 +120,12 @@ def test_anonymous_login_with_a_nul_byte_is_400(client, auth, make):
     assert "不能包含空字符或无效字符" in page(res)
 
 
+@pytest.mark.parametrize("path", ["/indicators/%00/score", "/report/sections/a%00b/versions"])
+def test_a_nul_byte_in_a_path_names_nothing(api, team, path):
+    res = api.as_(team.leader).put(f"/api/v1/evaluations/{team.evaluation.id}{path}", json={})
+    assert res.status_code == 404
+
+
 def test_a_nul_byte_in_a_query_string_is_400(api, make):
     res = api.as_(make.admin).get("/api/v1/evaluations?state=%00")
     assert res.status_code == 400

@@ -31,11 +31,23 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+# Seconds to wait for the database server to answer a new connection (libpq's least is 2; a
+# server that is down refuses at once): a request then fails fast with 503, never hangs.
+CONNECT_TIMEOUT = 2
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout so writers queue."""
+    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout so writers queue.
+
+    A server database gets a connect timeout, and every pooled connection is pinged before use
+    (`pool_pre_ping`), so after a restart of the server no request fails on a stale one."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        if url.startswith("postgresql"):
+            kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT})
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

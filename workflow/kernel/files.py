@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import unicodedata
 import uuid
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.kernel.base import Base
 from workflow.kernel.db import after_rollback
 from workflow.kernel.errors import InvalidInput
 
@@ -60,6 +64,39 @@ class DocumentStore:
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
+
+
+def referenced_keys(session: Session) -> set[str]:
+    """Every key a row refers to: the `storage_key` column of each table that has one
+    (documents, archived reports…), so a new kind of stored file is covered by naming its
+    column so."""
+    keys: set[str] = set()
+    for table in Base.metadata.tables.values():
+        if "storage_key" in table.c:
+            keys.update(session.scalars(select(table.c.storage_key)))
+    return keys
+
+
+# A file is swept only once older than this: the transaction that wrote it has long since
+# committed (its row exists) or died (kill -9 between the file and the commit).
+GC_MIN_AGE = timedelta(minutes=30)
+
+
+def sweep_orphans(
+    session: Session, store: DocumentStore, older_than: timedelta = GC_MIN_AGE, dry_run=False
+) -> list[Path]:
+    """清理孤立文件: delete stored files no row refers to, and half-written `.part` files,
+    older than `older_than`; safe at any time, beside running requests. Returns them."""
+    cutoff = time.time() - older_than.total_seconds()
+    old = [p for p in store.root.glob("*/*") if p.is_file() and p.stat().st_mtime < cutoff]
+    if not old:
+        return []
+    keys = referenced_keys(session)  # read after listing: a row committed meanwhile counts
+    orphans = [p for p in old if p.suffix == ".part" or p.name not in keys]
+    if not dry_run:
+        for path in orphans:
+            path.unlink(missing_ok=True)
+    return orphans
 
 
 def keep(session: Session, store: DocumentStore, data: bytes) -> str:
