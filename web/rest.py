@@ -35,8 +35,13 @@ class Parser(FlaskParser):
 ArgumentsMixin.ARGUMENTS_PARSER = Parser()
 
 
-def make_blueprint(name: str, description: str) -> Blueprint:
-    return Blueprint(name, __name__, url_prefix="/api/v1", description=description)
+def make_blueprint(name: str, description: str, *, public: bool = False) -> Blueprint:
+    """An API area. Every operation needs a valid token (401 first, before any input is read),
+    unless the area is `public` and its views ask for the caller themselves (tokens)."""
+    blp = Blueprint(name, __name__, url_prefix="/api/v1", description=description)
+    if not public:
+        blp.before_request(lambda: require_api_user() and None)
+    return blp
 
 
 ERRORS = {

@@ -12,7 +12,7 @@ from web.rest import caller, document_errors, make_blueprint
 from web.schemas import Integer
 from workflow.accounts import operations as accounts
 
-blp = make_blueprint("tokens", "访问令牌 (bearer tokens)")
+blp = make_blueprint("tokens", "访问令牌 (bearer tokens)", public=True)
 
 
 class TokenIn(Schema):

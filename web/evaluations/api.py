@@ -12,6 +12,7 @@ from web.evaluations.schemas import (
     DocumentOut,
     DocumentUpload,
     DoneOut,
+    EvaluationExportQuery,
     EvaluationIn,
     EvaluationListQuery,
     EvaluationOut,
@@ -20,14 +21,16 @@ from web.evaluations.schemas import (
     GroupOut,
     TodoOut,
 )
-from web.files import send_document, store
+from web.exports import FORMATS, send_table
+from web.files import XLSX, send_document, store
 from web.presenters import evaluation_dict, group_dict
-from web.rest import PAGED, caller, make_blueprint, paged, session
+from web.rest import PAGED, caller, document_errors, make_blueprint, paged, session
 from web.schemas import PageQuery
 from workflow.documents import operations as documents
+from workflow.exports import tables
 from workflow.kernel import access, clock
 from workflow.kernel.audit import EVENTS
-from workflow.kernel.errors import FieldError, InvalidInput
+from workflow.kernel.errors import FieldError, InvalidInput, NotFound
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.approvals import approved_this_round_of
@@ -232,3 +235,25 @@ def my_done(query):
         for event in page.items
     ]
     return {"items": items, "total": page.total}
+
+
+@blp.route("/evaluations.<fmt>")
+@blp.arguments(EvaluationExportQuery, location="query")
+@blp.response(200, {"format": "binary", "type": "string"}, content_type=XLSX)
+@document_errors(blp, 404)
+def export_list(query, fmt):
+    """评价列表 as Excel (`.xlsx`) or CSV (`.csv`, UTF-8 with BOM): the list's filters and
+    order, every page, with 总分 and 等级."""
+    if fmt not in FORMATS:
+        raise NotFound("不支持的导出格式（可选 xlsx、csv）")
+    return send_table(tables.evaluation_list(session(), caller(), **query), fmt)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/audit.<fmt>")
+@blp.response(200, {"format": "binary", "type": "string"}, content_type=XLSX)
+@document_errors(blp, 404)
+def export_audit(evaluation_id, fmt):
+    """An evaluation's 审计记录 as Excel or CSV, oldest first."""
+    if fmt not in FORMATS:
+        raise NotFound("不支持的导出格式（可选 xlsx、csv）")
+    return send_table(tables.audit_trail(session(), caller(), evaluation_id), fmt)

@@ -9,6 +9,7 @@ from web.auth import client_addr, page_user
 from web.confirm import unconfirmed
 from web.database import db
 from web.evaluations.forms import ActionForm, DocumentForm, EvaluationForm, GroupForm, ProjectForm
+from web.exports import FORMATS, send_table
 from web.files import send_document, store
 from web.forms import options
 from web.indicators.pages import indicator_panel
@@ -27,6 +28,7 @@ from web.ui import (
 from workflow.accounts import operations as accounts
 from workflow.accounts.models import Unit, User
 from workflow.documents import operations as documents
+from workflow.exports import tables
 from workflow.kernel import access, clock
 from workflow.kernel.errors import JixiaoError, NotAllowed, NotFound
 from workflow.lifecycle import operations as lifecycle
@@ -92,15 +94,7 @@ def done():
 def index():
     """评价列表: 50 a page, filtered (阶段、单位、年度、类型、项目名称) and sorted in SQL."""
     user = page_user()
-    args = request.args
-    filters = {
-        "state": args.get("state") if args.get("state") in STATES else None,
-        "unit_id": query_int("unit_id"),
-        "year": _year(query_int("year")),
-        "kind": args.get("kind") if args.get("kind") in KINDS else None,
-        "search": (args.get("q") or "").strip()[:100] or None,
-        "sort": args.get("sort") if args.get("sort") in evaluations.SORTS else "newest",
-    }
+    filters = _list_filters()
     rows = evaluations.list_visible(db(), user, **filters, page=page_request())
     return render_template(
         "evaluations/index.html",
@@ -111,6 +105,35 @@ def index():
         today=clock.today_local(),
         **filters,
     )
+
+
+def _list_filters() -> dict:
+    """The list's filters from the query string; anything not one of the choices is no filter."""
+    args = request.args
+    return {
+        "state": args.get("state") if args.get("state") in STATES else None,
+        "unit_id": query_int("unit_id"),
+        "year": _year(query_int("year")),
+        "kind": args.get("kind") if args.get("kind") in KINDS else None,
+        "search": (args.get("q") or "").strip()[:100] or None,
+        "sort": args.get("sort") if args.get("sort") in evaluations.SORTS else "newest",
+    }
+
+
+@bp.route("/evaluations/export.<fmt>")
+def export(fmt: str):
+    """导出评价列表 (Excel or CSV) with the filters the list shows."""
+    if fmt not in FORMATS:
+        raise NotFound("不支持的导出格式")
+    return send_table(tables.evaluation_list(db(), page_user(), **_list_filters()), fmt)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/audit.<fmt>")
+def export_audit(evaluation_id: int, fmt: str):
+    """导出审计记录 (Excel or CSV)."""
+    if fmt not in FORMATS:
+        raise NotFound("不支持的导出格式")
+    return send_table(tables.audit_trail(db(), page_user(), evaluation_id), fmt)
 
 
 def _year(year: int | None) -> int | None:

@@ -28,7 +28,9 @@ class EvaluationUpdate(EvaluationIn):
     version = Integer(load_default=None, metadata={"description": "the version read"})
 
 
-class EvaluationListQuery(PageQuery):
+class EvaluationFilters(Schema):
+    """The evaluation list's filters and order (the list and its exports)."""
+
     state = fields.String(load_default=None, validate=validate.OneOf(list(STATES)))
     unit_id = Integer(load_default=None)
     year = Integer(load_default=None)
@@ -45,6 +47,14 @@ class EvaluationListQuery(PageQuery):
         validate=validate.OneOf(list(SORTS)),
         metadata={"description": "排序：" + "、".join(f"{k}（{v[0]}）" for k, v in SORTS.items())},
     )
+
+
+class EvaluationListQuery(EvaluationFilters, PageQuery):
+    """The list's filters, a page at a time."""
+
+
+class EvaluationExportQuery(EvaluationFilters):
+    """The list's filters: the export has every page."""
 
 
 class MemberOut(Schema):
@@ -77,12 +87,12 @@ class ReturnOut(Schema):
     """最近一次退回 (until the evaluation is submitted again)."""
 
     by = fields.String(metadata={"description": "who returned it (name)"})
-    by_id = fields.Integer(allow_none=True)
+    by_id = Integer(allow_none=True)
     role = fields.String(metadata={"description": "approver | finance_reviewer"})
     at = fields.DateTime()
     to = fields.String(metadata={"description": "the stage it was returned to"})
     reason = fields.String()
-    round = fields.Integer(metadata={"description": "the review round it ended"})
+    round = Integer(metadata={"description": "the review round it ended"})
 
 
 class EvaluationOut(Schema):
@@ -158,22 +168,22 @@ ACTION_NAMES = list(ACTIONS)
 class TodoItemOut(Schema):
     """待办: an evaluation waiting on the caller, the actions they may take, since when."""
 
-    evaluation_id = fields.Integer()
+    evaluation_id = Integer()
     project_name = fields.String()
     unit_name = fields.String()
-    year = fields.Integer()
+    year = Integer()
     state = fields.String()
     state_label = fields.String()
-    round = fields.Integer()
+    round = Integer()
     actions = fields.List(fields.String())
     due_date = fields.Date(allow_none=True)
     since = fields.DateTime(metadata={"description": "进入当前阶段的时间（UTC）"})
-    waiting_days = fields.Integer(metadata={"description": "等待天数（北京时间日历日）"})
+    waiting_days = Integer(metadata={"description": "等待天数（北京时间日历日）"})
 
 
 class TodoOut(Schema):
     items = fields.List(fields.Nested(TodoItemOut))
-    total = fields.Integer()
+    total = Integer()
 
 
 class DoneItemOut(Schema):
@@ -181,13 +191,13 @@ class DoneItemOut(Schema):
 
     action = fields.String()
     action_label = fields.String()
-    evaluation_id = fields.Integer()
+    evaluation_id = Integer()
     project_name = fields.String()
-    task_id = fields.Integer(allow_none=True)
+    task_id = Integer(allow_none=True)
     at = fields.DateTime()
     comment = fields.String()
 
 
 class DoneOut(Schema):
     items = fields.List(fields.Nested(DoneItemOut))
-    total = fields.Integer()
+    total = Integer()

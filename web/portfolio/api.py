@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import roles
-from web.portfolio.schemas import PortfolioOut, PortfolioQuery, UnitOverviewOut
+from web.exports import FORMATS, ZIP, send_archive, send_table
+from web.files import XLSX, store
+from web.portfolio.schemas import ArchiveQuery, PortfolioOut, PortfolioQuery, UnitOverviewOut
 from web.rest import caller, document_errors, make_blueprint, session
 from workflow.accounts.models import Unit
+from workflow.exports import archive as archived
+from workflow.exports import tables
 from workflow.kernel.errors import NotFound
 from workflow.portfolio import queries as portfolio
 
@@ -32,3 +36,27 @@ def unit_overview(unit_id):
     if unit is None or not roles.can_see_unit(user, unit):
         raise NotFound("预算单位不存在或无权查看")
     return portfolio.unit_overview(session(), user, unit_id)
+
+
+@blp.route("/portfolio.<fmt>")
+@blp.arguments(PortfolioQuery, location="query")
+@blp.response(200, {"format": "binary", "type": "string"}, content_type=XLSX)
+@document_errors(blp, 404)
+def export(query, fmt):
+    """评价概览 as Excel or CSV (UTF-8 with BOM): each figure a row."""
+    if fmt not in FORMATS:
+        raise NotFound("不支持的导出格式（可选 xlsx、csv）")
+    filters = portfolio.Filters(**query)
+    return send_table(tables.portfolio_figures(session(), caller(), filters), fmt)
+
+
+@blp.route("/archive.zip")
+@blp.arguments(ArchiveQuery, location="query")
+@blp.response(200, {"format": "binary", "type": "string"}, content_type=ZIP)
+def archive(query):
+    """A year's signed reports (已归档) the caller may see, as one ZIP with an index.xlsx,
+    streamed."""
+    user, year = caller(), query["year"]
+    files = archived.archived_files(session(), user, year, store())
+    index = archived.archive_index(session(), user, year)
+    return send_archive(files, index, f"{year}年度评价报告.zip")

@@ -6,8 +6,14 @@ from flask import Blueprint, render_template, request
 
 from web.auth import page_user
 from web.database import db
+from web.exports import FORMATS, send_archive, send_table
+from web.files import store
 from web.input import query_int
 from web.ui import require_login
+from workflow.exports import archive as archived
+from workflow.exports import tables
+from workflow.kernel import clock
+from workflow.kernel.errors import NotFound
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.models import EVALUATION_KINDS, YEARS
 from workflow.lifecycle.states import STATES
@@ -49,3 +55,21 @@ def index():
         bar_max=max([1, *figures.by_state.values(), *figures.by_grade.values()]),
         bin_max=max([1, *(b["count"] for b in figures.histogram)]),
     )
+
+
+@bp.route("/portfolio/export.<fmt>")
+def export(fmt: str):
+    """导出评价概览 (Excel or CSV) with the page's filters."""
+    if fmt not in FORMATS:
+        raise NotFound("不支持的导出格式")
+    return send_table(tables.portfolio_figures(db(), page_user(), _filters()), fmt)
+
+
+@bp.route("/portfolio/archive.zip")
+def archive():
+    """A year's archived reports as one ZIP (the page's 年度, else last year)."""
+    user = page_user()
+    year = _filters().year or clock.today_local().year - 1
+    files = archived.archived_files(db(), user, year, store())
+    index = archived.archive_index(db(), user, year)
+    return send_archive(files, index, f"{year}年度评价报告.zip")

@@ -19,45 +19,49 @@ class PortfolioQuery(Schema):
     overdue = fields.Boolean(load_default=False, metadata={"description": "只看逾期的"})
 
 
+class ArchiveQuery(Schema):
+    year = Integer(required=True, validate=validate.Range(min=YEARS.start, max=YEARS.stop - 1))
+
+
 class HolderOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
 
 
 class WaitingOut(Schema):
-    evaluation_id = fields.Integer()
+    evaluation_id = Integer()
     project_name = fields.String()
     unit_name = fields.String()
     state = fields.String()
     since = fields.DateTime(metadata={"description": "进入当前阶段的时间（UTC）"})
-    days = fields.Integer(metadata={"description": "已停留天数"})
+    days = Integer(metadata={"description": "已停留天数"})
     due_date = fields.Date(allow_none=True)
     holders = fields.List(fields.Nested(HolderOut), metadata={"description": "待谁办理"})
 
 
 class BinOut(Schema):
-    from_ = fields.Integer(data_key="from", attribute="from")
-    to = fields.Integer()
-    count = fields.Integer()
+    from_ = Integer(data_key="from", attribute="from")
+    to = Integer()
+    count = Integer()
 
 
 class PortfolioOut(Schema):
-    total = fields.Integer()
-    by_state = fields.Dict(keys=fields.String(), values=fields.Integer())
-    by_grade = fields.Dict(keys=fields.String(), values=fields.Integer())
-    by_kind = fields.Dict(keys=fields.String(), values=fields.Integer())
+    total = Integer()
+    by_state = fields.Dict(keys=fields.String(), values=Integer())
+    by_grade = fields.Dict(keys=fields.String(), values=Integer())
+    by_kind = fields.Dict(keys=fields.String(), values=Integer())
     histogram = fields.List(
         fields.Nested(BinOut), metadata={"description": "已定稿总分，每 5 分一档"}
     )
     stuck = fields.List(fields.Nested(WaitingOut), metadata={"description": "停留最久的评价"})
     overdue = fields.List(fields.Nested(WaitingOut), metadata={"description": "逾期的评价"})
-    overdue_total = fields.Integer()
+    overdue_total = Integer()
     campaigns = fields.List(fields.Dict(), metadata={"description": "自评任务及提交率"})
 
 
 class UnitEvaluationOut(Schema):
-    id = fields.Integer()
-    year = fields.Integer()
+    id = Integer()
+    year = Integer()
     project_name = fields.String()
     state = fields.String()
     total = fields.Decimal(as_string=True, places=2, allow_none=True)
@@ -66,5 +70,5 @@ class UnitEvaluationOut(Schema):
 
 class UnitOverviewOut(Schema):
     evaluations = fields.List(fields.Nested(UnitEvaluationOut))
-    open_rectifications = fields.Integer()
-    overdue_rectifications = fields.Integer()
+    open_rectifications = Integer()
+    overdue_rectifications = Integer()

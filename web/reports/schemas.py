@@ -71,7 +71,7 @@ class ArchiveOut(Schema):
     size = Integer()
     generated_at = fields.DateTime()
     docx_sha256 = fields.String(allow_none=True, metadata={"description": "the signed Word file"})
-    docx_size = fields.Integer(allow_none=True)
+    docx_size = Integer(allow_none=True)
 
 
 class ReportOut(Schema):

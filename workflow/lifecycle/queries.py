@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, contains_eager, selectinload, undefer
@@ -29,8 +30,7 @@ SORTS: dict[str, tuple[str, tuple]] = {
 }
 
 
-def list_visible(
-    session: Session,
+def list_statement(
     user: User,
     *,
     state: str | None = None,
@@ -40,12 +40,12 @@ def list_visible(
     search: str | None = None,
     open_only: bool = False,
     sort: str = "newest",
-    page: PageRequest = FIRST_PAGE,
     with_group: bool = False,
-) -> Page[Evaluation]:
-    """评价列表: one page of the evaluations `user` may see, filtered and sorted in SQL
-    (`open_only`: not 已归档 or 已终止; `search`: in the project name). Each comes with its
-    unit, in the same SELECT; `with_group` also reads who holds which role (for permissions)."""
+) -> Select:
+    """The SELECT of the evaluations `user` may see, filtered and sorted (`open_only`: not
+    已归档 or 已终止; `search`: in the project name): the list reads a page of it, the exports
+    all of it. Each comes with its unit, in the same SELECT; `with_group` also reads who holds
+    which role (for permissions)."""
     stmt: Select = select(Evaluation).where(roles.visible_evaluations(user))
     if state:
         stmt = stmt.where(Evaluation.state == state)
@@ -61,8 +61,14 @@ def list_visible(
         stmt = stmt.where(Evaluation.project_name.icontains(search, autoescape=True))
     if with_group:
         stmt = stmt.options(undefer(Evaluation.group_roles))
-    order = SORTS.get(sort, SORTS["newest"])[1]
-    return paginate(session, stmt.order_by(*order), page)
+    return stmt.order_by(*SORTS.get(sort, SORTS["newest"])[1])
+
+
+def list_visible(
+    session: Session, user: User, *, page: PageRequest = FIRST_PAGE, **filters: Any
+) -> Page[Evaluation]:
+    """评价列表: one page of `list_statement` (the same filters)."""
+    return paginate(session, list_statement(user, **filters), page)
 
 
 def visible_units(session: Session, user: User) -> list[Unit]:
