@@ -26,6 +26,7 @@ from workflow.kernel import access
 from workflow.kernel.errors import FieldError, InvalidInput
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle import queries as evaluations
+from workflow.lifecycle.funds import FundSource
 
 blp = make_blueprint("evaluations", "绩效评价：创建、工作组、文件、流程操作、审计记录")
 
@@ -40,6 +41,10 @@ def _fields(data) -> lifecycle.ProjectFields:
         funds_spent=data["funds_spent"],
         due_date=data["due_date"],
         targets=data["targets"],
+        competent_department=data["competent_department"],
+        initial_budget=data["initial_budget"],
+        fund_sources=[FundSource(**row) for row in data["fund_sources"]],
+        targets_achieved=data["targets_achieved"],
     )
 
 

@@ -20,7 +20,7 @@ class IndicatorNode(Schema):
     target = fields.Raw(metadata={"type": "string", "description": "指标值 (leaf)"})
     unit = fields.Raw(metadata={"type": "string", "description": "计量单位 (leaf)"})
     standard = fields.Raw(metadata={"type": "string", "description": "评分标准 (leaf)"})
-    direction = fields.Raw(metadata={"type": "string", "enum": ["positive", "negative"]})
+    direction = fields.Raw(metadata={"type": "string", "enum": ["positive", "negative", "equal"]})
     rule = fields.Raw(
         metadata={
             "type": "object",

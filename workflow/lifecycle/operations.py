@@ -21,7 +21,7 @@ neither checks nor moves `version` or the state, and only holds the row so that 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -37,7 +37,9 @@ from workflow.kernel.access import get_visible, require
 from workflow.kernel.audit import _INSERT_AUDIT, AuditEvent, audit, audit_row
 from workflow.kernel.db import CONFLICT_MESSAGE, unit_of_work
 from workflow.kernel.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound
+from workflow.kernel.money import money_problem
 from workflow.lifecycle.approvals import approved_this_round, parse_policy
+from workflow.lifecycle.funds import FundSource, check_fund_sources
 from workflow.lifecycle.models import EVALUATION_KINDS, Approval, Evaluation, GroupMember
 from workflow.lifecycle.states import (
     ACTIONS,
@@ -61,6 +63,10 @@ class ProjectFields:
     funds_spent: Decimal | None = None
     due_date: date | None = None
     targets: str = ""
+    competent_department: str = ""
+    initial_budget: Decimal | None = None
+    fund_sources: list[FundSource] = field(default_factory=list)
+    targets_achieved: str = ""
 
 
 def _check_project(fields: ProjectFields) -> None:
@@ -74,14 +80,17 @@ def _check_project(fields: ProjectFields) -> None:
             "评价类型应为 unit_self（单位自评）、department（部门评价）或 finance（财政评价）"
         )
     for label, value in (
+        ("年初预算数", fields.initial_budget),
         ("预算金额", fields.budget),
         ("到位资金", fields.funds_received),
         ("实际支出", fields.funds_spent),
     ):
-        if value is not None and value < 0:
-            problems.append(f"{label}不能为负数")
+        problem = None if value is None else money_problem(value)
+        if problem:
+            problems.append(f"{label}{problem}")
     if problems:
         raise InvalidInput(errors=problems)
+    check_fund_sources(fields.fund_sources, _project_values(fields))
 
 
 def _project_values(fields: ProjectFields) -> dict[str, Any]:
@@ -94,6 +103,10 @@ def _project_values(fields: ProjectFields) -> dict[str, Any]:
         "funds_spent": fields.funds_spent,
         "due_date": fields.due_date,
         "targets": fields.targets,
+        "competent_department": fields.competent_department.strip(),
+        "initial_budget": fields.initial_budget,
+        "fund_sources": [row.as_json() for row in fields.fund_sources] or None,
+        "targets_achieved": fields.targets_achieved,
     }
 
 

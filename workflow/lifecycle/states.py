@@ -106,6 +106,13 @@ def return_targets(state: str) -> list[str]:
 #: Every version of the process definition, by `machine_version`; an evaluation keeps the one
 #: it started on.
 DEFINITIONS: dict[str, list[dict[str, Any]]] = {MACHINE_VERSION: TRANSITIONS}
+#: What each definition is called on the evaluation's page.
+DEFINITION_TITLES: dict[str, str] = {MACHINE_VERSION: "完整评价流程"}
+
+
+def definition_label(version: str) -> str:
+    """流程定义 as the page shows it: its title and version ("完整评价流程（版本 1）")."""
+    return f"{DEFINITION_TITLES.get(version, '流程')}（版本 {version}）"
 
 
 def sources(transition: dict[str, Any]) -> list[str]:

@@ -26,6 +26,7 @@ from workflow.scoring.rules import (
     ScorecardNode,
     fmt,
     q2,
+    shown_actual,
 )
 
 
@@ -53,7 +54,8 @@ class ScoredLeaf:
         if row is not None:
             data.update(
                 score=fmt(row.score),
-                actual=None if row.actual is None else str(row.actual),
+                actual=str(row.actual) if row.actual is not None else actual_text(row) or None,
+                actual_shown=shown_actual(row.actual, actual_text(row), leaf.rule_type, leaf.unit),
                 rate=fmt(row.rate),
                 reason=row.reason,
                 deviation_note=row.deviation_note,
@@ -152,7 +154,13 @@ def _card_node(node: Indicator, scores: dict[int, IndicatorScore]) -> ScorecardN
         deviation_note=row.deviation_note if row else "",
         deductions=_deductions(row),
         scored_at=row.scored_at if row else None,
+        actual_text=actual_text(row),
     )
+
+
+def actual_text(row: IndicatorScore | None) -> str:
+    """A 定性 完成值 the scorer typed ("有效"), kept in the score's details."""
+    return str((row.details or {}).get("actual_text", "")) if row else ""
 
 
 def _deductions(row: IndicatorScore | None) -> tuple[Deduction, ...]:
