@@ -78,12 +78,23 @@ def register_api(app: Flask) -> None:
     from web.reports import api as reports
     from web.schemas import ErrorSchema
     from web.scoring import api as scoring
+    from web.selfeval import api as selfeval
     from web.tasks import api as tasks
 
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.schema("ErrorSchema", schema=ErrorSchema)  # what `document_errors` cites
-    for module in (tokens, admin, evaluations, indicators, scoring, tasks, notifications, reports):
+    for module in (
+        tokens,
+        admin,
+        evaluations,
+        indicators,
+        scoring,
+        selfeval,
+        tasks,
+        notifications,
+        reports,
+    ):
         csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply
         api.register_blueprint(module.blp)
 
@@ -97,10 +108,21 @@ def register_pages(app: Flask) -> None:
     from web.notifications import pages as notifications
     from web.reports import pages as reports
     from web.scoring import pages as scoring
+    from web.selfeval import pages as selfeval
     from web.tasks import pages as tasks
     from web.ui import nav, refusal_lines
 
-    for module in (auth, evaluations, indicators, scoring, tasks, reports, notifications, admin):
+    for module in (
+        auth,
+        evaluations,
+        indicators,
+        scoring,
+        selfeval,
+        tasks,
+        reports,
+        notifications,
+        admin,
+    ):
         app.register_blueprint(module.bp)
     app.context_processor(nav)
     app.add_template_global(refusal_lines)

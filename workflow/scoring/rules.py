@@ -174,9 +174,12 @@ def leaf_direction(leaf: Mapping[str, Any]) -> str:
     return leaf.get("direction") or POSITIVE
 
 
-def indicator_nature(direction: str | None, rule_type: str | None) -> str:
-    """指标性质: ≥ (正向), ≤ (反向), = (等于), or 定性 for a tiered (分档) leaf."""
-    if rule_type == "tiered":
+def indicator_nature(
+    direction: str | None, rule_type: str | None, target: str | None = None
+) -> str:
+    """指标性质: ≥ (正向), ≤ (反向), = (等于), or 定性 for a tiered (分档) leaf or one whose
+    指标值 is words without a figure ("建立", "按期完成")."""
+    if rule_type == "tiered" or (target and not any(ch.isdigit() for ch in target)):
         return QUALITATIVE
     return NATURES.get(direction or POSITIVE, NATURES[POSITIVE])
 
@@ -697,7 +700,7 @@ class ScorecardNode:
     @property
     def nature(self) -> str:
         """指标性质: ≥, ≤, = or 定性."""
-        return indicator_nature(self.direction, self.rule)
+        return indicator_nature(self.direction, self.rule, self.target)
 
     @property
     def is_leaf(self) -> bool:
