@@ -78,7 +78,8 @@ class GroupIn(Schema):
     members = fields.List(fields.Integer(), load_default=list)
     approvers = fields.List(fields.Integer(), load_default=list)
     approval_policy = fields.String(
-        load_default="all",
+        load_default=None,
+        metadata={"description": "all | any | quorum:N; default: all, any for a 单位自评"},
         validate=validate.Regexp(r"^(all|any|quorum:[1-9]\d*)$", error="应为 all、any 或 quorum:N"),
     )
     version = fields.Integer(load_default=None)

@@ -21,7 +21,7 @@ neither checks nor moves `version` or the state, and only holds the row so that 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -44,8 +44,9 @@ from workflow.lifecycle.models import EVALUATION_KINDS, Approval, Evaluation, Gr
 from workflow.lifecycle.states import (
     ACTIONS,
     ACTIONS_NEEDING_REASON,
-    MACHINE_VERSION,
+    DEFAULT_APPROVAL_POLICY,
     ActionContext,
+    definition_for,
     return_targets,
 )
 from workflow.lifecycle.wiring import trigger
@@ -125,12 +126,13 @@ def create_evaluation(
     if not roles.can_create_evaluation(actor, unit_id):
         raise NotAllowed("只能为本单位创建评价")
     _check_project(fields)
+    version = definition_for(fields.kind)
     evaluation = Evaluation(
         unit=unit,
         state="preparation",
-        machine_version=MACHINE_VERSION,
+        machine_version=version,
         round=1,
-        approval_policy="all",
+        approval_policy=DEFAULT_APPROVAL_POLICY[version],
         created_by_id=actor.id,
         created_at=clock.now(),
         updated_at=clock.now(),
@@ -156,10 +158,25 @@ def update_project(
     require(actor, "edit_project", evaluation)
     _check_version(evaluation, expected_version)
     _check_project(fields)
-    values = _project_values(fields) | {"updated_at": clock.now()}
+    values = _project_values(fields) | _definition_change(evaluation, fields.kind)
+    values["updated_at"] = clock.now()
     _compare_and_set(session, evaluation, evaluation.version, values)
     audit(session, evaluation, actor, "project_updated", client_addr=client_addr)
     return evaluation
+
+
+def _definition_change(evaluation: Evaluation, kind: str) -> dict[str, Any]:
+    """A kind changed across definitions (单位自评 ↔ 部门/财政评价): in 前期准备, before any
+    stage has been worked on it, the evaluation moves to the new kind's definition; later the
+    change is refused, since an evaluation keeps the definition it started on."""
+    version = definition_for(kind)
+    if version == evaluation.machine_version:
+        return {}
+    if evaluation.state != "preparation":
+        raise InvalidInput.field(
+            "kind", "评价已进入后续阶段，不能在单位自评与部门评价、财政评价之间更改评价类型"
+        )
+    return {"machine_version": version}
 
 
 def _check_version(evaluation: Evaluation, expected_version: int | None) -> None:
@@ -213,7 +230,8 @@ class GroupSpec:
     deputies: list[int]
     members: list[int]
     approvers: list[int]
-    approval_policy: str = "all"
+    #: None: the definition's default (会签 for a full evaluation, 或签 for a 单位自评).
+    approval_policy: str | None = None
 
 
 def _check_group(session: Session, evaluation: Evaluation, spec: GroupSpec) -> dict[int, User]:
@@ -254,6 +272,8 @@ def set_group(
     evaluation = get_visible(session, actor, evaluation_id)
     require(actor, "edit_group", evaluation)
     _check_version(evaluation, expected_version)
+    policy = spec.approval_policy or DEFAULT_APPROVAL_POLICY[evaluation.machine_version]
+    spec = replace(spec, approval_policy=policy)
     _check_group(session, evaluation, spec)
     # The row first: a concurrent group edit waits here (PostgreSQL) and then misses.
     values = {"approval_policy": spec.approval_policy, "updated_at": clock.now()}
