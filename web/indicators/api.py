@@ -100,6 +100,19 @@ class TemplateItem(MethodView):
         indicator_ops.delete_template(session(), caller(), key)
 
 
+@blp.route(
+    "/evaluations/<int:evaluation_id>/indicators/from-evaluation/<int:other_id>", methods=["POST"]
+)
+@blp.response(200, IndicatorsOut)
+@document_errors(blp, 400, 403, 404)
+def from_evaluation(evaluation_id, other_id):
+    """复制上年: replace the tree with a copy of an earlier evaluation's (scorers unassigned)."""
+    system = indicator_ops.copy_from_evaluation(
+        session(), caller(), evaluation_id, other_id, client_addr()
+    )
+    return _system(system)
+
+
 @blp.route("/evaluations/<int:evaluation_id>/indicators/from-template/<template>", methods=["POST"])
 @blp.response(200, IndicatorsOut)
 @document_errors(blp, 403, 404)

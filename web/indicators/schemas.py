@@ -29,6 +29,12 @@ class IndicatorNode(Schema):
         }
     )
     scorer = fields.Raw(allow_none=True, metadata={"type": "integer", "description": "打分人"})
+    previous_actual = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "上年完成值 (leaf)"}
+    )
+    previous_score = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "上年得分 (leaf)"}
+    )
     children = fields.List(fields.Nested(lambda: IndicatorNode()), metadata={"description": "下级"})
 
 

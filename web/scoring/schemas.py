@@ -54,6 +54,8 @@ class ScoreOut(Schema):
     score = fields.String(allow_none=True, metadata={"description": "computed, decimal string"})
     actual = fields.String(allow_none=True, metadata={"description": "完成值"})
     actual_shown = fields.String(metadata={"description": "完成值 with its unit: 735人次, 98%"})
+    previous_actual = fields.String(allow_none=True, metadata={"description": "上年完成值"})
+    previous_score = fields.String(allow_none=True, metadata={"description": "上年得分"})
     rate = fields.String(allow_none=True, metadata={"description": "rate in %"})
     reason = fields.String()
     deviation_note = fields.String()

@@ -19,6 +19,7 @@ from workflow.indicators.queries import leaves, load_nodes, roots
 from workflow.kernel.access import get_visible
 from workflow.lifecycle.models import Evaluation
 from workflow.scoring.models import IndicatorScore, ScoreFinalization
+from workflow.scoring.previous import PreviousValue, previous_values
 from workflow.scoring.rules import (
     Amounts,
     Deduction,
@@ -29,6 +30,8 @@ from workflow.scoring.rules import (
     shown_actual,
 )
 
+NO_PREVIOUS = PreviousValue(None, None)
+
 
 @dataclass
 class ScoredLeaf:
@@ -37,6 +40,7 @@ class ScoredLeaf:
     indicator: Indicator
     score: IndicatorScore | None
     deviation_note_required: bool = False
+    previous: PreviousValue = NO_PREVIOUS  # 上年完成值、上年得分
 
     def as_dict(self) -> dict[str, Any]:
         leaf, row = self.indicator, self.score
@@ -50,6 +54,7 @@ class ScoredLeaf:
             "scorer": leaf.scorer_id,
             "scored": row is not None,
             "deviation_note_required": self.deviation_note_required,
+            **self.previous.as_dict(),
         }
         if row is not None:
             data.update(
@@ -87,7 +92,11 @@ def scored_leaves(session: Session, actor: User, evaluation_id: int) -> list[Sco
     evaluation = get_visible(session, actor, evaluation_id)
     scores = _scores(session, evaluation)
     nodes = load_nodes(session, evaluation)
-    return [ScoredLeaf(leaf, scores.get(leaf.id)) for leaf in leaves(nodes)]
+    previous = previous_values(session, evaluation)
+    return [
+        ScoredLeaf(leaf, scores.get(leaf.id), previous=previous.get(leaf.code, NO_PREVIOUS))
+        for leaf in leaves(nodes)
+    ]
 
 
 def _scores(session: Session, evaluation: Evaluation) -> dict[int, IndicatorScore]:
