@@ -12,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     FieldList,
     FormField,
@@ -66,6 +67,12 @@ class IndicatorTreeForm(Form):
 
 class TemplateForm(Form):
     template = SelectField("指标模板")
+
+
+class ImportForm(Form):
+    """从 Excel 导入 the indicator sheet."""
+
+    file = FileField("Excel 指标表", validators=[FileRequired("请选择 Excel 指标表")])
 
 
 def row_level(row: dict[str, Any]) -> int:

@@ -11,7 +11,9 @@ import roles
 from web.auth import client_addr, page_user
 from web.database import db
 from web.forms import Form, options
+from web.indicators.files import send_indicator_sheet
 from web.indicators.forms import (
+    ImportForm,
     IndicatorTreeForm,
     TemplateForm,
     apply_op,
@@ -146,7 +148,9 @@ def system(evaluation_id: int):
     return _render_system(evaluation_id)
 
 
-def _render_system(evaluation_id: int, template_form=None, error=None, status: int = 200):
+def _render_system(
+    evaluation_id: int, template_form=None, error=None, status: int = 200, import_form=None
+):
     user = page_user()
     session = db()
     evaluation = evaluations.get_visible(session, user, evaluation_id)
@@ -161,10 +165,38 @@ def _render_system(evaluation_id: int, template_form=None, error=None, status: i
         "template_form": template_form or _template_form(),
         "templates": indicator_templates.list_templates(session),
         "previous": previous_evaluation(session, evaluation),
+        "import_form": import_form or ImportForm(formdata=None),
         "previous_form": Form(formdata=None),
         "error": error,
     }
     return render_template("indicators/system.html", **context), status
+
+
+@bp.route("/evaluations/<int:evaluation_id>/indicators.xlsx")
+def sheet(evaluation_id: int):
+    """The tree as an Excel sheet in the 绩效目标申报表 layout."""
+    return send_indicator_sheet(page_user(), evaluation_id)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/indicators/import", methods=["POST"])
+def import_sheet(evaluation_id: int):
+    """从 Excel 导入: replace the tree with the sheet's; its problems listed by row."""
+    form = ImportForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            indicator_ops.import_indicators(
+                db(), page_user(), evaluation_id, form.file.data.read(), client_addr()
+            )
+        except NotFound:
+            raise
+        except JixiaoError as exc:
+            error = exc
+        else:
+            flash("已从 Excel 导入评价指标体系", "success")
+            return redirect(url_for(".system", evaluation_id=evaluation_id))
+    status = status_of(error) if error else 400
+    return _render_system(evaluation_id, error=error, status=status, import_form=form)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/indicators/previous/<int:other_id>", methods=["POST"])

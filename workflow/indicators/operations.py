@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 import roles
 from workflow.accounts.models import User
 from workflow.indicators.builtin import Template
+from workflow.indicators.excel import read_indicators
 from workflow.indicators.models import Indicator, IndicatorTemplate
 from workflow.indicators.queries import (
     IndicatorSystem,
@@ -100,6 +101,27 @@ def copy_from_evaluation(
     comment = f"从“{other.year}年{other.project_name}”（评价 {other.id}）复制"
     return _replace(
         session, actor, evaluation, indicators, "indicators_from_evaluation", comment, client_addr
+    )
+
+
+@unit_of_work
+def import_indicators(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    data: bytes,
+    client_addr: str | None = None,
+) -> IndicatorSystem:
+    """从 Excel 导入: replace the tree with the one in a 绩效目标申报表-layout sheet (every
+    problem named by its row); a leaf whose code is kept keeps its 评分人."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    require(actor, "edit_indicators", evaluation)
+    indicators = read_indicators(data)
+    scorers = {leaf.code: leaf.scorer_id for leaf in leaves(load_nodes(session, evaluation))}
+    for leaf in iter_leaves(indicators):
+        leaf["scorer"] = scorers.get(leaf["code"])
+    return _replace(
+        session, actor, evaluation, indicators, "indicators_imported", "从 Excel 导入", client_addr
     )
 
 

@@ -112,6 +112,12 @@ def get_indicators(session: Session, actor: User, evaluation_id: int) -> Indicat
     return with_previous(session, evaluation, system)
 
 
+def get_tree(session: Session, actor: User, evaluation_id: int) -> tuple[Evaluation, list]:
+    """The evaluation (one the actor may see) and its tree in the API shape (for the sheet)."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    return evaluation, tree(session, evaluation)
+
+
 def with_previous(
     session: Session, evaluation: Evaluation, system: IndicatorSystem
 ) -> IndicatorSystem:
