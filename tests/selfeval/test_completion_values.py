@@ -69,3 +69,27 @@ def test_the_scorecard_workbook_keeps_the_units(browser, school):
     sheet = openpyxl.load_workbook(io.BytesIO(res.data)).active
     values = {cell.value for row in sheet.iter_rows() for cell in row}
     assert {"735人次", "190天", "有效", "99.83%"} <= values
+
+
+def test_the_score_form_takes_a_manual_and_a_qualitative_actual(client, auth, make, session):
+    from page_helpers import Browser
+
+    from web.scoring.pages import form_prefix
+
+    team = school_evaluation(make, session)
+    browser = Browser(client, auth, team.leader)
+    ev = team.evaluation.id
+    scores = page(browser.get(f"/evaluations/{ev}/scores"))
+    assert f'name="{form_prefix("2.2.1")}-actual"' in scores  # manual: 完成值 beside the score
+    assert "完成情况（如：有效）" in scores  # tiered
+
+    def post(code, **fields):
+        prefix = form_prefix(code)
+        data = {f"{prefix}-{key}": value for key, value in fields.items()}
+        data[f"{prefix}-csrf_token"] = browser.token
+        return client.post(f"/evaluations/{ev}/indicators/{code}/score", data=data)
+
+    assert post("2.2.1", score="13", actual="已建立", reason="制度尚待完善").status_code == 302
+    assert post("2.1.1", band="met", value="13", actual="有效", reason="个别偏食").status_code == 302
+    html = page(browser.get(f"/evaluations/{ev}/scores"))
+    assert "<dd>已建立" in html and "<dd>有效" in html
