@@ -90,6 +90,8 @@ def test_the_score_form_takes_a_manual_and_a_qualitative_actual(client, auth, ma
         return client.post(f"/evaluations/{ev}/indicators/{code}/score", data=data)
 
     assert post("2.2.1", score="13", actual="已建立", reason="制度尚待完善").status_code == 302
-    assert post("2.1.1", band="met", value="13", actual="有效", reason="个别偏食").status_code == 302
+    assert (
+        post("2.1.1", band="met", value="13", actual="有效", reason="个别偏食").status_code == 302
+    )
     html = page(browser.get(f"/evaluations/{ev}/scores"))
     assert "<dd>已建立" in html and "<dd>有效" in html
