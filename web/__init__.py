@@ -84,12 +84,23 @@ def register_api(app: Flask) -> None:
     from web.reports import api as reports
     from web.schemas import ErrorSchema
     from web.scoring import api as scoring
+    from web.selfeval import api as selfeval
     from web.tasks import api as tasks
 
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.schema("ErrorSchema", schema=ErrorSchema)  # what `document_errors` cites
-    areas = (tokens, admin, evaluations, indicators, scoring, tasks, notifications, reports)
+    areas = (
+        tokens,
+        admin,
+        evaluations,
+        indicators,
+        scoring,
+        selfeval,
+        tasks,
+        notifications,
+        reports,
+    )
     for module in (*areas, portfolio):
         csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply
         api.register_blueprint(module.blp)
@@ -106,10 +117,11 @@ def register_pages(app: Flask) -> None:
     from web.portfolio import pages as portfolio
     from web.reports import pages as reports
     from web.scoring import pages as scoring
+    from web.selfeval import pages as selfeval
     from web.tasks import pages as tasks
     from web.ui import nav, page_url, refusal_lines
 
-    areas = (auth, evaluations, indicators, scoring, tasks, reports, notifications, admin)
+    areas = (auth, evaluations, indicators, scoring, selfeval, tasks, reports, notifications, admin)
     for module in (*areas, portfolio):
         app.register_blueprint(module.bp)
     app.context_processor(nav)

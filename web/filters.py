@@ -11,10 +11,11 @@ from roles import ROLE_LABELS
 from workflow.documents.models import DOCUMENT_CATEGORIES
 from workflow.kernel import clock
 from workflow.kernel.audit import EVENTS
+from workflow.kernel.money import yuan
 from workflow.lifecycle.models import EVALUATION_KINDS
 from workflow.lifecycle.queries import waiting_days
-from workflow.lifecycle.states import ACTIONS, FLOW, STATES
-from workflow.scoring.rules import DIRECTIONS, RULE_TYPES
+from workflow.lifecycle.states import ACTIONS, FLOW, STATES, definition_label
+from workflow.scoring.rules import DIRECTIONS, RULE_TYPES, indicator_nature, shown_actual
 from workflow.tasks.models import TASK_KINDS, TASK_STATUSES
 from workflow.tasks.queries import is_overdue
 
@@ -25,7 +26,14 @@ def local_time(ts: datetime | None) -> str:
 
 
 def money(value: Decimal | None) -> str:
+    """万元 on a page: two decimals (the exact figure is on the form, and in 元 via `yuan`)."""
     return "—" if value is None else f"{value:,.2f}"
+
+
+def yuan_text(value: Decimal | None) -> str:
+    """The exact amount in 元 ("387,664.62 元") for a 万元 figure."""
+    exact = yuan(value)
+    return "" if exact is None else f"{exact:,.2f} 元"
 
 
 def filesize(n: int) -> str:
@@ -33,7 +41,9 @@ def filesize(n: int) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(local_time=local_time, money=money, filesize=filesize)
+    app.jinja_env.filters.update(
+        local_time=local_time, money=money, yuan=yuan_text, filesize=filesize
+    )
     app.jinja_env.globals.update(
         STATES=STATES,
         FLOW=FLOW,
@@ -48,4 +58,7 @@ def init_app(app: Flask) -> None:
         TASK_STATUSES=TASK_STATUSES,
         task_overdue=is_overdue,
         waiting_days=waiting_days,
+        indicator_nature=indicator_nature,
+        definition_label=definition_label,
+        shown_actual=shown_actual,
     )

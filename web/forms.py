@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    IntegerField as _IntegerField,
-)
-from wtforms import (
+    DecimalField,
     SelectChoice,
     SelectMultipleField,
     ValidationError,
     widgets,
 )
+from wtforms import (
+    IntegerField as _IntegerField,
+)
 from wtforms.meta import DefaultMeta
+from wtforms.validators import Optional
 
 from web.input import INT_MAX, INT_MIN, RANGE_MESSAGE
+from workflow.kernel.money import money_str
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -61,3 +64,17 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class MoneyField(DecimalField):
+    """金额（万元）on a form: the number as typed, never rounded; the service refuses it with the
+    API's own checks (`workflow.kernel.money.money_problem`), and it is shown back as the API
+    writes it, so an edit keeps every decimal."""
+
+    def __init__(self, label: str | None = None, validators=None, **kwargs) -> None:
+        super().__init__(label, validators or [Optional()], places=None, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return money_str(self.data) or ""

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from roles import ApprovedBy
 from workflow.accounts.models import User
 from workflow.lifecycle import queries as evaluations
+from workflow.lifecycle.funds import sources_of
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import STATES, return_targets
 from workflow.lifecycle.wiring import unmet_guards
@@ -52,6 +53,12 @@ def evaluation_dict(
         "funds_spent": evaluation.funds_spent,
         "due_date": evaluation.due_date,
         "targets": evaluation.targets,
+        "competent_department": evaluation.competent_department,
+        "initial_budget": evaluation.initial_budget,
+        "fund_sources": [
+            {**row.as_json(), "label": row.label} for row in sources_of(evaluation.fund_sources)
+        ],
+        "targets_achieved": evaluation.targets_achieved,
         "state": evaluation.state,
         "state_label": STATES[evaluation.state],
         "round": evaluation.round,

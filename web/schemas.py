@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, post_load, validate
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from web.input import INT_MAX, INT_MIN, RANGE_MESSAGE
+from workflow.kernel.money import money_str, to_money
 from workflow.kernel.paging import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, PageRequest
 
-Amount = lambda **kw: fields.Decimal(as_string=True, places=2, allow_nan=False, **kw)  # noqa: E731
+
+class Amount(fields.Field):
+    """金额 in 万元 as a decimal string, exact to the 分 (`workflow.kernel.money`): "300" comes
+    back as "300.00", "38.766462" as "38.766462"; finer or out of range is refused, not rounded."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {"type": "string", "description": "万元，最多 6 位小数"})
+        super().__init__(**kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return money_str(value)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any):
+        try:
+            return to_money(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class Integer(fields.Integer):

@@ -26,7 +26,7 @@ from workflow.lifecycle.approvals import (
     required_approvals,
 )
 from workflow.lifecycle.models import Evaluation
-from workflow.lifecycle.states import ACTIONS, STATES
+from workflow.lifecycle.states import ACTIONS, MACHINE_VERSION, STATES, UNIT_SELF_VERSION
 
 
 def _approve(session, evaluation, users, rng, *, stay: bool = False) -> list:
@@ -58,6 +58,13 @@ def generate(session, make, seed: int) -> None:
         unit = units[n % len(units)]
         team = Team(make, unit=unit)
         evaluation = team.evaluation
+        if n % 3 == 1:  # a 单位自评 on the lighter definition, beside the full one
+            session.execute(
+                update(Evaluation)
+                .where(Evaluation.id == evaluation.id)
+                .values(kind="unit_self", machine_version=UNIT_SELF_VERSION)
+            )
+            session.commit()
         approvers = team.approvers
         named = n % 4 < 2
         if named:  # named 审批人: some of the group, perhaps someone from outside it
@@ -122,6 +129,8 @@ def covered(session, evaluations, users, bureau) -> set[str]:
         stage = evaluation.state
         approvers = [by_id[i] for i in evaluation.approver_ids]
         approved = {a.user_id for a in approvals_this_round(session, evaluation, stage)}
+        if stage in ("group_review", "finance_review"):
+            cases.add(f"{stage} on definition {evaluation.machine_version}")
         if stage == "group_review":
             cases.add("named approvers" if evaluation.ids_in("approver") else "default approvers")
             cases |= {"approved this round"} if approved else set()
@@ -152,7 +161,9 @@ def generated(request, session, make):
         "finance review, this bureau",
         "finance review, another bureau",
         "inactive reviewer",
-    }
+        *(f"{stage} on definition {v}" for stage in ("group_review", "finance_review")
+          for v in (MACHINE_VERSION, UNIT_SELF_VERSION)),
+    }  # fmt: skip
     return evaluations, users
 
 

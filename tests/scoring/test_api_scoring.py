@@ -152,8 +152,9 @@ def fixed_clock():
 
 
 def heping_leaf(code, name, weight, rule, target, unit, **scored) -> dict:
-    """A leaf of the SEED_004 card as the API returns it."""
-    return {
+    """A leaf of the SEED_004 card as the API returns it; 完成值 is shown with its unit
+    ("100%", "431个"), 指标性质 as ≥ (or 定性 for a tiered leaf)."""
+    leaf = {
         "code": code,
         "name": name,
         "weight": weight,
@@ -171,8 +172,16 @@ def heping_leaf(code, name, weight, rule, target, unit, **scored) -> dict:
         "deviation_note": "",
         "deductions": [],
         "scored_at": None,
+        "actual_text": "",
+        "nature": "定性" if rule == "tiered" else "≥",
         **scored,
     }
+    actual = leaf["actual"]
+    shown_unit = "%" if rule in ("rate", "survey") else unit
+    leaf.setdefault(
+        "completion_value", "" if actual is None else f"{Decimal(actual).normalize():f}{shown_unit}"
+    )
+    return leaf
 
 
 def test_scorecard_json_is_pinned_with_a_not_applicable_leaf_and_rescaling(

@@ -184,7 +184,7 @@ def test_completion_accepts_a_json_float_without_binary_noise():
 
 def test_unknown_direction_is_a_rule_error():
     leaf = make_leaf({"type": "completion"}, target="10", direction="up")
-    assert validate_rule(leaf) == ["指标方向须为positive（正向）或negative（反向）"]
+    assert validate_rule(leaf) == ["指标方向须为positive（正向）、negative（反向）或equal（等于）"]
 
 
 def test_completion_flags_deviation_over_130_percent():
@@ -604,3 +604,70 @@ def test_scorecard_with_every_leaf_not_applicable_is_refused():
     ]
     with pytest.raises(InvalidInput, match="所有指标均为不适用"):
         build_scorecard(nodes)
+
+
+# --- 指标性质 "=", the 完成值 a hand-typed score keeps, the 完成值 as shown ---------------------
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected"),
+    [
+        ("12", "10.00"),  # exactly the target: full weight
+        ("9", "7.50"),  # 10 × (1 − 3/12)
+        ("15", "7.50"),  # above the target loses as much as below it
+        ("24", "0.00"),  # off by the whole target: nothing
+        ("40", "0.00"),  # further off: never below zero
+    ],
+)
+def test_an_equal_leaf_scores_weight_times_one_minus_the_relative_deviation(actual, expected):
+    leaf = make_leaf({"type": "completion"}, target="12", unit="所", direction="equal")
+    result = compute_score(leaf, {"actual": actual})
+    assert result.score == D(expected)
+    assert result.actual == D(actual)
+
+
+def test_equal_is_a_known_direction_and_prints_as_the_equals_sign():
+    from workflow.scoring.rules import indicator_nature
+
+    leaf = make_leaf({"type": "completion"}, target="12", direction="equal")
+    assert validate_rule(leaf) == []
+    assert [indicator_nature(d, "completion") for d in ("positive", "negative", "equal")] == [
+        "≥",
+        "≤",
+        "=",
+    ]
+    assert indicator_nature("positive", "tiered") == "定性"
+
+
+def test_a_manual_score_keeps_the_actual_it_is_given():
+    leaf = make_leaf({"type": "manual"}, target="700", unit="人次")
+    result = compute_score(leaf, {"score": "9", "actual": "735"})
+    assert (result.score, result.actual) == (D("9.00"), D("735"))
+    text = compute_score(leaf, {"score": "9", "actual": "有效"})
+    assert text.actual is None and text.details == {"actual_text": "有效"}
+    assert compute_score(leaf, {"score": "9"}).actual is None
+    with pytest.raises(InvalidInput, match="完成值最多保留两位小数"):
+        compute_score(leaf, {"score": "9", "actual": "1.234"})
+
+
+def test_a_tiered_leaf_keeps_its_text_actual():
+    leaf = make_leaf({"type": "tiered"}, target="明显提升")
+    result = compute_score(leaf, {"band": "met", "value": "9", "actual": "有效"})
+    assert result.details["actual_text"] == "有效"
+
+
+@pytest.mark.parametrize(
+    ("actual", "text", "rule", "unit", "shown"),
+    [
+        (D("735.00"), "", "completion", "人次", "735人次"),
+        (D("98.00"), "", "survey", "", "98%"),
+        (D("90.42"), "", "rate", "", "90.42%"),
+        (D("98.50"), "", "manual", "%", "98.5%"),
+        (None, "有效", "tiered", "", "有效"),
+        (None, "", "tiered", "", ""),
+    ],
+)
+def test_the_actual_is_shown_with_its_unit(actual, text, rule, unit, shown):
+    from workflow.scoring.rules import shown_actual
+
+    assert shown_actual(actual, text, rule, unit) == shown

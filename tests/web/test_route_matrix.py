@@ -18,12 +18,21 @@ PUBLIC_PREFIXES = ("api-docs.", "public_pages.")
 TOKEN_REQUEST = ("POST", "/api/v1/tokens")
 
 
+def _sample(match: re.Match) -> str:
+    """A value for a URL part: the first of an `any(…)`, 1 for an id, xlsx for a format."""
+    spec = match[1]
+    if spec.startswith("any("):
+        return spec[4:].split(",")[0].strip(" )").split(":")[0]
+    name = spec.split(":")[-1]
+    return "xlsx" if name == "fmt" else "1"
+
+
 def _routes():
     app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC or rule.endpoint.startswith(PUBLIC_PREFIXES):
             continue
-        url = re.sub(r"<(?:int:)?([a-z_]+)>", lambda m: "xlsx" if m[1] == "fmt" else "1", rule.rule)
+        url = re.sub(r"<([^>]+)>", _sample, rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield pytest.param(url, method, id=f"{method} {rule.rule}")
 

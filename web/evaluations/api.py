@@ -34,6 +34,7 @@ from workflow.kernel.errors import FieldError, InvalidInput, NotFound
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.approvals import approved_this_round_of
+from workflow.lifecycle.funds import FundSource
 from workflow.lifecycle.states import STATES
 
 blp = make_blueprint("evaluations", "绩效评价：创建、工作组、文件、流程操作、审计记录")
@@ -49,6 +50,10 @@ def _fields(data) -> lifecycle.ProjectFields:
         funds_spent=data["funds_spent"],
         due_date=data["due_date"],
         targets=data["targets"],
+        competent_department=data["competent_department"],
+        initial_budget=data["initial_budget"],
+        fund_sources=[FundSource(**row) for row in data["fund_sources"]],
+        targets_achieved=data["targets_achieved"],
     )
 
 

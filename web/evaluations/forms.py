@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
-    DecimalField,
+    FormField,
     HiddenField,
     SelectField,
     StringField,
     TextAreaField,
 )
+from wtforms import Form as SubForm
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -19,26 +20,70 @@ from wtforms.validators import (
     Optional,
 )
 
-from web.forms import Form, IntegerField, MultiCheckboxField, _optional_int, options, whole
+from web.forms import (
+    Form,
+    IntegerField,
+    MoneyField,
+    MultiCheckboxField,
+    _optional_int,
+    options,
+    whole,
+)
 from workflow.documents.models import DOCUMENT_CATEGORIES
 from workflow.lifecycle.approvals import POLICY_LABELS
+from workflow.lifecycle.funds import FUND_SOURCES, FundSource, sources_of
 from workflow.lifecycle.models import EVALUATION_KINDS
 
 
+class FundRow(SubForm):
+    """One 资金来源 row of 项目资金: its 年初预算数, 全年预算数 and 全年执行数 (万元)."""
+
+    initial_budget = MoneyField("年初预算数")
+    budget = MoneyField("全年预算数")
+    spent = MoneyField("全年执行数")
+
+
 class ProjectForm(Form):
-    """项目与资金情况 (amounts in 万元)."""
+    """项目与资金情况 (amounts in 万元, exact to the 分), as the 自评表 asks for them."""
 
     project_name = StringField(
         "项目名称", validators=[DataRequired("请填写项目名称"), Length(max=300)]
     )
     year = IntegerField("评价年度", validators=[InputRequired("请填写评价年度")])
     kind = SelectField("评价类型", choices=options(EVALUATION_KINDS.items()))
-    budget = DecimalField("预算金额（万元）", places=2, validators=[Optional()])
-    funds_received = DecimalField("到位资金（万元）", places=2, validators=[Optional()])
-    funds_spent = DecimalField("实际支出（万元）", places=2, validators=[Optional()])
+    competent_department = StringField("主管部门", validators=[Length(max=200)])
+    initial_budget = MoneyField("年初预算数（万元）")
+    budget = MoneyField("全年预算数 / 预算金额（万元）")
+    funds_received = MoneyField("到位资金（万元）")
+    funds_spent = MoneyField("全年执行数 / 实际支出（万元）")
+    fiscal = FormField(FundRow, FUND_SOURCES["fiscal"])
+    carryover = FormField(FundRow, FUND_SOURCES["carryover"])
+    other = FormField(FundRow, FUND_SOURCES["other"])
     due_date = DateField("完成期限", validators=[Optional()])
-    targets = TextAreaField("绩效目标（总目标 / 阶段性目标）")
+    targets = TextAreaField("年度总体目标：预期目标（总目标 / 阶段性目标）")
+    targets_achieved = TextAreaField("年度总体目标：实际完成情况")
     version = HiddenField()
+
+    def source_rows(self) -> list[tuple[str, FormField]]:
+        """The 资金来源 rows, in the form's order."""
+        return [(key, self[key]) for key in FUND_SOURCES]
+
+    def fund_sources(self) -> list[FundSource]:
+        """The rows the unit filled in (a row left blank is no source)."""
+        rows = []
+        for key, row in self.source_rows():
+            amounts = {name: row[name].data for name in ("initial_budget", "budget", "spent")}
+            if any(value is not None for value in amounts.values()):
+                rows.append(FundSource(key, **amounts))
+        return rows
+
+
+def fund_rows_data(stored: list | None) -> dict[str, dict]:
+    """An evaluation's stored 资金来源 as the form's rows (`ProjectForm(obj=…, **this)`)."""
+    return {
+        row.source: {"initial_budget": row.initial_budget, "budget": row.budget, "spent": row.spent}
+        for row in sources_of(stored)
+    }
 
 
 class EvaluationForm(ProjectForm):

@@ -8,7 +8,14 @@ import roles
 from web.auth import client_addr, page_user
 from web.confirm import unconfirmed
 from web.database import db
-from web.evaluations.forms import ActionForm, DocumentForm, EvaluationForm, GroupForm, ProjectForm
+from web.evaluations.forms import (
+    ActionForm,
+    DocumentForm,
+    EvaluationForm,
+    GroupForm,
+    ProjectForm,
+    fund_rows_data,
+)
 from web.exports import FORMATS, send_table
 from web.files import send_document, store
 from web.forms import options
@@ -34,6 +41,7 @@ from workflow.kernel.errors import JixiaoError, NotAllowed, NotFound
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.approvals import parse_policy, policy_label
+from workflow.lifecycle.funds import sources_of
 from workflow.lifecycle.models import EVALUATION_KINDS as KINDS
 from workflow.lifecycle.models import YEARS, Evaluation
 from workflow.lifecycle.states import ACTIONS, STATES
@@ -53,6 +61,10 @@ def _project_fields(form: ProjectForm) -> lifecycle.ProjectFields:
         funds_spent=form.funds_spent.data,
         due_date=form.due_date.data,
         targets=form.targets.data or "",
+        competent_department=form.competent_department.data or "",
+        initial_budget=form.initial_budget.data,
+        fund_sources=form.fund_sources(),
+        targets_achieved=form.targets_achieved.data or "",
     )
 
 
@@ -171,7 +183,7 @@ def edit(evaluation_id: int):
     user = page_user()
     evaluation = access.get_visible(db(), user, evaluation_id)
     _require(user, "edit_project", evaluation, "您无权修改此评价的项目信息，或当前阶段不允许修改")
-    form = ProjectForm(obj=evaluation)
+    form = ProjectForm(obj=evaluation, **fund_rows_data(evaluation.fund_sources))
     error = None
     if form.validate_on_submit():
         try:
@@ -261,6 +273,7 @@ def _render_show(evaluation_id: int, upload_form: DocumentForm | None = None, st
             "received": percentage(evaluation.funds_received, evaluation.budget),
             "spent": percentage(evaluation.funds_spent, evaluation.budget),
         },
+        "fund_sources": sources_of(evaluation.fund_sources),
         "policy_label": policy_label(evaluation.approval_policy),
         "round_approvals": round_approvals,
         "documents": documents.list_documents(session, user, evaluation_id),

@@ -6,9 +6,29 @@ from marshmallow import Schema, fields, validate
 
 from web.schemas import Amount, Integer, PageQuery
 from workflow.documents.models import DOCUMENT_CATEGORIES
+from workflow.lifecycle.funds import FUND_SOURCES
 from workflow.lifecycle.models import EVALUATION_KINDS, YEARS
 from workflow.lifecycle.queries import SORTS
 from workflow.lifecycle.states import ACTIONS, RETURN_TARGETS, STATES
+
+
+class FundSourceIn(Schema):
+    """One row of 项目资金: 当年财政拨款 (fiscal), 上年结转资金 (carryover) or 其他资金 (other)."""
+
+    source = fields.String(required=True, validate=validate.OneOf(list(FUND_SOURCES)))
+    initial_budget = Amount(
+        load_default=None, allow_none=True, metadata={"description": "年初预算数"}
+    )
+    budget = Amount(load_default=None, allow_none=True, metadata={"description": "全年预算数"})
+    spent = Amount(load_default=None, allow_none=True, metadata={"description": "全年执行数"})
+
+
+class FundSourceOut(Schema):
+    source = fields.String()
+    label = fields.String()
+    initial_budget = Amount(allow_none=True)
+    budget = Amount(allow_none=True)
+    spent = Amount(allow_none=True)
 
 
 class EvaluationIn(Schema):
@@ -20,7 +40,21 @@ class EvaluationIn(Schema):
     funds_received = Amount(load_default=None, allow_none=True, validate=validate.Range(min=0))
     funds_spent = Amount(load_default=None, allow_none=True, validate=validate.Range(min=0))
     due_date = fields.Date(load_default=None, allow_none=True)
-    targets = fields.String(load_default="", metadata={"description": "绩效目标"})
+    targets = fields.String(load_default="", metadata={"description": "绩效目标 / 年度总体目标"})
+    competent_department = fields.String(
+        load_default="", validate=validate.Length(max=200), metadata={"description": "主管部门"}
+    )
+    initial_budget = Amount(
+        load_default=None, allow_none=True, metadata={"description": "年初预算数"}
+    )
+    fund_sources = fields.List(
+        fields.Nested(FundSourceIn),
+        load_default=list,
+        metadata={"description": "资金来源; each column must add up to its total"},
+    )
+    targets_achieved = fields.String(
+        load_default="", metadata={"description": "年度总体目标：实际完成情况"}
+    )
 
 
 class EvaluationUpdate(EvaluationIn):
@@ -68,7 +102,8 @@ class GroupIn(Schema):
     members = fields.List(Integer(), load_default=list)
     approvers = fields.List(Integer(), load_default=list)
     approval_policy = fields.String(
-        load_default="all",
+        load_default=None,
+        metadata={"description": "all | any | quorum:N; default: all, any for a 单位自评"},
         validate=validate.Regexp(r"^(all|any|quorum:[1-9]\d*)$", error="应为 all、any 或 quorum:N"),
     )
     version = Integer(load_default=None)
@@ -107,6 +142,10 @@ class EvaluationOut(Schema):
     funds_spent = Amount(allow_none=True)
     due_date = fields.Date(allow_none=True)
     targets = fields.String()
+    competent_department = fields.String()
+    initial_budget = Amount(allow_none=True)
+    fund_sources = fields.List(fields.Nested(FundSourceOut))
+    targets_achieved = fields.String()
     state = fields.String()
     state_label = fields.String()
     round = Integer()

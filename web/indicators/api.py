@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from web.auth import client_addr
+from web.evaluations.schemas import DocumentFile
+from web.files import XLSX
+from web.indicators.files import send_indicator_sheet
 from web.indicators.schemas import (
     IndicatorsIn,
     IndicatorsOut,
@@ -15,6 +18,7 @@ from web.indicators.schemas import (
 from web.rest import caller, document_errors, make_blueprint, session
 from workflow.indicators import operations as indicator_ops
 from workflow.indicators import queries as indicator_queries
+from workflow.kernel.errors import InvalidInput
 
 blp = make_blueprint("indicators", "评价指标体系、打分、评分定稿与评分表")
 
@@ -98,6 +102,42 @@ class TemplateItem(MethodView):
     def delete(self, key):
         """Delete a template an administrator added; a built-in one is refused (400)."""
         indicator_ops.delete_template(session(), caller(), key)
+
+
+@blp.route("/evaluations/<int:evaluation_id>/indicators.xlsx")
+class IndicatorsSheet(MethodView):
+    @blp.response(200, description="指标表 Excel（绩效目标申报表格式）", content_type=XLSX)
+    @document_errors(blp, 404)
+    def get(self, evaluation_id):
+        """The tree as a sheet: 一级, 二级, 三级, 指标性质, 指标值, 度量单位, 分值, 评分标准,
+        指标代码, 评分规则 (PUT it back to get the same tree)."""
+        return send_indicator_sheet(caller(), evaluation_id)
+
+    @blp.arguments(DocumentFile, location="files")
+    @blp.response(200, IndicatorsOut)
+    @document_errors(blp, 400, 403, 404)
+    def put(self, files, evaluation_id):
+        """Replace the tree from a sheet (multipart `file`); every problem named by its row."""
+        upload = files["file"]
+        if not hasattr(upload, "read"):
+            raise InvalidInput.field("file", "请选择 Excel 指标表")
+        system = indicator_ops.import_indicators(
+            session(), caller(), evaluation_id, upload.read(), client_addr()
+        )
+        return _system(system)
+
+
+@blp.route(
+    "/evaluations/<int:evaluation_id>/indicators/from-evaluation/<int:other_id>", methods=["POST"]
+)
+@blp.response(200, IndicatorsOut)
+@document_errors(blp, 400, 403, 404)
+def from_evaluation(evaluation_id, other_id):
+    """复制上年: replace the tree with a copy of an earlier evaluation's (scorers unassigned)."""
+    system = indicator_ops.copy_from_evaluation(
+        session(), caller(), evaluation_id, other_id, client_addr()
+    )
+    return _system(system)
 
 
 @blp.route("/evaluations/<int:evaluation_id>/indicators/from-template/<template>", methods=["POST"])

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     FieldList,
     FormField,
@@ -30,6 +31,7 @@ from workflow.scoring.rules import (
     DEFAULT_TARGET_RATE,
     DIRECTIONS,
     MEASURES,
+    NATURES,
     POSITIVE,
     RULE_TYPES,
     split_rule,
@@ -45,7 +47,11 @@ class NodeRow(SubForm):
     weight = StringField("分值")
     target = StringField("指标值", validators=[Length(max=100)])
     unit = StringField("单位", validators=[Length(max=40)])
-    direction = SelectField("方向", choices=options(DIRECTIONS.items()), validate_choice=False)
+    direction = SelectField(
+        "指标性质",
+        choices=options((k, f"{NATURES[k]}（{v}）") for k, v in DIRECTIONS.items()),
+        validate_choice=False,
+    )
     rule = SelectField("评分规则", choices=options(RULE_TYPES.items()), validate_choice=False)
     measure = SelectField("比率", choices=options(MEASURES.items()), validate_choice=False)
     target_rate = StringField("目标满意度（%）")
@@ -61,6 +67,12 @@ class IndicatorTreeForm(Form):
 
 class TemplateForm(Form):
     template = SelectField("指标模板")
+
+
+class ImportForm(Form):
+    """从 Excel 导入 the indicator sheet."""
+
+    file = FileField("Excel 指标表", validators=[FileRequired("请选择 Excel 指标表")])
 
 
 def row_level(row: dict[str, Any]) -> int:

@@ -10,8 +10,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 import roles
 from web.auth import client_addr, page_user
 from web.database import db
-from web.forms import options
+from web.forms import Form, options
+from web.indicators.files import send_indicator_sheet
 from web.indicators.forms import (
+    ImportForm,
     IndicatorTreeForm,
     TemplateForm,
     apply_op,
@@ -30,6 +32,7 @@ from workflow.kernel import access as evaluations
 from workflow.kernel.errors import InvalidInput, JixiaoError, NotAllowed, NotFound
 from workflow.lifecycle.models import GROUP_ROLES, GROUP_WORKERS, Evaluation
 from workflow.scoring import scorecard as scorecards
+from workflow.scoring.previous import previous_evaluation
 from workflow.scoring.rules import (
     DEFAULT_TARGET_RATE,
     MEASURES,
@@ -145,7 +148,9 @@ def system(evaluation_id: int):
     return _render_system(evaluation_id)
 
 
-def _render_system(evaluation_id: int, template_form=None, error=None, status: int = 200):
+def _render_system(
+    evaluation_id: int, template_form=None, error=None, status: int = 200, import_form=None
+):
     user = page_user()
     session = db()
     evaluation = evaluations.get_visible(session, user, evaluation_id)
@@ -159,9 +164,60 @@ def _render_system(evaluation_id: int, template_form=None, error=None, status: i
         "rule_label": rule_label,
         "template_form": template_form or _template_form(),
         "templates": indicator_templates.list_templates(session),
+        "previous": previous_evaluation(session, evaluation),
+        "import_form": import_form or ImportForm(formdata=None),
+        "previous_form": Form(formdata=None),
         "error": error,
     }
     return render_template("indicators/system.html", **context), status
+
+
+@bp.route("/evaluations/<int:evaluation_id>/indicators.xlsx")
+def sheet(evaluation_id: int):
+    """The tree as an Excel sheet in the 绩效目标申报表 layout."""
+    return send_indicator_sheet(page_user(), evaluation_id)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/indicators/import", methods=["POST"])
+def import_sheet(evaluation_id: int):
+    """从 Excel 导入: replace the tree with the sheet's; its problems listed by row."""
+    form = ImportForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            indicator_ops.import_indicators(
+                db(), page_user(), evaluation_id, form.file.data.read(), client_addr()
+            )
+        except NotFound:
+            raise
+        except JixiaoError as exc:
+            error = exc
+        else:
+            flash("已从 Excel 导入评价指标体系", "success")
+            return redirect(url_for(".system", evaluation_id=evaluation_id))
+    status = status_of(error) if error else 400
+    return _render_system(evaluation_id, error=error, status=status, import_form=form)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/indicators/previous/<int:other_id>", methods=["POST"])
+def copy_previous(evaluation_id: int, other_id: int):
+    """复制上年: replace the tree with a copy of last year's evaluation's."""
+    form = Form()
+    error = None
+    if form.validate_on_submit():
+        try:
+            indicator_ops.copy_from_evaluation(
+                db(), page_user(), evaluation_id, other_id, client_addr()
+            )
+        except NotFound:
+            raise
+        except JixiaoError as exc:
+            error = exc
+        else:
+            flash("已复制上年评价的指标体系（评分人需重新指定）", "success")
+            return redirect(url_for(".system", evaluation_id=evaluation_id))
+    status = status_of(error) if error else 400
+    return _render_system(evaluation_id, error=error, status=status)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/indicators/template", methods=["POST"])

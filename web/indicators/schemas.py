@@ -21,7 +21,7 @@ class IndicatorNode(Schema):
     target = fields.Raw(metadata={"type": "string", "description": "指标值 (leaf)"})
     unit = fields.Raw(metadata={"type": "string", "description": "计量单位 (leaf)"})
     standard = fields.Raw(metadata={"type": "string", "description": "评分标准 (leaf)"})
-    direction = fields.Raw(metadata={"type": "string", "enum": ["positive", "negative"]})
+    direction = fields.Raw(metadata={"type": "string", "enum": ["positive", "negative", "equal"]})
     rule = fields.Raw(
         metadata={
             "type": "object",
@@ -30,6 +30,12 @@ class IndicatorNode(Schema):
         }
     )
     scorer = fields.Raw(allow_none=True, metadata={"type": "integer", "description": "打分人"})
+    previous_actual = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "上年完成值 (leaf)"}
+    )
+    previous_score = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "上年得分 (leaf)"}
+    )
     children = fields.List(fields.Nested(lambda: IndicatorNode()), metadata={"description": "下级"})
 
 

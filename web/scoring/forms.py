@@ -66,7 +66,8 @@ def score_inputs(form: ScoreForm, rule_type: str, option_names: list[str]) -> Sc
     if rule_type == "completion":
         return ScoreInput({"actual": _text(form.actual.data)})
     if rule_type == "tiered":
-        return ScoreInput({"band": form.band.data, "value": _text(form.value.data)})
+        inputs = {"band": form.band.data, "value": _text(form.value.data)}
+        return ScoreInput(inputs | _given_actual(form))
     if rule_type == "deduction":
         items = [
             {"points": _text(row.points.data), "reason": _text(row.reason.data)}
@@ -77,8 +78,14 @@ def score_inputs(form: ScoreForm, rule_type: str, option_names: list[str]) -> Sc
     if rule_type == "survey":
         return _survey_inputs(form, option_names)
     if rule_type == "manual":
-        return ScoreInput({"score": _text(form.score.data)})
+        return ScoreInput({"score": _text(form.score.data)} | _given_actual(form))
     return ScoreInput({})  # rate: computed from the project's amounts
+
+
+def _given_actual(form: ScoreForm) -> dict[str, str]:
+    """完成值 beside a 定性 or hand-typed score, when the scorer wrote one ("有效", "735")."""
+    actual = _text(form.actual.data)
+    return {"actual": actual} if actual else {}
 
 
 def _survey_inputs(form: ScoreForm, option_names: list[str]) -> ScoreInput:

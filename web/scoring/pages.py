@@ -28,6 +28,7 @@ from workflow.scoring import operations as scoring
 from workflow.scoring import scorecard as scorecards
 from workflow.scoring.excel import scorecard_workbook, workbook_filename
 from workflow.scoring.models import IndicatorScore
+from workflow.scoring.previous import PreviousValue
 from workflow.scoring.rules import (
     BANDS,
     MEASURES,
@@ -59,6 +60,7 @@ class LeafItem:
     score: IndicatorScore | None
     row: ScorecardNode
     editable: bool
+    previous: PreviousValue | None = None  # 上年完成值、上年得分
     option_names: list[str] = field(default_factory=list)
     option_values: list[str] = field(default_factory=list)
     bands: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -103,6 +105,7 @@ def _scoring(session, user: User, evaluation_id: int) -> ScoringPage:
         leaf = scored.indicator
         item = LeafItem(
             leaf=leaf,
+            previous=scored.previous,
             score=scored.score,
             row=rows[leaf.code],
             editable=roles.can_score_leaf(user, evaluation, leaf, finalized=lock is not None),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 import roles
 from workflow.accounts.models import User
 from workflow.indicators.builtin import Template
+from workflow.indicators.excel import read_indicators
 from workflow.indicators.models import Indicator, IndicatorTemplate
 from workflow.indicators.queries import (
     IndicatorSystem,
@@ -25,6 +26,8 @@ from workflow.indicators.queries import (
     roots,
     scorer_problems,
     system_of,
+    tree,
+    with_previous,
 )
 from workflow.indicators.tree import is_branch, iter_leaves, node_weight, validate_tree
 from workflow.kernel import clock
@@ -76,6 +79,58 @@ def copy_template(
     )
 
 
+@unit_of_work
+def copy_from_evaluation(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    other_id: int,
+    client_addr: str | None = None,
+) -> IndicatorSystem:
+    """复制上年: replace the tree with a copy of another evaluation's (one the actor may see),
+    codes, weights, targets and rules as they were; the scorers are left unassigned (they
+    are people of that evaluation's group)."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    require(actor, "edit_indicators", evaluation)
+    other = get_visible(session, actor, other_id)
+    if other.id == evaluation.id:
+        raise InvalidInput.field("other_id", "不能从本评价复制指标体系")
+    indicators = [_without_scorers(node) for node in tree(session, other)]
+    if not indicators:
+        raise InvalidInput.field("other_id", f"“{other.year}年{other.project_name}”尚无指标体系")
+    comment = f"从“{other.year}年{other.project_name}”（评价 {other.id}）复制"
+    return _replace(
+        session, actor, evaluation, indicators, "indicators_from_evaluation", comment, client_addr
+    )
+
+
+@unit_of_work
+def import_indicators(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    data: bytes,
+    client_addr: str | None = None,
+) -> IndicatorSystem:
+    """从 Excel 导入: replace the tree with the one in a 绩效目标申报表-layout sheet (every
+    problem named by its row); a leaf whose code is kept keeps its 评分人."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    require(actor, "edit_indicators", evaluation)
+    indicators = read_indicators(data)
+    scorers = {leaf.code: leaf.scorer_id for leaf in leaves(load_nodes(session, evaluation))}
+    for leaf in iter_leaves(indicators):
+        leaf["scorer"] = scorers.get(leaf["code"])
+    return _replace(
+        session, actor, evaluation, indicators, "indicators_imported", "从 Excel 导入", client_addr
+    )
+
+
+def _without_scorers(node: dict[str, Any]) -> dict[str, Any]:
+    if is_branch(node):
+        return {**node, "children": [_without_scorers(child) for child in node["children"]]}
+    return {**node, "scorer": None}
+
+
 def _replace(
     session: Session,
     actor: User,
@@ -95,7 +150,7 @@ def _replace(
         session.add(_build(evaluation.id, node, 1, position))
     session.flush()
     restored = _restore_scores(session, evaluation, kept)
-    system = system_of(session, evaluation)
+    system = with_previous(session, evaluation, system_of(session, evaluation))
     system.editable = True
     leaf_count = sum(1 for _ in iter_leaves(indicators))
     audit(

@@ -18,8 +18,10 @@ from workflow.kernel.access import get_visible
 from workflow.kernel.db import read_once
 from workflow.kernel.errors import NotFound
 from workflow.lifecycle.models import Evaluation
+from workflow.scoring.previous import PreviousValue, previous_values
 
 EMPTY_TREE = "尚未设置评价指标体系"
+NO_PREVIOUS = PreviousValue(None, None)
 
 
 @dataclass
@@ -109,6 +111,22 @@ def get_indicators(session: Session, actor: User, evaluation_id: int) -> Indicat
     evaluation = get_visible(session, actor, evaluation_id)
     system = system_of(session, evaluation)
     system.editable = roles.can_edit_indicators(actor, evaluation)
+    return with_previous(session, evaluation, system)
+
+
+def get_tree(session: Session, actor: User, evaluation_id: int) -> tuple[Evaluation, list]:
+    """The evaluation (one the actor may see) and its tree in the API shape (for the sheet)."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    return evaluation, tree(session, evaluation)
+
+
+def with_previous(
+    session: Session, evaluation: Evaluation, system: IndicatorSystem
+) -> IndicatorSystem:
+    """Each leaf with last year's 完成值 and 得分 (`previous_actual`, `previous_score`)."""
+    previous = previous_values(session, evaluation)
+    for leaf in iter_leaves(system.indicators):
+        leaf.update(previous.get(leaf["code"], NO_PREVIOUS).as_dict())
     return system
 
 

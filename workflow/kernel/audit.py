@@ -30,6 +30,8 @@ EVENTS: dict[str, str] = {
     # workflow.indicators.operations
     "indicators_replaced": "设置评价指标体系",
     "indicators_from_template": "从模板复制指标体系",
+    "indicators_from_evaluation": "复制其他评价（上年）的指标体系",
+    "indicators_imported": "从 Excel 导入指标体系",
     # workflow.scoring.operations
     "indicator_scored": "指标打分",
     "scores_finalized": "评分定稿",

@@ -7,6 +7,8 @@ from __future__ import annotations
 from sqlalchemy import MetaData, Numeric
 from sqlalchemy.orm import DeclarativeBase
 
+from workflow.kernel.money import Money as Money  # 金额: its rules live in kernel.money
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -30,8 +32,6 @@ def _in(values) -> str:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
-
-Money = Numeric(14, 2)  # 万元, two decimals; never binary floats
 
 Points = Numeric(7, 2)  # 分值、得分: two decimals, never binary floats
 

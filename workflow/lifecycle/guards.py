@@ -7,13 +7,17 @@ from sqlalchemy.orm import Session
 from workflow.lifecycle.models import Evaluation
 
 
-def group_is_formed(_session: Session, evaluation: Evaluation) -> list[str]:
-    missing = []
-    if not evaluation.ids_in("leader"):
-        missing.append("尚未指定组长")
+def group_is_formed(session: Session, evaluation: Evaluation) -> list[str]:
+    """评价工作组: a 组长 and at least one 成员."""
+    missing = leader_is_named(session, evaluation)
     if not evaluation.ids_in("member"):
         missing.append("工作组至少需要一名成员")
     return missing
+
+
+def leader_is_named(_session: Session, evaluation: Evaluation) -> list[str]:
+    """组长 (in a 单位自评: the 项目负责人 who fills the form)."""
+    return [] if evaluation.ids_in("leader") else ["尚未指定组长"]
 
 
 def work_plan_uploaded(_session: Session, evaluation: Evaluation) -> list[str]:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     DateTime,
@@ -62,10 +63,15 @@ class Evaluation(Base):
     project_name: Mapped[str] = mapped_column(String(300))
     year: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(20))
-    budget: Mapped[Decimal | None] = mapped_column(Money)
+    competent_department: Mapped[str] = mapped_column(String(200), default="")  # 主管部门
+    initial_budget: Mapped[Decimal | None] = mapped_column(Money)  # 年初预算数
+    budget: Mapped[Decimal | None] = mapped_column(Money)  # 全年预算数
     funds_received: Mapped[Decimal | None] = mapped_column(Money)
-    funds_spent: Mapped[Decimal | None] = mapped_column(Money)
-    targets: Mapped[str] = mapped_column(Text, default="")
+    funds_spent: Mapped[Decimal | None] = mapped_column(Money)  # 全年执行数
+    # 资金来源: [{"source", "initial_budget", "budget", "spent"}] (`lifecycle.funds`)
+    fund_sources: Mapped[list | None] = mapped_column(JSON)
+    targets: Mapped[str] = mapped_column(Text, default="")  # 年度总体目标：预期目标
+    targets_achieved: Mapped[str] = mapped_column(Text, default="")  # 实际完成情况
     due_date: Mapped[date | None] = mapped_column(Date)
     state: Mapped[str] = mapped_column(String(20), default="preparation", index=True)
     machine_version: Mapped[str] = mapped_column(String(20))

@@ -21,7 +21,7 @@ neither checks nor moves `version` or the state, and only holds the row so that 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -44,7 +44,9 @@ from workflow.kernel.errors import (
     NotAllowed,
     NotFound,
 )
+from workflow.kernel.money import money_problem
 from workflow.lifecycle.approvals import approved_this_round, parse_policy
+from workflow.lifecycle.funds import FundSource, check_fund_sources
 from workflow.lifecycle.models import (
     EVALUATION_KINDS,
     YEARS,
@@ -55,8 +57,9 @@ from workflow.lifecycle.models import (
 from workflow.lifecycle.states import (
     ACTIONS,
     ACTIONS_NEEDING_REASON,
-    MACHINE_VERSION,
+    DEFAULT_APPROVAL_POLICY,
     ActionContext,
+    definition_for,
     return_targets,
 )
 from workflow.lifecycle.wiring import trigger
@@ -74,6 +77,10 @@ class ProjectFields:
     funds_spent: Decimal | None = None
     due_date: date | None = None
     targets: str = ""
+    competent_department: str = ""
+    initial_budget: Decimal | None = None
+    fund_sources: list[FundSource] = field(default_factory=list)
+    targets_achieved: str = ""
 
 
 def _check_project(fields: ProjectFields) -> None:
@@ -87,14 +94,17 @@ def _check_project(fields: ProjectFields) -> None:
             "评价类型应为 unit_self（单位自评）、department（部门评价）或 finance（财政评价）"
         )
     for label, value in (
+        ("年初预算数", fields.initial_budget),
         ("预算金额", fields.budget),
         ("到位资金", fields.funds_received),
         ("实际支出", fields.funds_spent),
     ):
-        if value is not None and value < 0:
-            problems.append(f"{label}不能为负数")
+        problem = None if value is None else money_problem(value)
+        if problem:
+            problems.append(f"{label}{problem}")
     if problems:
         raise InvalidInput(errors=problems)
+    check_fund_sources(fields.fund_sources, _project_values(fields))
 
 
 def _project_values(fields: ProjectFields) -> dict[str, Any]:
@@ -107,6 +117,10 @@ def _project_values(fields: ProjectFields) -> dict[str, Any]:
         "funds_spent": fields.funds_spent,
         "due_date": fields.due_date,
         "targets": fields.targets,
+        "competent_department": fields.competent_department.strip(),
+        "initial_budget": fields.initial_budget,
+        "fund_sources": [row.as_json() for row in fields.fund_sources] or None,
+        "targets_achieved": fields.targets_achieved,
     }
 
 
@@ -129,12 +143,13 @@ def create_evaluation(
         raise InvalidInput.field("unit_id", "预算单位不存在")
     _check_project(fields)
     now = clock.now()
+    version = definition_for(fields.kind)
     evaluation = Evaluation(
         unit=unit,
         state="preparation",
-        machine_version=MACHINE_VERSION,
+        machine_version=version,
         round=1,
-        approval_policy="all",
+        approval_policy=DEFAULT_APPROVAL_POLICY[version],
         created_by_id=actor.id,
         created_at=now,
         updated_at=now,
@@ -161,10 +176,25 @@ def update_project(
     require(actor, "edit_project", evaluation)
     _check_version(evaluation, expected_version)
     _check_project(fields)
-    values = _project_values(fields) | {"updated_at": clock.now()}
+    values = _project_values(fields) | _definition_change(evaluation, fields.kind)
+    values["updated_at"] = clock.now()
     _compare_and_set(session, evaluation, evaluation.version, values)
     audit(session, evaluation, actor, "project_updated", client_addr=client_addr)
     return evaluation
+
+
+def _definition_change(evaluation: Evaluation, kind: str) -> dict[str, Any]:
+    """A kind changed across definitions (单位自评 ↔ 部门/财政评价): in 前期准备, before any
+    stage has been worked on it, the evaluation moves to the new kind's definition; later the
+    change is refused, since an evaluation keeps the definition it started on."""
+    version = definition_for(kind)
+    if version == evaluation.machine_version:
+        return {}
+    if evaluation.state != "preparation":
+        raise InvalidInput.field(
+            "kind", "评价已进入后续阶段，不能在单位自评与部门评价、财政评价之间更改评价类型"
+        )
+    return {"machine_version": version}
 
 
 def _check_version(evaluation: Evaluation, expected_version: int | None) -> None:
@@ -221,7 +251,8 @@ class GroupSpec:
     deputies: list[int]
     members: list[int]
     approvers: list[int]
-    approval_policy: str = "all"
+    #: None: the definition's default (会签 for a full evaluation, 或签 for a 单位自评).
+    approval_policy: str | None = None
 
 
 def _check_group(session: Session, evaluation: Evaluation, spec: GroupSpec) -> dict[int, User]:
@@ -240,9 +271,9 @@ def _check_group(session: Session, evaluation: Evaluation, spec: GroupSpec) -> d
         if user.role == "unit_user" and user.unit_id == evaluation.unit_id
     }
     # Anyone else is refused alike, unnamed: another unit's user looks like no user at all.
-    for field, chosen in roles_ids.items():
+    for name, chosen in roles_ids.items():
         if any(uid not in ours for uid in chosen):
-            problems.append(FieldError(field, FOREIGN_MEMBER))
+            problems.append(FieldError(name, FOREIGN_MEMBER))
     for uid in sorted(ids & ours.keys()):
         if not ours[uid].active:
             problems.append(f"{ours[uid].display_name} 已停用，不能加入工作组")
@@ -272,6 +303,8 @@ def set_group(
     evaluation = get_visible(session, actor, evaluation_id)
     require(actor, "edit_group", evaluation)
     _check_version(evaluation, expected_version)
+    policy = spec.approval_policy or DEFAULT_APPROVAL_POLICY[evaluation.machine_version]
+    spec = replace(spec, approval_policy=policy)
     _check_group(session, evaluation, spec)
     # The row first: a concurrent group edit waits here (PostgreSQL) and then misses.
     values = {"approval_policy": spec.approval_policy, "updated_at": clock.now()}

@@ -12,7 +12,10 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-MACHINE_VERSION = "1"
+MACHINE_VERSION = "1"  # the full definition: 部门评价, 财政评价
+#: The lighter definition every 单位自评 runs on: the same stages, lighter guards to leave
+#: 前期准备 (`wiring.GUARDS`), the unit's own sign-off as 领导小组审核.
+UNIT_SELF_VERSION = "unit_self-1"
 
 STAGES: dict[str, str] = {
     "preparation": "前期准备",
@@ -104,8 +107,32 @@ def return_targets(state: str) -> list[str]:
 
 
 #: Every version of the process definition, by `machine_version`; an evaluation keeps the one
-#: it started on.
-DEFINITIONS: dict[str, list[dict[str, Any]]] = {MACHINE_VERSION: TRANSITIONS}
+#: it started on. A 单位自评 moves through the same stages and actions as the full definition;
+#: what differs is wired per version (`wiring.GUARDS`) and the defaults below.
+DEFINITIONS: dict[str, list[dict[str, Any]]] = {
+    MACHINE_VERSION: TRANSITIONS,
+    UNIT_SELF_VERSION: TRANSITIONS,
+}
+#: What each definition is called on the evaluation's page.
+DEFINITION_TITLES: dict[str, str] = {
+    MACHINE_VERSION: "完整评价流程",
+    UNIT_SELF_VERSION: "单位自评流程（项目负责人填报，单位审核，财政局审核）",
+}
+#: The definition an evaluation of each kind starts on (others: the full one).
+KIND_DEFINITIONS: dict[str, str] = {"unit_self": UNIT_SELF_VERSION}
+#: 领导小组审核's approval policy until the group says otherwise: a 单位自评 is signed off by
+#: any one of the unit's approvers (或签), a full evaluation by all of them (会签).
+DEFAULT_APPROVAL_POLICY: dict[str, str] = {MACHINE_VERSION: "all", UNIT_SELF_VERSION: "any"}
+
+
+def definition_for(kind: str) -> str:
+    """The `machine_version` a new evaluation of `kind` runs on."""
+    return KIND_DEFINITIONS.get(kind, MACHINE_VERSION)
+
+
+def definition_label(version: str) -> str:
+    """流程定义 as the page shows it: its title and version ("完整评价流程（版本 1）")."""
+    return f"{DEFINITION_TITLES.get(version, '流程')}（版本 {version}）"
 
 
 def sources(transition: dict[str, Any]) -> list[str]:

@@ -17,9 +17,20 @@ from transitions import EventData, Machine
 
 from workflow.indicators.guards import indicator_system_valid
 from workflow.lifecycle.approvals import approvals_this_round, policy_met
-from workflow.lifecycle.guards import budget_figures_given, group_is_formed, work_plan_uploaded
+from workflow.lifecycle.guards import (
+    budget_figures_given,
+    group_is_formed,
+    leader_is_named,
+    work_plan_uploaded,
+)
 from workflow.lifecycle.models import Evaluation
-from workflow.lifecycle.states import DEFINITIONS, STATES, ActionContext
+from workflow.lifecycle.states import (
+    DEFINITIONS,
+    MACHINE_VERSION,
+    STATES,
+    UNIT_SELF_VERSION,
+    ActionContext,
+)
 from workflow.reminders.events import announce
 from workflow.reports.guards import report_is_consistent
 from workflow.reports.operations import archive_on_enter, draft_on_enter
@@ -30,12 +41,25 @@ from workflow.tasks.guards import required_tasks_done
 Guard = Callable[[Session, Evaluation], list[str]]
 Hook = Callable[[ActionContext, Evaluation], None]
 
-#: 推进条件: what must hold before `advance` may leave a stage, checked in this order.
-GUARDS: dict[str, list[Guard]] = {
+#: 推进条件 of the full definition: what must hold before `advance` may leave a stage, checked
+#: in this order.
+FULL_GUARDS: dict[str, list[Guard]] = {
     "preparation": [group_is_formed, work_plan_uploaded, budget_figures_given],
     "implementation": [indicator_system_valid, required_tasks_done],
     "analysis": [every_leaf_scored, scores_finalized],
     "reporting": [report_is_consistent],
+}
+#: 单位自评: no working group or work plan to leave 前期准备, a 组长 (项目负责人) and the budget
+#: figures only; the later stages as in the full definition (the report on the self-evaluation
+#: outline).
+UNIT_SELF_GUARDS: dict[str, list[Guard]] = {
+    **FULL_GUARDS,
+    "preparation": [leader_is_named, budget_figures_given],
+}
+#: The guards of each definition, by `machine_version`.
+GUARDS: dict[str, dict[str, list[Guard]]] = {
+    MACHINE_VERSION: FULL_GUARDS,
+    UNIT_SELF_VERSION: UNIT_SELF_GUARDS,
 }
 
 #: What runs when an evaluation enters a state, in this order. `announce` tells the people
@@ -55,8 +79,9 @@ ON_ENTER: dict[str, list[Hook]] = {
 
 
 def unmet_guards(session: Session, evaluation: Evaluation) -> list[str]:
-    """Every unmet condition for leaving the evaluation's current stage."""
-    return [msg for guard in GUARDS.get(evaluation.state, []) for msg in guard(session, evaluation)]
+    """Every unmet condition for leaving the evaluation's current stage, by its definition."""
+    guards = GUARDS[evaluation.machine_version].get(evaluation.state, [])
+    return [msg for guard in guards for msg in guard(session, evaluation)]
 
 
 def _guards_pass(event: EventData) -> bool:

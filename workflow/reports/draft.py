@@ -478,7 +478,7 @@ def _leaf_line(leaf: ScorecardNode, w: Writer) -> str:
     parts = [head]
     if leaf.target:
         unit = leaf.unit or ""
-        done = f"，完成值{points(leaf.actual)}{unit}" if leaf.actual is not None else ""
+        done = f"，完成值{leaf.completion_value}" if leaf.completion_value else ""
         parts.append(f"指标值{leaf.target}{unit}{done}")
     if leaf.deductions:
         listed = "；".join(f"{clause(d.reason)}扣{points(d.points)}分" for d in leaf.deductions)

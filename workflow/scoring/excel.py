@@ -151,9 +151,7 @@ def _level1(sheet: Worksheet, node: ScorecardNode, row: int) -> int:
 def _leaf(sheet: Worksheet, leaf: ScorecardNode, row: int) -> int:
     """The leaf's row and its 扣分 rows; the next free row."""
     target = f"{leaf.target}{leaf.unit or ''}" if leaf.target else ""
-    actual = "" if leaf.actual is None else str(leaf.actual)
-    if leaf.actual is not None and leaf.rule in ("rate", "survey"):
-        actual = f"{actual}%"
+    actual = leaf.completion_value
     explanation = leaf.reason or ""
     if leaf.not_applicable:
         explanation = f"不适用：{explanation}"

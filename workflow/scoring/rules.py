@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from workflow.kernel.errors import InvalidInput
+from workflow.kernel.money import money_str
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -28,7 +29,14 @@ ZERO = Decimal(0)
 #: 指标方向 with their labels (the indicator table's CHECK and the pages read these).
 POSITIVE = "positive"  # 正向: more is better
 NEGATIVE = "negative"  # 反向: less is better (cost, complaints, days taken)
-DIRECTIONS = {POSITIVE: "正向", NEGATIVE: "反向"}
+EQUAL = "equal"  # 等于: the target exactly (a count of schools, a standard per pupil)
+DIRECTIONS = {POSITIVE: "正向", NEGATIVE: "反向", EQUAL: "等于"}
+DIRECTION_ERROR = "指标方向须为positive（正向）、negative（反向）或equal（等于）"
+#: 指标性质 as the 自评表 prints it: ≥, ≤, =, and 定性 for a leaf judged in bands.
+NATURES = {POSITIVE: "≥", NEGATIVE: "≤", EQUAL: "="}
+QUALITATIVE = "定性"
+#: Rules whose 完成值 is a percentage whatever the leaf's 度量单位.
+PERCENT_RULES = ("rate", "survey")
 
 MEASURES = {"budget_execution": "预算执行率", "funds_received": "资金到位率"}
 
@@ -176,6 +184,27 @@ def leaf_direction(leaf: Mapping[str, Any]) -> str:
     return leaf.get("direction") or POSITIVE
 
 
+def indicator_nature(
+    direction: str | None, rule_type: str | None, target: str | None = None
+) -> str:
+    """指标性质: ≥ (正向), ≤ (反向), = (等于), or 定性 for a tiered (分档) leaf or one whose
+    指标值 is words without a figure ("建立", "按期完成")."""
+    if rule_type == "tiered" or (target and not any(ch.isdigit() for ch in target)):
+        return QUALITATIVE
+    return NATURES.get(direction or POSITIVE, NATURES[POSITIVE])
+
+
+def shown_actual(
+    actual: Decimal | None, text: str | None, rule_type: str | None, unit: str | None
+) -> str:
+    """完成值 as every page and export shows it: with its unit ("735人次", "98%"), a 定性
+    leaf's text ("有效"), or "" when there is none."""
+    if actual is None:
+        return text or ""
+    shown = f"{Decimal(actual).normalize():f}"  # 735.00 → "735", 98.50 → "98.5"
+    return f"{shown}{'%' if rule_type in PERCENT_RULES else unit or ''}"
+
+
 def _numeric_target(leaf: Mapping[str, Any]) -> Decimal | None:
     """The leaf's 指标值 as a number, or None when it is missing or textual ("按期完成")."""
     target = leaf.get("target")
@@ -251,8 +280,8 @@ def score_rate(
         details={
             "measure": measure,
             "label": MEASURES[measure],
-            "numerator": str(numerator),
-            "budget": str(budget),
+            "numerator": money_str(numerator),
+            "budget": money_str(budget),
             "target_rate": str(target),
         },
     )
@@ -274,14 +303,15 @@ def score_completion(
     leaf: Mapping[str, Any],
     amounts: Amounts | None = None,
 ) -> ScoreResult:
-    """正向: met → full weight, else weight × actual / target; 反向: weight × target / actual.
+    """正向: met → full weight, else weight × actual / target; 反向: weight × target / actual;
+    等于: weight × max(0, 1 − |actual − target| / target).
 
-    Both are capped at the weight. A 反向 actual of 0 (no cost, no complaint) meets the target.
+    All are capped at the weight. A 反向 actual of 0 (no cost, no complaint) meets the target.
     """
     weight = leaf_weight(leaf)
     direction = leaf_direction(leaf)
     if direction not in DIRECTIONS:
-        raise InvalidInput("指标方向须为positive（正向）或negative（反向）")
+        raise InvalidInput(DIRECTION_ERROR)
     target = _numeric_target(leaf)
     if target is None or target <= 0:
         raise InvalidInput("完成率规则的指标值须为大于0的数字")
@@ -292,6 +322,8 @@ def score_completion(
         raise InvalidInput("完成值不能为负数")
     if direction == POSITIVE:
         ratio = actual / target
+    elif direction == EQUAL:
+        ratio = 1 - abs(actual - target) / target
     else:
         ratio = Decimal(1) if actual == 0 else target / actual
     return ScoreResult(
@@ -336,7 +368,7 @@ def score_tiered(
         score=q2(value),
         actual=None,
         rate=percentage(value, weight),
-        details={"band": band, "band_title": BANDS[band][2]},
+        details={"band": band, "band_title": BANDS[band][2], **_actual_text(inputs)},
     )
 
 
@@ -524,14 +556,46 @@ def score_manual(
     leaf: Mapping[str, Any],
     amounts: Amounts | None = None,
 ) -> ScoreResult:
-    """The scorer types the score, between 0 and the weight; the reason is always required."""
+    """The scorer types the score, between 0 and the weight; the reason is always required.
+    The 完成值 (`actual`) given beside it is kept: a number as the others' are, a text as is."""
     weight = leaf_weight(leaf)
     if "score" not in inputs:
         raise InvalidInput("请填写得分（score）")
     score = parse_points(inputs["score"], "得分")
     if score > weight:
         raise InvalidInput(f"得分{fmt(score)}超过该指标分值{fmt(weight)}")
-    return ScoreResult(score=q2(score), actual=None, rate=percentage(score, weight))
+    actual = _numeric_actual(inputs)
+    return ScoreResult(
+        score=q2(score),
+        actual=actual,
+        rate=percentage(score, weight),
+        details={} if actual is not None else _actual_text(inputs),
+    )
+
+
+def _numeric_actual(inputs: Mapping[str, Any]) -> Decimal | None:
+    """A typed 完成值 that is a number (735), or None (none given, or a text such as "有效")."""
+    value = inputs.get("actual")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = parse_decimal(value, "完成值")
+    except InvalidInput:
+        return None
+    if number < 0:
+        raise InvalidInput("完成值不能为负数")
+    if number != q2(number):
+        raise InvalidInput("完成值最多保留两位小数")
+    return number
+
+
+def _actual_text(inputs: Mapping[str, Any]) -> dict[str, str]:
+    """A 定性 完成值 ("有效", "按期完成") kept in the score's details."""
+    value = inputs.get("actual")
+    text = value.strip() if isinstance(value, str) else ""
+    if len(text) > 200:
+        raise InvalidInput("完成值最多 200 字")
+    return {"actual_text": text} if text else {}
 
 
 Validator = Callable[[Mapping[str, Any], Mapping[str, Any]], list[str]]
@@ -583,7 +647,7 @@ def validate_rule(leaf: Mapping[str, Any]) -> list[str]:
         return [f"评分规则“{rule_type or '未填写'}”未知，可选：{known}"]
     errors = []
     if leaf_direction(leaf) not in DIRECTIONS:
-        errors.append("指标方向须为positive（正向）或negative（反向）")
+        errors.append(DIRECTION_ERROR)
     return errors + RULES[rule_type].validate(params, leaf)
 
 
@@ -636,6 +700,17 @@ class ScorecardNode:
     deviation_note: str = ""  # 偏差说明
     deductions: tuple[Deduction, ...] = ()
     scored_at: datetime | None = None
+    actual_text: str = ""  # a 定性 完成值 ("有效")
+
+    @property
+    def completion_value(self) -> str:
+        """完成值 as shown, with its unit ("735人次", "98%") or a 定性 leaf's text."""
+        return shown_actual(self.actual, self.actual_text, self.rule, self.unit)
+
+    @property
+    def nature(self) -> str:
+        """指标性质: ≥, ≤, = or 定性."""
+        return indicator_nature(self.direction, self.rule, self.target)
 
     @property
     def is_leaf(self) -> bool:

@@ -19,6 +19,7 @@ from workflow.indicators.queries import leaves, load_nodes, roots
 from workflow.kernel.access import get_visible
 from workflow.lifecycle.models import Evaluation
 from workflow.scoring.models import IndicatorScore, ScoreFinalization
+from workflow.scoring.previous import PreviousValue, previous_values
 from workflow.scoring.rules import (
     Amounts,
     Deduction,
@@ -26,7 +27,10 @@ from workflow.scoring.rules import (
     ScorecardNode,
     fmt,
     q2,
+    shown_actual,
 )
+
+NO_PREVIOUS = PreviousValue(None, None)
 
 
 @dataclass
@@ -36,6 +40,7 @@ class ScoredLeaf:
     indicator: Indicator
     score: IndicatorScore | None
     deviation_note_required: bool = False
+    previous: PreviousValue = NO_PREVIOUS  # 上年完成值、上年得分
 
     def as_dict(self) -> dict[str, Any]:
         leaf, row = self.indicator, self.score
@@ -49,11 +54,13 @@ class ScoredLeaf:
             "scorer": leaf.scorer_id,
             "scored": row is not None,
             "deviation_note_required": self.deviation_note_required,
+            **self.previous.as_dict(),
         }
         if row is not None:
             data.update(
                 score=fmt(row.score),
-                actual=None if row.actual is None else str(row.actual),
+                actual=str(row.actual) if row.actual is not None else actual_text(row) or None,
+                actual_shown=shown_actual(row.actual, actual_text(row), leaf.rule_type, leaf.unit),
                 rate=fmt(row.rate),
                 reason=row.reason,
                 deviation_note=row.deviation_note,
@@ -85,7 +92,11 @@ def scored_leaves(session: Session, actor: User, evaluation_id: int) -> list[Sco
     evaluation = get_visible(session, actor, evaluation_id)
     scores = _scores(session, evaluation)
     nodes = load_nodes(session, evaluation)
-    return [ScoredLeaf(leaf, scores.get(leaf.id)) for leaf in leaves(nodes)]
+    previous = previous_values(session, evaluation)
+    return [
+        ScoredLeaf(leaf, scores.get(leaf.id), previous=previous.get(leaf.code, NO_PREVIOUS))
+        for leaf in leaves(nodes)
+    ]
 
 
 def _scores(session: Session, evaluation: Evaluation) -> dict[int, IndicatorScore]:
@@ -152,7 +163,13 @@ def _card_node(node: Indicator, scores: dict[int, IndicatorScore]) -> ScorecardN
         deviation_note=row.deviation_note if row else "",
         deductions=_deductions(row),
         scored_at=row.scored_at if row else None,
+        actual_text=actual_text(row),
     )
+
+
+def actual_text(row: IndicatorScore | None) -> str:
+    """A 定性 完成值 the scorer typed ("有效"), kept in the score's details."""
+    return str((row.details or {}).get("actual_text", "")) if row else ""
 
 
 def _deductions(row: IndicatorScore | None) -> tuple[Deduction, ...]:

@@ -157,7 +157,6 @@ def _leaf_note(leaf: ScorecardNode) -> str:
 
 def _leaf_row(level1: str, level2: str | None, span: int, leaf: ScorecardNode) -> ScoreRow:
     unit = leaf.unit or ""
-    actual = leaf.actual
     score = "不适用" if leaf.not_applicable else report_draft.score(leaf.score)
     return ScoreRow(
         level1=level1,
@@ -167,7 +166,7 @@ def _leaf_row(level1: str, level2: str | None, span: int, leaf: ScorecardNode) -
         weight=report_draft.points(leaf.weight),
         score=score,
         target=f"{leaf.target or ''}{unit}",
-        actual="" if actual is None else f"{report_draft.points(actual)}{unit}",
+        actual=leaf.completion_value,
         note=_leaf_note(leaf),
     )
 
