@@ -8,14 +8,17 @@ The tables below are the specification; README.md shows them to people.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     Subquery,
     and_,
+    bindparam,
     exists,
     false,
     literal,
@@ -257,7 +260,7 @@ ROLE_SQL: dict[str, Callable[[], Select]] = {
 }
 
 
-def holders(action: str, stage: str, *, user_id: int | None = None) -> Subquery:
+def holders(action: str, stage: str, *, user_id: Any = None) -> Subquery:
     """(evaluation_id, user_id) of everyone who may take `action` now on the evaluations in
     `stage`: `allowed_actions` as SQL (the stage's machine offers it, a role of ACTION_ROLES
     held by an active user who may see the evaluation, and in a review round not approved
@@ -295,11 +298,17 @@ def holders(action: str, stage: str, *, user_id: int | None = None) -> Subquery:
 TODO_ACTIONS = tuple(action for action in ACTIONS if action != "cancel")
 
 
-def waiting_actions(user_id: int) -> Select:
-    """我的待办 in SQL: (evaluation_id, action) for every action of TODO_ACTIONS the user may
-    take now, in one statement: `holders` of each action in each stage a definition offers it
-    in, for this user. The same answer as `allowed_actions` per evaluation
-    (tests/roles/test_holders_sql.py)."""
+#: The user `waiting_actions` is asked for: bound at execution (`{WAITING_USER: user.id}`).
+WAITING_USER = "waiting_user_id"
+
+
+@functools.cache
+def waiting_actions() -> Select:
+    """我的待办 in SQL: (evaluation_id, action) for every action of TODO_ACTIONS the user bound
+    as WAITING_USER may take now, in one statement: `holders` of each action in each stage a
+    definition offers it in, for that user. The same answer as `allowed_actions` per
+    evaluation (tests/roles/test_holders_sql.py). Built once: the request only binds the user."""
+    user_id = bindparam(WAITING_USER, type_=Integer)
     branches = [
         select(holder.c.evaluation_id, literal(action).label("action"))
         for action in TODO_ACTIONS

@@ -140,8 +140,8 @@ def test_advance_is_one_read_and_one_write(app, session, team, upload_plan, is_p
 
 
 def test_my_todo_list_costs_the_same_for_one_evaluation_or_many(app, make, team):
-    """我的待办 reads how many evaluations wait, a page of them with their units and the actions
-    waiting on them: three statements, however many there are (`roles.waiting_actions`)."""
+    """我的待办 reads a page of the evaluations waiting (with their units and the total) and the
+    actions waiting on them: two statements, however many there are (`roles.waiting_actions`)."""
     for n in range(4):
         evaluation = make.make_evaluation(creator=team.leader, project_name=f"项目{n}")
         spec = lifecycle.GroupSpec(team.leader.id, [], [team.members[0].id], [])
@@ -154,6 +154,6 @@ def test_my_todo_list_costs_the_same_for_one_evaluation_or_many(app, make, team)
         todo = evaluations.todo(request, leader)
     request.close()
 
-    assert statements == ["SELECT", "SELECT", "SELECT"]  # how many, the page, their actions
+    assert statements == ["SELECT", "SELECT"]  # the page with the total, the page's actions
     assert todo.total == 5 and all(actions == ["advance"] for _e, actions in todo.items)
     assert "已归档项目" not in {e.project_name for e, _actions in todo.items}

@@ -218,8 +218,10 @@ def test_my_todo_in_sql_is_allowed_actions_for_every_user(session, generated):
             approved = approved_this_round(session, evaluation)
             offered = roles.allowed_actions(user, evaluation, approved)
             python |= {(evaluation.id, a) for a in offered if a in roles.TODO_ACTIONS}
-        waiting = roles.waiting_actions(user.id).subquery()
-        rows = session.execute(select(waiting.c.evaluation_id, waiting.c.action)).all()
+        waiting = roles.waiting_actions().subquery()
+        rows = session.execute(
+            select(waiting.c.evaluation_id, waiting.c.action), {roles.WAITING_USER: user.id}
+        ).all()
         assert len(rows) == len(set(rows)), "each action once"
         assert set(rows) == python, user.username
         checked += bool(python)

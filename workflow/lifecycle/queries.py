@@ -94,26 +94,35 @@ def todo(
 ) -> Page[tuple[Evaluation, list[str]]]:
     """我的待办: the evaluations where `user` can take an action now (终止 aside), the one
     waiting longest first, with those actions. Set-based: `roles.waiting_actions` says which
-    in one query, so a page costs the same three statements (count, rows, their actions)
-    however many there are."""
-    waiting = roles.waiting_actions(user.id).subquery("waiting")
+    in one query; a page costs two statements however many there are (the page with the
+    total beside each row, then the page's actions)."""
+    bound = {roles.WAITING_USER: user.id}
+    waiting = roles.waiting_actions().subquery("waiting")
     stmt = (
-        select(Evaluation)
+        select(Evaluation, func.count().over())
         .where(Evaluation.id.in_(select(waiting.c.evaluation_id)))
         .order_by(waiting_since(), Evaluation.id)
+        .limit(page.per_page)
+        .offset(page.offset)
     )
-    evaluations = paginate(session, stmt, page)
+    rows = session.execute(stmt, bound).all()
+    total = rows[0][1] if rows else 0
+    if not rows and page.page > 1:  # past the last page: how many there are, for the pager
+        distinct = select(func.count(func.distinct(waiting.c.evaluation_id)))
+        total = session.scalar(distinct, bound) or 0
     actions: dict[int, set[str]] = defaultdict(set)
-    if evaluations.items:
-        on_page = [evaluation.id for evaluation in evaluations.items]
-        rows = session.execute(
+    if rows:
+        on_page = [evaluation.id for evaluation, _total in rows]
+        found = session.execute(
             select(waiting.c.evaluation_id, waiting.c.action).where(
                 waiting.c.evaluation_id.in_(on_page)
-            )
+            ),
+            bound,
         )
-        for evaluation_id, action in rows:
+        for evaluation_id, action in found:
             actions[evaluation_id].add(action)
-    return evaluations.map(lambda e: (e, [a for a in ACTIONS if a in actions[e.id]]))
+    items = [(e, [a for a in ACTIONS if a in actions[e.id]]) for e, _total in rows]
+    return Page(items, total, page.page, page.per_page)
 
 
 def waiting_since():
