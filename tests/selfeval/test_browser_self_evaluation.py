@@ -1,7 +1,7 @@
-"""A 单位自评 done by one person in real Chromium, timed: the school's 项目负责人 opens the
-evaluation with the 自评表's funds, names themself 组长 (no group, no work plan), copies the 单位自评
-template, scores the nine leaves, finalises, fills the short 自评报告, signs off for the unit and
-hands it to the finance bureau; then downloads the 自评表.
+"""A 单位自评 done by one person in real Chromium, timed: the school's 项目负责人 opens
+the evaluation with the 自评表's funds, names themself 组长 (no group, no work plan), copies the
+单位自评 template, scores the nine leaves, finalises, fills the short 自评报告, signs off for the
+unit and hands it to the finance bureau; then downloads the 自评表.
 
 Screenshots are kept in tests/artifacts/ for a person to look at; the time is printed and kept
 in tests/artifacts/self-evaluation-timing.txt.
