@@ -117,8 +117,9 @@ def self_evaluation_of(session: Session, evaluation: Evaluation) -> SelfEvaluati
         targets=evaluation.targets,
         targets_achieved=evaluation.targets_achieved,
         indicators=indicators,
-        total=card.total if card.levels else None,
-        grade=card.grade,
+        # 总分 and 等级 once every leaf is scored (or 不适用): a form is never graded half-done
+        total=card.total if card.complete else None,
+        grade=card.grade if card.complete else None,
     )
 
 
