@@ -14,7 +14,7 @@ from workflow.kernel.audit import EVENTS
 from workflow.kernel.money import yuan
 from workflow.lifecycle.models import EVALUATION_KINDS
 from workflow.lifecycle.states import ACTIONS, FLOW, STATES, definition_label
-from workflow.scoring.rules import DIRECTIONS, RULE_TYPES, indicator_nature, shown_actual
+from workflow.scoring.rules import DIRECTIONS, RULE_TYPES, indicator_nature
 from workflow.tasks.models import TASK_KINDS, TASK_STATUSES
 from workflow.tasks.queries import is_overdue
 
@@ -58,5 +58,4 @@ def init_app(app: Flask) -> None:
         task_overdue=is_overdue,
         indicator_nature=indicator_nature,
         definition_label=definition_label,
-        shown_actual=shown_actual,
     )
