@@ -15,7 +15,7 @@ from workflow.kernel.money import yuan
 from workflow.lifecycle.models import EVALUATION_KINDS
 from workflow.lifecycle.queries import waiting_days
 from workflow.lifecycle.states import ACTIONS, FLOW, STATES, definition_label
-from workflow.scoring.rules import DIRECTIONS, RULE_TYPES, indicator_nature, shown_actual
+from workflow.scoring.rules import DIRECTIONS, RULE_TYPES, indicator_nature
 from workflow.tasks.models import TASK_KINDS, TASK_STATUSES
 from workflow.tasks.queries import is_overdue
 
@@ -60,5 +60,4 @@ def init_app(app: Flask) -> None:
         waiting_days=waiting_days,
         indicator_nature=indicator_nature,
         definition_label=definition_label,
-        shown_actual=shown_actual,
     )

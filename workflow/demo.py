@@ -21,6 +21,7 @@ from workflow.indicators import operations as indicator_ops
 from workflow.kernel import clock
 from workflow.kernel import files as file_store
 from workflow.lifecycle import operations as lifecycle
+from workflow.lifecycle.funds import FundSource
 from workflow.reports import operations as reports
 from workflow.reports import page as report_page
 from workflow.scoring import operations as scoring
@@ -257,9 +258,12 @@ def load(session: Session, store: file_store.DocumentStore) -> bool:
         project_name="和平县公安局2023年智慧新警务第一期项目进度款",
         year=2023,
         kind="unit_self",
+        competent_department="和平县公安局",
+        initial_budget=Decimal("500.00"),
         budget=Decimal("500.00"),
         funds_received=Decimal("500.00"),
         funds_spent=Decimal("500.00"),
+        fund_sources=[FundSource("fiscal", Decimal(500), Decimal(500), Decimal(500))],
         due_date=date(2024, 4, 30),
         targets="建设479个社会治安视频监控点、26个治安卡口点、10套移动终端采集设备和38个智慧小区点。",
     )

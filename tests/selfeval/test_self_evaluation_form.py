@@ -82,7 +82,7 @@ def test_an_unscored_form_has_no_scores_yet(api, make, session):
     assert body["funds"]["score"] is None and body["funds"]["weight"] == "10.00"
     assert {row["score"] for row in body["indicators"]} == {None}
     assert body["indicators"][0]["actual"] == ""
-    assert body["total"] == "0.00"
+    assert (body["total"], body["grade"]) == (None, None)  # not graded half-done
 
 
 @pytest.mark.parametrize("suffix", URLS)
@@ -304,3 +304,32 @@ def test_the_scorecard_page_links_the_form_and_the_links_download_it(client, aut
     stranger = Browser(client, auth, make.make_user(unit=make.make_unit("邻县教育局")))
     assert stranger.get(f"/evaluations/{ev}/self-evaluation.pdf").status_code == 404
     assert stranger.get(f"/evaluations/{ev}/self-evaluation.doc").status_code == 404
+
+
+def test_a_long_form_runs_onto_more_pages_with_the_table_header_repeated(api, make, session):
+    from selfeval_helpers import COMPLETION, branch, leaf
+
+    from workflow.indicators import operations as indicator_tree
+
+    groups = [
+        branch(f"1.{g}", f"第{g}组",
+               *(leaf(f"1.{g}.{n}", f"指标{g}-{n}", "3", COMPLETION, "100", "%")
+                 for n in range(1, 11)))
+        for g in range(1, 4)
+    ]  # fmt: skip
+    groups[-1]["children"].append(leaf("1.3.11", "补足分值", "10", COMPLETION, "100", "%"))
+    team = school_evaluation(make, session)
+    put_in_state(session, team.evaluation, "implementation")
+    indicator_tree.replace_indicators(
+        session, team.leader, team.evaluation.id, [branch("1", "产出指标", *groups)]
+    )
+    res = api.as_(team.leader).get(url(team, "self-evaluation.pdf"))
+    path = ARTIFACTS / "self-evaluation-31.pdf"
+    path.write_bytes(res.data)
+    text = subprocess.run(
+        [_tool("pdftotext"), "-layout", str(path), "-"], capture_output=True, text=True
+    ).stdout
+    pages = text.split("\f")
+    assert len([p for p in pages if p.strip()]) >= 2
+    assert all("偏差原因分析及改进措施" in p for p in pages if p.strip())  # header on each page
+    assert "补足分值" in pages[-1] or "补足分值" in pages[-2]

@@ -60,7 +60,7 @@ class ProjectForm(Form):
     carryover = FormField(FundRow, FUND_SOURCES["carryover"])
     other = FormField(FundRow, FUND_SOURCES["other"])
     due_date = DateField("完成期限", validators=[Optional()])
-    targets = TextAreaField("年度总体目标：预期目标（总目标 / 阶段性目标）")
+    targets = TextAreaField("绩效目标（年度总体目标：预期目标，总目标 / 阶段性目标）")
     targets_achieved = TextAreaField("年度总体目标：实际完成情况")
     version = HiddenField()
 

@@ -20,9 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workflow.lifecycle.funds import FUND_SOURCES, FundSource
 from workflow.scoring.rules import percentage
-from workflow.selfeval.form import FormIndicator, SelfEvaluationForm
+from workflow.selfeval.form import SOURCE_LABELS, TITLE, FormIndicator, SelfEvaluationForm
 
-TITLE = "项目支出绩效自评表"
 #: A 项目资金 label column, then the 绩效指标 table's eight columns.
 WIDTHS = (10, 12, 14, 22, 14, 14, 8, 9, 34)
 LAST_COLUMN = len(WIDTHS)
@@ -38,7 +37,6 @@ CJK_WIDTH = 1.55  # column-width units a Chinese character takes at 10.5 pt
 #: Up to this many indicators the form is scaled onto one page; beyond it runs on, one page
 #: wide, with the 绩效指标 header repeated.
 ONE_PAGE_INDICATORS = 20
-SOURCE_LABELS = {"fiscal": "其中：当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 INDICATOR_HEADERS = (
     "一级指标",
     "二级指标",

@@ -16,13 +16,19 @@ from sqlalchemy.orm import Session
 from workflow.accounts.models import User
 from workflow.indicators.models import Indicator
 from workflow.kernel.access import get_visible
-from workflow.lifecycle.funds import FundSource, sources_of
+from workflow.lifecycle.funds import FUND_SOURCES, FundSource, sources_of
 from workflow.lifecycle.models import Evaluation
 from workflow.scoring.rules import PERCENT_RULES, QUALITATIVE, ScorecardNode, percentage
 from workflow.scoring.scorecard import scorecard_of
 
 #: 预算执行率: the measure whose leaf is the funds block's score.
 FUNDS_MEASURE = "budget_execution"
+TITLE = "项目支出绩效自评表"
+#: The 项目资金 rows below 年度资金总额, as the form words them ("其中：当年财政拨款", …).
+SOURCE_LABELS = {
+    key: ("其中：" if index == 0 else "") + label
+    for index, (key, label) in enumerate(FUND_SOURCES.items())
+}
 #: The signature lines at the foot of the form.
 SIGNATURES = ("项目负责人", "财务负责人", "单位负责人")
 
@@ -117,8 +123,9 @@ def self_evaluation_of(session: Session, evaluation: Evaluation) -> SelfEvaluati
         targets=evaluation.targets,
         targets_achieved=evaluation.targets_achieved,
         indicators=indicators,
-        total=card.total if card.levels else None,
-        grade=card.grade,
+        # 总分 and 等级 once every leaf is scored (or 不适用): a form is never graded half-done
+        total=card.total if card.complete else None,
+        grade=card.grade if card.complete else None,
     )
 
 

@@ -14,8 +14,7 @@ from workflow.lifecycle.funds import FUND_SOURCES, FundSource
 from workflow.reports.render.cjk import render_pdf
 from workflow.reports.render.content import TEMPLATES
 from workflow.scoring.rules import fmt, percentage
-from workflow.selfeval.excel import SOURCE_LABELS, TITLE
-from workflow.selfeval.form import FormIndicator, SelfEvaluationForm
+from workflow.selfeval.form import SOURCE_LABELS, TITLE, FormIndicator, SelfEvaluationForm
 
 #: xhtml2pdf cannot split a table across pages under a rowspan much longer than this: a longer
 #: 一级 group repeats its name on each row instead of merging.
