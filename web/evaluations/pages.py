@@ -8,7 +8,16 @@ import roles
 from web.auth import client_addr, page_user
 from web.confirm import unconfirmed
 from web.database import db
-from web.evaluations.forms import ActionForm, DocumentForm, EvaluationForm, GroupForm, ProjectForm
+from web.evaluations.forms import (
+    ActionForm,
+    DocumentCategoryForm,
+    DocumentDeleteForm,
+    DocumentForm,
+    DocumentReplaceForm,
+    EvaluationForm,
+    GroupForm,
+    ProjectForm,
+)
 from web.files import send_document, store
 from web.forms import options
 from web.indicators.pages import indicator_panel
@@ -218,7 +227,7 @@ def _render_show(evaluation_id: int, upload_form: DocumentForm | None = None, st
         },
         "policy_label": policy_label(evaluation.approval_policy),
         "round_approvals": round_approvals,
-        "documents": documents.list_documents(session, user, evaluation_id),
+        **_document_panel(session, user, evaluation),
         "events": evaluations.audit_log(session, user, evaluation_id),
         "upload_form": upload_form or DocumentForm(formdata=None),
         "can_edit_project": roles.can(user, "edit_project", evaluation),
@@ -228,6 +237,81 @@ def _render_show(evaluation_id: int, upload_form: DocumentForm | None = None, st
         **task_panel(session, user, evaluation),
     }
     return render_template("evaluations/show.html", **context), status
+
+
+def _document_panel(session, user: User, evaluation: Evaluation) -> dict:
+    """评价文件: the current ones, those `user` may change, and the deleted ones."""
+    every = documents.list_documents(session, user, evaluation.id, deleted=True)
+    current = [d for d in every if not d.deleted]
+    return {
+        "documents": current,
+        "deleted_documents": [d for d in every if d.deleted],
+        "changeable": {
+            d.id for d in current if roles.can_change_document(user, evaluation, d.uploaded_by_id)
+        },
+        "category_form": DocumentCategoryForm(formdata=None),
+    }
+
+
+def _document_change(evaluation_id: int, change, done: str):
+    """One change to a document from its row (删除, 替换, 改类别): flash, back to the list."""
+    try:
+        change()
+    except NotFound:
+        raise
+    except JixiaoError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for(".show", evaluation_id=evaluation_id, _anchor="documents"))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/documents/<int:document_id>/delete", methods=["POST"])
+def delete_document(evaluation_id: int, document_id: int):
+    form = DocumentDeleteForm()
+    return _document_change(
+        evaluation_id,
+        lambda: documents.delete_document(
+            db(), page_user(), evaluation_id, document_id, form.reason.data or "", client_addr()
+        ),
+        "文件已删除（删除记录和理由已写入审计记录）",
+    )
+
+
+@bp.route("/evaluations/<int:evaluation_id>/documents/<int:document_id>/category", methods=["POST"])
+def recategorise_document(evaluation_id: int, document_id: int):
+    form = DocumentCategoryForm()
+    return _document_change(
+        evaluation_id,
+        lambda: documents.recategorise_document(
+            db(), page_user(), evaluation_id, document_id, form.category.data or "", client_addr()
+        ),
+        "文件类别已修改",
+    )
+
+
+@bp.route("/evaluations/<int:evaluation_id>/documents/<int:document_id>/replace", methods=["POST"])
+def replace_document(evaluation_id: int, document_id: int):
+    form = DocumentReplaceForm()
+    upload = form.file.data
+    if not form.validate_on_submit() or upload is None:
+        flash("请选择用于替换的文件", "error")
+        return redirect(url_for(".show", evaluation_id=evaluation_id, _anchor="documents"))
+    return _document_change(
+        evaluation_id,
+        lambda: documents.replace_document(
+            db(),
+            page_user(),
+            evaluation_id,
+            document_id,
+            upload.filename or "",
+            upload.stream,
+            store(),
+            form.reason.data or "",
+            client_addr(),
+        ),
+        f"文件已替换为：{upload.filename}",
+    )
 
 
 @bp.route("/evaluations/<int:evaluation_id>/documents", methods=["POST"])

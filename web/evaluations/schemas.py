@@ -115,6 +115,27 @@ class DocumentOut(Schema):
     sha256 = fields.String()
     uploaded_by = fields.Integer(attribute="uploaded_by_id")
     uploaded_at = fields.DateTime()
+    deleted = fields.Boolean()
+    deleted_at = fields.DateTime(allow_none=True)
+    deleted_by = fields.Integer(attribute="deleted_by_id", allow_none=True)
+    delete_reason = fields.String()
+    replaced_by = fields.Integer(attribute="replaced_by_id", allow_none=True)
+
+
+class DocumentListQuery(Schema):
+    deleted = fields.Boolean(load_default=False, metadata={"description": "include deleted ones"})
+
+
+class DocumentDeleteIn(Schema):
+    reason = fields.String(load_default="", metadata={"description": "删除理由（必填）"})
+
+
+class DocumentPatch(Schema):
+    category = fields.String(required=True, validate=validate.OneOf(list(DOCUMENT_CATEGORIES)))
+
+
+class DocumentReplace(Schema):
+    reason = fields.String(load_default="", metadata={"description": "替换理由（选填）"})
 
 
 class ActionIn(Schema):

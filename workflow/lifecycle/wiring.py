@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from transitions import EventData, Machine
 
+from workflow.documents.operations import purge_on_archive
 from workflow.indicators.guards import indicator_system_valid
 from workflow.lifecycle.approvals import approvals_this_round, policy_met
 from workflow.lifecycle.guards import budget_figures_given, group_is_formed, work_plan_uploaded
@@ -49,8 +50,9 @@ ON_ENTER: dict[str, list[Hook]] = {
     "reporting": [draft_on_enter, announce],
     "group_review": [announce],
     "finance_review": [announce],
-    # The signed PDF stored with its SHA-256, and the 整改 items opened from the problems.
-    "archived": [archive_on_enter, announce],
+    # The signed PDF stored with its SHA-256, and the 整改 items opened from the problems;
+    # deleted documents' bytes go (their rows stay).
+    "archived": [archive_on_enter, purge_on_archive, announce],
 }
 
 

@@ -247,6 +247,8 @@ def _evidence(session: Session, task: Task, document_ids: list[int]) -> list[Doc
         document = session.get(Document, document_id)
         if document is None or document.evaluation_id != task.evaluation_id:
             raise InvalidInput.field("documents", f"附件 {document_id} 不是本评价的文件")
+        if document.deleted:
+            raise InvalidInput.field("documents", f"附件“{document.filename}”已删除")
         if document.category != "evidence":
             raise InvalidInput.field(
                 "documents", f"附件“{document.filename}”须为佐证材料（evidence）类文件"
