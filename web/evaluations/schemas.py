@@ -60,7 +60,7 @@ class GroupOut(Schema):
 
 
 class ReturnOut(Schema):
-    """最近一次退回 (until the evaluation is submitted again)."""
+    """最近一次退回 (until the evaluation is submitted again), or the 终止."""
 
     by = fields.String(metadata={"description": "who returned it (name)"})
     by_id = fields.Integer(allow_none=True)
@@ -93,6 +93,7 @@ class EvaluationOut(Schema):
     return_targets = fields.List(fields.String())
     unmet_guards = fields.List(fields.String())
     last_return = fields.Nested(ReturnOut, allow_none=True)
+    cancellation = fields.Nested(ReturnOut, allow_none=True, metadata={"description": "终止"})
     group = fields.Nested(GroupOut)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

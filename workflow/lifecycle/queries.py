@@ -87,8 +87,9 @@ def kind_label(kind: str) -> str:
 
 
 @dataclass(frozen=True)
-class ReturnNote:
-    """最近一次退回: who sent the evaluation back, when, to which stage, and why."""
+class ActionNote:
+    """One workflow action as the evaluation page recalls it: who, when, to which state, why
+    (最近一次退回, the 终止)."""
 
     by: str
     by_id: int | None
@@ -99,15 +100,35 @@ class ReturnNote:
     round: int
 
 
-def last_return(session: Session, evaluation: Evaluation) -> ReturnNote | None:
-    """The latest 退回, until the evaluation is submitted (推进 into 领导小组审核) again."""
-    event = session.scalar(
+#: The latest 退回 (its shape in the API is `last_return`).
+ReturnNote = ActionNote
+
+
+def _latest(session: Session, evaluation: Evaluation, action: str) -> AuditEvent | None:
+    return session.scalar(
         select(AuditEvent)
-        .where(AuditEvent.evaluation_id == evaluation.id, AuditEvent.action == "return")
+        .where(AuditEvent.evaluation_id == evaluation.id, AuditEvent.action == action)
         .order_by(AuditEvent.id.desc())
         .limit(1)
         .options(selectinload(AuditEvent.actor))
     )
+
+
+def _note(event: AuditEvent) -> ActionNote:
+    return ActionNote(
+        by=event.actor.display_name if event.actor else "",
+        by_id=event.actor_id,
+        role=event.actor_role,
+        at=event.at,
+        to=event.to_state or "",
+        reason=event.comment,
+        round=event.round,
+    )
+
+
+def last_return(session: Session, evaluation: Evaluation) -> ActionNote | None:
+    """The latest 退回, until the evaluation is submitted (推进 into 领导小组审核) again."""
+    event = _latest(session, evaluation, "return")
     if event is None:
         return None
     resubmitted = session.scalar(
@@ -118,14 +139,12 @@ def last_return(session: Session, evaluation: Evaluation) -> ReturnNote | None:
             AuditEvent.to_state == "group_review",
         )
     )
-    if resubmitted is not None:
+    return None if resubmitted is not None else _note(event)
+
+
+def cancellation(session: Session, evaluation: Evaluation) -> ActionNote | None:
+    """终止: who stopped the evaluation, when and why (None unless it is 已终止)."""
+    if evaluation.state != "cancelled":
         return None
-    return ReturnNote(
-        by=event.actor.display_name if event.actor else "",
-        by_id=event.actor_id,
-        role=event.actor_role,
-        at=event.at,
-        to=event.to_state or "",
-        reason=event.comment,
-        round=event.round,
-    )
+    event = _latest(session, evaluation, "cancel")
+    return None if event is None else _note(event)

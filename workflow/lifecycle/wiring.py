@@ -27,6 +27,7 @@ from workflow.reports.operations import archive_on_enter, draft_on_enter
 from workflow.scoring.guards import every_leaf_scored, scores_finalized
 from workflow.scoring.operations import unlock_on_return
 from workflow.tasks.guards import required_tasks_done
+from workflow.tasks.operations import close_on_cancel
 
 Guard = Callable[[Session, Evaluation], list[str]]
 Hook = Callable[[ActionContext, Evaluation], None]
@@ -53,6 +54,8 @@ ON_ENTER: dict[str, list[Hook]] = {
     # The signed PDF stored with its SHA-256, and the 整改 items opened from the problems;
     # deleted documents' bytes go (their rows stay).
     "archived": [archive_on_enter, purge_on_archive, announce],
+    # 终止 closes the tasks still open.
+    "cancelled": [close_on_cancel],
 }
 
 
