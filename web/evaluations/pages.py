@@ -38,7 +38,7 @@ from workflow.kernel import access, clock
 from workflow.kernel.errors import JixiaoError, NotAllowed, NotFound
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle import queries as evaluations
-from workflow.lifecycle.approvals import parse_policy, policy_label
+from workflow.lifecycle.approvals import approval_progress, parse_policy, policy_label
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import ACTIONS, STATES
 from workflow.scoring.rules import percentage
@@ -374,5 +374,12 @@ def act(evaluation_id: int, action: str):
     except JixiaoError as exc:
         flash(exc.message, "error")
     else:
-        flash(f"已{ACTIONS[action]}，当前阶段：{STATES[evaluation.state]}", "success")
+        flash(_outcome(evaluation, action), "success")
     return redirect(back)
+
+
+def _outcome(evaluation: Evaluation, action: str) -> str:
+    """What an action did: an approval that leaves the 领导小组 review open says who is left."""
+    if action == "approve" and evaluation.state == "group_review":
+        return approval_progress(db(), evaluation).message()
+    return f"已{ACTIONS[action]}，当前阶段：{STATES[evaluation.state]}"
