@@ -90,7 +90,8 @@ class ApprovalProgress:
     waiting: list[User]
 
     def message(self) -> str:
-        """ "您已同意（1/2），待周建华审核" (or "尚需 1 人同意（…）" when any of several will do)."""
+        """The flash after an approval: 您已同意（1/2），待周建华审核 (or 尚需 1 人同意（…）
+        when any of several will do)."""
         names = "、".join(u.display_name for u in self.waiting)
         head = f"您已同意（{self.done}/{self.needed}）"
         missing = self.needed - self.done
