@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import log_in, shot
+from conftest import forget_event_notices, log_in, shot
 from playwright.sync_api import Page, expect
 
 from workflow.kernel import clock
@@ -31,6 +31,7 @@ def overdue_task(session, team):
             clock.today_local() - timedelta(days=1),
         ),
     )
+    forget_event_notices(session)  # this journey is the reminder's
     reminder_sweep.sweep(session)
     session.commit()
     return member, task

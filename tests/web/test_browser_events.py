@@ -107,3 +107,30 @@ def test_a_work_plan_uploaded_by_mistake_is_deleted_with_a_reason(
     expect(deleted).to_contain_text("误传：这是立项批复，不是评价工作方案")
     shot(page, "events-04-document-deleted")
     log_out(page)
+
+
+def test_after_a_return_the_leader_is_told_why_and_the_page_says_it_at_the_top(
+    page: Page, live_server, session, people, evaluation
+):
+    ev = put_in_state(session, evaluation, "group_review", submitted_by=people["leader"])
+    log_in(page, live_server, "liuzq")
+    page.goto(f"{live_server}/evaluations/{ev.id}")
+    back = page.locator("#actions .action-return")
+    back.get_by_label("退回到").select_option(label="分析评价")
+    back.get_by_label("理由（必填）").fill("满意度问卷样本量不足，请补充调查")
+    back.get_by_role("button", name="退回").click()
+    expect(page.locator(".flash-success")).to_contain_text("已退回，当前阶段：分析评价")
+    log_out(page)
+
+    log_in(page, live_server, "zhangjm")
+    expect(page.get_by_test_id("unread-count")).to_have_text("1")
+    page.get_by_role("link", name="通知").click()
+    notice = page.locator(".notice.unread").first
+    expect(notice).to_contain_text("评价被退回")
+    expect(notice).to_contain_text("退回理由：满意度问卷样本量不足，请补充调查")
+    page.locator(".notice-open").first.click()
+    expect(page).to_have_url(f"{live_server}/evaluations/{ev.id}")
+    banner = page.get_by_test_id("last-return")
+    expect(banner).to_contain_text("已退回至分析评价：满意度问卷样本量不足，请补充调查")
+    expect(banner).to_contain_text("刘志强")
+    shot(page, "events-05-returned")
