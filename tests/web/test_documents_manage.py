@@ -223,3 +223,10 @@ def test_the_page_deletes_and_recategorises_with_the_reason_shown(client, auth, 
     assert f'id="document-{mine["id"]}"' not in html
     deleted = html.split('class="deleted-documents"')[1].split("</details>")[0]
     assert "合同.pdf" in deleted and "理由：重复上传" in deleted
+
+
+def test_the_api_document_describes_the_document_changes(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    item = paths["/api/v1/evaluations/{evaluation_id}/documents/{document_id}"]
+    assert {"get", "delete", "patch"} <= set(item)
+    assert "post" in paths["/api/v1/evaluations/{evaluation_id}/documents/{document_id}/replace"]
