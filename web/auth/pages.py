@@ -17,7 +17,6 @@ from web.database import db
 from web.forms import Form
 from web.ui import local_path
 from workflow.accounts import operations as accounts
-from workflow.kernel.errors import NotAllowed
 
 bp = Blueprint("auth", __name__)
 
@@ -32,14 +31,12 @@ def login():
         return redirect(url_for("evaluation_pages.todo"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        try:
-            user = accounts.log_in(db(), form.username.data, form.password.data)
-        except NotAllowed as refusal:  # 用户名或密码错误, or 账号已停用
-            form.password.errors.append(refusal.message)
-        else:
+        user = accounts.authenticate(db(), form.username.data, form.password.data)
+        if user is not None:
             login_user(user)
             flash(f"欢迎，{user.display_name}", "success")
             return redirect(_safe_next(form.next.data))
+        form.password.errors.append("用户名或密码错误")
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 

@@ -230,24 +230,9 @@ def create_admin(session: Session, username: str, password: str) -> User:
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this username and password, else None."""
-    try:
-        return log_in(session, username, password)
-    except NotAllowed:
-        return None
-
-
-DISABLED_MESSAGE = "账号已停用，请联系管理员"
-
-
-def log_in(session: Session, username: str, password: str) -> User:
-    """登录: the active user with this username and password. NotAllowed "用户名或密码错误"
-    otherwise; "账号已停用" only to whoever knows the password (nobody else learns whether the
-    account exists)."""
     user = session.scalar(select(User).where(User.username == (username or "").strip()))
-    if user is None or not check_password_hash(user.password_hash, password or ""):
-        raise NotAllowed("用户名或密码错误", code="bad_credentials")
-    if not user.active:
-        raise NotAllowed(DISABLED_MESSAGE, code="account_disabled")
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        return None
     return user
 
 
@@ -258,7 +243,9 @@ def _hash_token(token: str) -> str:
 @unit_of_work
 def issue_token(session: Session, username: str, password: str) -> str:
     """A new bearer token for the API; only its hash is kept."""
-    user = log_in(session, username, password)
+    user = authenticate(session, username, password)
+    if user is None:
+        raise NotAllowed("用户名或密码错误", code="bad_credentials")
     token = secrets.token_urlsafe(32)
     session.add(
         ApiToken(
