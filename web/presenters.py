@@ -31,7 +31,7 @@ def evaluation_dict(
 ) -> dict[str, Any]:
     """The API's evaluation; `guards=False` (lists) leaves out the unmet guards, which can be
     costly to work out (the report checks), and the latest 退回 (`last_return`, null once
-    resubmitted) and the 终止 (`cancellation`): these belong to one evaluation's page."""
+    resubmitted): both belong to one evaluation's page."""
     actions = evaluations.available_actions(session, user, evaluation)
     body = {
         "id": evaluation.id,
@@ -60,5 +60,5 @@ def evaluation_dict(
     if guards:
         body["unmet_guards"] = unmet_guards(session, evaluation) if "advance" in actions else []
         body["last_return"] = evaluations.last_return(session, evaluation)
-        body["cancellation"] = evaluations.cancellation(session, evaluation)
+        body["cancellation"] = evaluations.cancellation(session, evaluation)  # 终止, too
     return body

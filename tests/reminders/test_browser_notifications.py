@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import forget_event_notices, log_in, shot
+from conftest import log_in, shot
 from playwright.sync_api import Page, expect
 
 from workflow.kernel import clock
@@ -31,7 +31,6 @@ def overdue_task(session, team):
             clock.today_local() - timedelta(days=1),
         ),
     )
-    forget_event_notices(session)  # this journey is the reminder's
     reminder_sweep.sweep(session)
     session.commit()
     return member, task
@@ -41,16 +40,16 @@ def test_member_opens_the_reminder_and_lands_on_the_task(page: Page, live_server
     member, task = overdue_task
     log_in(page, live_server, member.username)
     badge = page.get_by_test_id("unread-count")
-    expect(badge).to_have_text("1")
+    expect(badge).to_have_text("2")  # the task given to them, then its overdue reminder
     shot(page, "notify-01-unread-count")
 
     page.get_by_role("link", name="通知").click()
-    expect(page.locator(".notice.unread")).to_have_count(1)
-    expect(page.locator(".notice-kind").first).to_contain_text("任务已逾期")
+    expect(page.locator(".notice.unread")).to_have_count(2)
+    expect(page.locator(".notice-kind").first).to_contain_text("任务已逾期")  # newest first
     shot(page, "notify-02-inbox")
 
     page.locator(".notice-open").first.click()
     expect(page).to_have_url(f"{live_server}/tasks/{task.id}")
     expect(page.locator("h1")).to_contain_text("现场核验前端点位在线情况")
-    expect(page.get_by_test_id("unread-count")).to_have_count(0)  # read once opened
+    expect(page.get_by_test_id("unread-count")).to_have_text("1")  # read once opened
     shot(page, "notify-03-task")

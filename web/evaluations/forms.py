@@ -86,21 +86,6 @@ class DocumentForm(Form):
     file = FileField("文件", validators=[FileRequired("请选择要上传的文件")])
 
 
-class DocumentDeleteForm(Form):
-    """删除文件: the reason goes on the audit trail."""
-
-    reason = StringField("删除理由", validators=[DataRequired("请写明删除理由")])
-
-
-class DocumentCategoryForm(Form):
-    category = SelectField("文件类别", choices=options(DOCUMENT_CATEGORIES.items()))
-
-
-class DocumentReplaceForm(Form):
-    file = FileField("替换为", validators=[FileRequired("请选择用于替换的文件")])
-    reason = StringField("替换理由（选填）")
-
-
 class ActionForm(Form):
     """One workflow action button: a reason, a return target, and the page's version."""
 

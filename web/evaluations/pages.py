@@ -8,16 +8,7 @@ import roles
 from web.auth import client_addr, page_user
 from web.confirm import unconfirmed
 from web.database import db
-from web.evaluations.forms import (
-    ActionForm,
-    DocumentCategoryForm,
-    DocumentDeleteForm,
-    DocumentForm,
-    DocumentReplaceForm,
-    EvaluationForm,
-    GroupForm,
-    ProjectForm,
-)
+from web.evaluations.forms import ActionForm, DocumentForm, EvaluationForm, GroupForm, ProjectForm
 from web.files import send_document, store
 from web.forms import options
 from web.indicators.pages import indicator_panel
@@ -38,7 +29,7 @@ from workflow.kernel import access, clock
 from workflow.kernel.errors import JixiaoError, NotAllowed, NotFound
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle import queries as evaluations
-from workflow.lifecycle.approvals import approval_progress, parse_policy, policy_label
+from workflow.lifecycle.approvals import parse_policy, policy_label
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import ACTIONS, STATES
 from workflow.scoring.rules import percentage
@@ -227,29 +218,29 @@ def _render_show(evaluation_id: int, upload_form: DocumentForm | None = None, st
         },
         "policy_label": policy_label(evaluation.approval_policy),
         "round_approvals": round_approvals,
-        **_document_panel(session, user, evaluation),
+        "documents": documents.list_documents(session, user, evaluation_id),
         "events": evaluations.audit_log(session, user, evaluation_id),
         "upload_form": upload_form or DocumentForm(formdata=None),
         "can_edit_project": roles.can(user, "edit_project", evaluation),
         "can_edit_group": roles.can(user, "edit_group", evaluation),
         "can_upload": roles.can(user, "upload_document", evaluation),
+        **_document_changes(session, user, evaluation),
         "indicators": indicator_panel(session, user, evaluation),
         **task_panel(session, user, evaluation),
     }
     return render_template("evaluations/show.html", **context), status
 
 
-def _document_panel(session, user: User, evaluation: Evaluation) -> dict:
-    """评价文件: the current ones, those `user` may change, and the deleted ones."""
+def _document_changes(session, user: User, evaluation: Evaluation) -> dict:
+    """评价文件: which ones `user` may change (删除, 替换, 改类别), and the deleted ones."""
     every = documents.list_documents(session, user, evaluation.id, deleted=True)
-    current = [d for d in every if not d.deleted]
     return {
-        "documents": current,
         "deleted_documents": [d for d in every if d.deleted],
         "changeable": {
-            d.id for d in current if roles.can_change_document(user, evaluation, d.uploaded_by_id)
+            d.id
+            for d in every
+            if not d.deleted and roles.can_change_document(user, evaluation, d.uploaded_by_id)
         },
-        "category_form": DocumentCategoryForm(formdata=None),
     }
 
 
@@ -268,11 +259,11 @@ def _document_change(evaluation_id: int, change, done: str):
 
 @bp.route("/evaluations/<int:evaluation_id>/documents/<int:document_id>/delete", methods=["POST"])
 def delete_document(evaluation_id: int, document_id: int):
-    form = DocumentDeleteForm()
+    reason = request.form.get("reason", "")
     return _document_change(
         evaluation_id,
         lambda: documents.delete_document(
-            db(), page_user(), evaluation_id, document_id, form.reason.data or "", client_addr()
+            db(), page_user(), evaluation_id, document_id, reason, client_addr()
         ),
         "文件已删除（删除记录和理由已写入审计记录）",
     )
@@ -280,11 +271,11 @@ def delete_document(evaluation_id: int, document_id: int):
 
 @bp.route("/evaluations/<int:evaluation_id>/documents/<int:document_id>/category", methods=["POST"])
 def recategorise_document(evaluation_id: int, document_id: int):
-    form = DocumentCategoryForm()
+    category = request.form.get("category", "")
     return _document_change(
         evaluation_id,
         lambda: documents.recategorise_document(
-            db(), page_user(), evaluation_id, document_id, form.category.data or "", client_addr()
+            db(), page_user(), evaluation_id, document_id, category, client_addr()
         ),
         "文件类别已修改",
     )
@@ -292,9 +283,8 @@ def recategorise_document(evaluation_id: int, document_id: int):
 
 @bp.route("/evaluations/<int:evaluation_id>/documents/<int:document_id>/replace", methods=["POST"])
 def replace_document(evaluation_id: int, document_id: int):
-    form = DocumentReplaceForm()
-    upload = form.file.data
-    if not form.validate_on_submit() or upload is None:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
         flash("请选择用于替换的文件", "error")
         return redirect(url_for(".show", evaluation_id=evaluation_id, _anchor="documents"))
     return _document_change(
@@ -307,7 +297,7 @@ def replace_document(evaluation_id: int, document_id: int):
             upload.filename or "",
             upload.stream,
             store(),
-            form.reason.data or "",
+            request.form.get("reason", ""),
             client_addr(),
         ),
         f"文件已替换为：{upload.filename}",
@@ -381,5 +371,5 @@ def act(evaluation_id: int, action: str):
 def _outcome(evaluation: Evaluation, action: str) -> str:
     """What an action did: an approval that leaves the 领导小组 review open says who is left."""
     if action == "approve" and evaluation.state == "group_review":
-        return approval_progress(db(), evaluation).message()
+        return evaluations.approval_progress(db(), evaluation).message()
     return f"已{ACTIONS[action]}，当前阶段：{STATES[evaluation.state]}"

@@ -30,53 +30,6 @@ from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import STATES, ActionContext
 
 
-def _checked_file(filename: str, stream: BinaryIO, store: DocumentStore) -> tuple[str, str, bytes]:
-    """(display name, extension, bytes) of an upload, or InvalidInput: type, size, content."""
-    name = display_name(filename)
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if not name or ext not in ALLOWED:
-        raise InvalidInput(f"不支持的文件类型，仅允许 {ALLOWED_LABEL}", code="file_type")
-    data = read_limited(stream, store.max_bytes)
-    if not data:
-        raise InvalidInput("文件为空", code="file_empty")
-    if not _content_matches(ext, data):
-        raise InvalidInput(f"文件内容与扩展名 .{ext} 不符", code="file_type")
-    return name, ext, data
-
-
-def _check_category(category: str) -> None:
-    if category not in DOCUMENT_CATEGORIES:
-        labels = "、".join(DOCUMENT_CATEGORIES.values())
-        raise InvalidInput.field("category", f"文件类别应为{labels}之一")
-
-
-def _store(
-    session: Session,
-    actor: User,
-    evaluation: Evaluation,
-    category: str,
-    filename: str,
-    stream: BinaryIO,
-    store: DocumentStore,
-) -> Document:
-    name, ext, data = _checked_file(filename, stream, store)
-    document = Document(
-        evaluation_id=evaluation.id,
-        category=category,
-        filename=name,
-        content_type=ALLOWED[ext],
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        storage_key=keep(session, store, data),
-        uploaded_by_id=actor.id,
-        uploaded_at=clock.now(),
-    )
-    session.add(document)
-    session.flush()
-    session.expire(evaluation, ["has_work_plan"])
-    return document
-
-
 @unit_of_work
 def add_document(
     session: Session,
@@ -91,18 +44,47 @@ def add_document(
     """上传文件: validate type, size and content, store it, and record its SHA-256."""
     evaluation = get_visible(session, actor, evaluation_id)
     require(actor, "upload_document", evaluation)
-    _check_category(category)
-    document = _store(session, actor, evaluation, category, filename, stream, store)
+    if category not in DOCUMENT_CATEGORIES:
+        raise InvalidInput.field("category", "文件类别应为 work_plan、basis、evidence 或 other")
+    name = display_name(filename)
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if not name or ext not in ALLOWED:
+        raise InvalidInput(f"不支持的文件类型，仅允许 {ALLOWED_LABEL}", code="file_type")
+    data = read_limited(stream, store.max_bytes)
+    if not data:
+        raise InvalidInput("文件为空", code="file_empty")
+    if not _content_matches(ext, data):
+        raise InvalidInput(f"文件内容与扩展名 .{ext} 不符", code="file_type")
+    document = Document(
+        evaluation_id=evaluation.id,
+        category=category,
+        filename=name,
+        content_type=ALLOWED[ext],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=keep(session, store, data),
+        uploaded_by_id=actor.id,
+        uploaded_at=clock.now(),
+    )
+    session.add(document)
+    session.flush()
+    session.expire(evaluation, ["has_work_plan"])
     audit(
         session,
         evaluation,
         actor,
         "document_uploaded",
         client_addr=client_addr,
-        comment=f"{DOCUMENT_CATEGORIES[category]}：{document.filename}",
+        comment=f"{DOCUMENT_CATEGORIES[category]}：{name}",
         details={"document_id": document.id, "sha256": document.sha256},
     )
     return document
+
+
+def _check_category(category: str) -> None:
+    if category not in DOCUMENT_CATEGORIES:
+        labels = "、".join(DOCUMENT_CATEGORIES.values())
+        raise InvalidInput.field("category", f"文件类别应为{labels}之一")
 
 
 def _changeable(
@@ -179,7 +161,9 @@ def replace_document(
     """替换文件: a new file in the same category takes the old one's place; the old one is
     deleted (soft), naming the new one."""
     evaluation, old = _changeable(session, actor, evaluation_id, document_id)
-    new = _store(session, actor, evaluation, old.category, filename, stream, store)
+    new = add_document(
+        session, actor, evaluation_id, old.category, filename, stream, store, client_addr
+    )
     reason = (reason or "").strip()
     _soft_delete(old, actor, reason or f"已替换为“{new.filename}”")
     old.replaced_by_id = new.id

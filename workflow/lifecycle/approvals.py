@@ -5,12 +5,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.accounts.models import User
 from workflow.kernel.errors import InvalidInput
 from workflow.lifecycle.models import Approval, Evaluation
 
@@ -78,41 +76,3 @@ def policy_met(session: Session, evaluation: Evaluation) -> bool:
         if a.user_id in approver_ids
     }
     return len(approved) >= max(required_approvals(evaluation), 1)
-
-
-@dataclass(frozen=True)
-class ApprovalProgress:
-    """领导小组审核 this round: how many of the approvals the policy needs are in, and the
-    approvers who have not approved yet."""
-
-    done: int
-    needed: int
-    waiting: list[User]
-
-    def message(self) -> str:
-        """The flash after an approval: 您已同意（1/2），待周建华审核 (or 尚需 1 人同意（…）
-        when any of several will do)."""
-        names = "、".join(u.display_name for u in self.waiting)
-        head = f"您已同意（{self.done}/{self.needed}）"
-        missing = self.needed - self.done
-        if missing <= 0 or not names:
-            return head
-        if missing == len(self.waiting):
-            return f"{head}，待{names}审核"
-        return f"{head}，尚需 {missing} 人同意（{names}）"
-
-
-def approval_progress(session: Session, evaluation: Evaluation) -> ApprovalProgress:
-    approver_ids = list(dict.fromkeys(evaluation.approver_ids))
-    approved = {
-        a.user_id
-        for a in approvals_this_round(session, evaluation, "group_review")
-        if a.user_id in approver_ids
-    }
-    pending = [uid for uid in approver_ids if uid not in approved]
-    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(pending)))}
-    return ApprovalProgress(
-        done=len(approved),
-        needed=max(required_approvals(evaluation), 1),
-        waiting=[users[uid] for uid in pending if uid in users],
-    )
