@@ -76,6 +76,8 @@ PERMISSION_ROLES: dict[str, tuple[str, ...]] = {
     "edit_project": ("leader", "creator", "admin"),
     "edit_group": ("leader", "creator", "admin"),
     "upload_document": (*GROUP_WORKERS, "creator", "admin"),
+    # delete, replace, re-categorise any document; the uploader may also change their own
+    "manage_documents": ("leader", "creator", "admin"),
     "edit_indicators": ("leader", "deputy"),
     "manage_tasks": ("leader",),
     "work_on_tasks": GROUP_WORKERS,
@@ -88,6 +90,7 @@ PERMISSION_STATES: dict[str, tuple[str, ...]] = {
     "edit_project": WORKING_STATES,
     "edit_group": WORKING_STATES,
     "upload_document": OPEN_STATES,
+    "manage_documents": OPEN_STATES,
     "edit_indicators": ("implementation",),
     "manage_tasks": WORKING_STATES,
     "work_on_tasks": WORKING_STATES,
@@ -384,6 +387,17 @@ def authorize_action(
         raise refusal
     assert role is not None
     return role
+
+
+# --- 评价文件 ---------------------------------------------------------------------------------
+
+
+def can_change_document(user: User, evaluation: Evaluation, uploaded_by_id: int) -> bool:
+    """删除、替换、改类别: the 组长, 创建人 or 管理员, or whoever uploaded it (while they may
+    still upload), in an open stage; never once 已归档."""
+    if can(user, "manage_documents", evaluation):
+        return True
+    return uploaded_by_id == user.id and can(user, "upload_document", evaluation)
 
 
 # --- 工作任务 ---------------------------------------------------------------------------------

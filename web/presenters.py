@@ -74,4 +74,5 @@ def evaluation_dict(
     if guards:
         body["unmet_guards"] = unmet_guards(session, evaluation) if "advance" in actions else []
         body["last_return"] = evaluations.last_return(session, evaluation)
+        body["cancellation"] = evaluations.cancellation(session, evaluation)  # 终止, too
     return body

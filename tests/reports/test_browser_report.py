@@ -169,7 +169,7 @@ def test_report_is_edited_reviewed_returned_resubmitted_and_archived(
     # Both approvals ("all": 组长 and 副组长), then the finance bureau signs off.
     page.goto(report_url)
     page.locator("#actions").get_by_role("button", name="审核通过").click()
-    expect(flash).to_have_text("已审核通过，当前阶段：领导小组审核")
+    expect(flash).to_have_text("您已同意（1/2），待刘志强审核")
     log_out(page)
     log_in(page, live_server, "liuzq")
     page.goto(report_url)

@@ -82,6 +82,7 @@ PERMISSION_TABLE: dict[str, tuple[tuple[str, ...], set[str]]] = {
     "edit_project": (WORKING, {"leader", "creator", "admin"}),
     "edit_group": (WORKING, {"leader", "creator", "admin"}),
     "upload_document": (OPEN, {"leader", "deputy", "member", "creator", "admin"}),
+    "manage_documents": (OPEN, {"leader", "creator", "admin"}),  # and the uploader: below
     "edit_indicators": (("implementation",), {"leader", "deputy"}),
     "manage_tasks": (WORKING, {"leader"}),
     "work_on_tasks": (WORKING, {"leader", "deputy", "member"}),

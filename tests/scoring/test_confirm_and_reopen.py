@@ -183,3 +183,8 @@ def test_the_api_takes_irreversible_actions_without_a_confirmation(api, make, te
         f"/api/v1/evaluations/{team.evaluation.id}/actions/cancel", json={"comment": "项目撤销"}
     )
     assert res.status_code == 200 and res.json["state"] == "cancelled"
+
+
+def test_the_api_document_describes_reopening(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert "post" in paths["/api/v1/evaluations/{evaluation_id}/scores/reopen"]

@@ -8,8 +8,12 @@ from web.auth import client_addr
 from web.evaluations.schemas import (
     ActionIn,
     AuditEventOut,
+    DocumentDeleteIn,
     DocumentFile,
+    DocumentListQuery,
     DocumentOut,
+    DocumentPatch,
+    DocumentReplace,
     DocumentUpload,
     DoneOut,
     EvaluationExportQuery,
@@ -131,22 +135,20 @@ class Group(MethodView):
 
 @blp.route("/evaluations/<int:evaluation_id>/documents")
 class Documents(MethodView):
+    @blp.arguments(DocumentListQuery, location="query")
     @blp.response(200, DocumentOut(many=True))
-    def get(self, evaluation_id):
-        return documents.list_documents(session(), caller(), evaluation_id)
+    def get(self, query, evaluation_id):
+        """The evaluation's documents; deleted ones only with `?deleted=1`."""
+        return documents.list_documents(
+            session(), caller(), evaluation_id, deleted=query["deleted"]
+        )
 
     @blp.arguments(DocumentUpload, location="form")
     @blp.arguments(DocumentFile, location="files")
     @blp.response(201, DocumentOut)
     def post(self, form, files, evaluation_id):
         """Upload a document: multipart `file` + `category` (work_plan, basis, evidence, other)."""
-        upload = files["file"]
-        if not hasattr(upload, "stream"):
-            raise InvalidInput(
-                "请选择要上传的文件",
-                details={"file": ["必填"]},
-                errors=[FieldError("file", "必填")],
-            )
+        upload = _upload(files)
         return documents.add_document(
             session(),
             caller(),
@@ -159,11 +161,60 @@ class Documents(MethodView):
         )
 
 
+def _upload(files) -> object:
+    upload = files["file"]
+    if not hasattr(upload, "stream"):
+        raise InvalidInput(
+            "请选择要上传的文件",
+            details={"file": ["必填"]},
+            errors=[FieldError("file", "必填")],
+        )
+    return upload
+
+
 @blp.route("/evaluations/<int:evaluation_id>/documents/<int:document_id>")
-@blp.response(200)
-def download_document(evaluation_id, document_id):
-    """Download a document (anyone who may see the evaluation)."""
-    return send_document(caller(), evaluation_id, document_id)
+class DocumentItem(MethodView):
+    @blp.response(200)
+    def get(self, evaluation_id, document_id):
+        """Download a document (anyone who may see the evaluation; a deleted one until 归档)."""
+        return send_document(caller(), evaluation_id, document_id)
+
+    @blp.arguments(DocumentDeleteIn)
+    @blp.response(200, DocumentOut)
+    def delete(self, data, evaluation_id, document_id):
+        """Delete a document (soft, with `reason`) while the stage is open; 409 once 已归档."""
+        return documents.delete_document(
+            session(), caller(), evaluation_id, document_id, data["reason"], client_addr()
+        )
+
+    @blp.arguments(DocumentPatch)
+    @blp.response(200, DocumentOut)
+    def patch(self, data, evaluation_id, document_id):
+        """Re-categorise a document while the stage is open; 409 once 已归档."""
+        return documents.recategorise_document(
+            session(), caller(), evaluation_id, document_id, data["category"], client_addr()
+        )
+
+
+@blp.route("/evaluations/<int:evaluation_id>/documents/<int:document_id>/replace", methods=["POST"])
+@blp.arguments(DocumentReplace, location="form")
+@blp.arguments(DocumentFile, location="files")
+@blp.response(201, DocumentOut)
+def replace_document(form, files, evaluation_id, document_id):
+    """Replace a document by a new file (multipart `file`, optional `reason`) in its category;
+    the old one is deleted (soft) and names its replacement."""
+    upload = _upload(files)
+    return documents.replace_document(
+        session(),
+        caller(),
+        evaluation_id,
+        document_id,
+        upload.filename or "",
+        upload.stream,
+        store(),
+        form["reason"],
+        client_addr(),
+    )
 
 
 @blp.route("/evaluations/<int:evaluation_id>/actions/<action>", methods=["POST"])

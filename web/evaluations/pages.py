@@ -288,10 +288,84 @@ def _render_show(evaluation_id: int, upload_form: DocumentForm | None = None, st
         "can_edit_project": roles.can(user, "edit_project", evaluation),
         "can_edit_group": roles.can(user, "edit_group", evaluation),
         "can_upload": roles.can(user, "upload_document", evaluation),
+        **_document_changes(session, user, evaluation),
         "indicators": indicator_panel(session, user, evaluation),
         **task_panel(session, user, evaluation),
     }
     return render_template("evaluations/show.html", **context), status
+
+
+def _document_changes(session, user: User, evaluation: Evaluation) -> dict:
+    """评价文件: which ones `user` may change (删除, 替换, 改类别), and the deleted ones."""
+    every = documents.list_documents(session, user, evaluation.id, deleted=True)
+    return {
+        "deleted_documents": [d for d in every if d.deleted],
+        "changeable": {
+            d.id
+            for d in every
+            if not d.deleted and roles.can_change_document(user, evaluation, d.uploaded_by_id)
+        },
+    }
+
+
+def _document_change(evaluation_id: int, change, done: str):
+    """One change to a document from its row (删除, 替换, 改类别): flash, back to the list."""
+    try:
+        change()
+    except NotFound:
+        raise
+    except JixiaoError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for(".show", evaluation_id=evaluation_id, _anchor="documents"))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/documents/<int:document_id>/delete", methods=["POST"])
+def delete_document(evaluation_id: int, document_id: int):
+    reason = request.form.get("reason", "")
+    return _document_change(
+        evaluation_id,
+        lambda: documents.delete_document(
+            db(), page_user(), evaluation_id, document_id, reason, client_addr()
+        ),
+        "文件已删除（删除记录和理由已写入审计记录）",
+    )
+
+
+@bp.route("/evaluations/<int:evaluation_id>/documents/<int:document_id>/category", methods=["POST"])
+def recategorise_document(evaluation_id: int, document_id: int):
+    category = request.form.get("category", "")
+    return _document_change(
+        evaluation_id,
+        lambda: documents.recategorise_document(
+            db(), page_user(), evaluation_id, document_id, category, client_addr()
+        ),
+        "文件类别已修改",
+    )
+
+
+@bp.route("/evaluations/<int:evaluation_id>/documents/<int:document_id>/replace", methods=["POST"])
+def replace_document(evaluation_id: int, document_id: int):
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("请选择用于替换的文件", "error")
+        return redirect(url_for(".show", evaluation_id=evaluation_id, _anchor="documents"))
+    return _document_change(
+        evaluation_id,
+        lambda: documents.replace_document(
+            db(),
+            page_user(),
+            evaluation_id,
+            document_id,
+            upload.filename or "",
+            upload.stream,
+            store(),
+            request.form.get("reason", ""),
+            client_addr(),
+        ),
+        f"文件已替换为：{upload.filename}",
+    )
 
 
 @bp.route("/evaluations/<int:evaluation_id>/documents", methods=["POST"])
@@ -354,5 +428,12 @@ def act(evaluation_id: int, action: str):
     except JixiaoError as exc:
         flash(exc.message, "error")
     else:
-        flash(f"已{ACTIONS[action]}，当前阶段：{STATES[evaluation.state]}", "success")
+        flash(_outcome(evaluation, action), "success")
     return redirect(back)
+
+
+def _outcome(evaluation: Evaluation, action: str) -> str:
+    """What an action did: an approval that leaves the 领导小组 review open says who is left."""
+    if action == "approve" and evaluation.state == "group_review":
+        return evaluations.approval_progress(db(), evaluation).message()
+    return f"已{ACTIONS[action]}，当前阶段：{STATES[evaluation.state]}"

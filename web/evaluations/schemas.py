@@ -119,7 +119,7 @@ class GroupOut(Schema):
 
 
 class ReturnOut(Schema):
-    """最近一次退回 (until the evaluation is submitted again)."""
+    """最近一次退回 (until the evaluation is submitted again), or the 终止."""
 
     by = fields.String(metadata={"description": "who returned it (name)"})
     by_id = Integer(allow_none=True)
@@ -156,6 +156,7 @@ class EvaluationOut(Schema):
     return_targets = fields.List(fields.String())
     unmet_guards = fields.List(fields.String())
     last_return = fields.Nested(ReturnOut, allow_none=True)
+    cancellation = fields.Nested(ReturnOut, allow_none=True, metadata={"description": "终止"})
     group = fields.Nested(GroupOut)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -178,6 +179,27 @@ class DocumentOut(Schema):
     sha256 = fields.String()
     uploaded_by = Integer(attribute="uploaded_by_id")
     uploaded_at = fields.DateTime()
+    deleted = fields.Boolean()
+    deleted_at = fields.DateTime(allow_none=True)
+    deleted_by = Integer(attribute="deleted_by_id", allow_none=True)
+    delete_reason = fields.String()
+    replaced_by = Integer(attribute="replaced_by_id", allow_none=True)
+
+
+class DocumentListQuery(Schema):
+    deleted = fields.Boolean(load_default=False, metadata={"description": "include deleted ones"})
+
+
+class DocumentDeleteIn(Schema):
+    reason = fields.String(load_default="", metadata={"description": "删除理由（必填）"})
+
+
+class DocumentPatch(Schema):
+    category = fields.String(required=True, validate=validate.OneOf(list(DOCUMENT_CATEGORIES)))
+
+
+class DocumentReplace(Schema):
+    reason = fields.String(load_default="", metadata={"description": "替换理由（选填）"})
 
 
 class ActionIn(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from web.schemas import Amount
+from web.schemas import Amount, Integer
 from web.scoring.schemas import Points
 
 
@@ -44,7 +44,7 @@ class SelfEvaluationOut(Schema):
     project_name = fields.String()
     competent_department = fields.String(metadata={"description": "主管部门"})
     unit_name = fields.String(metadata={"description": "实施单位"})
-    year = fields.Integer()
+    year = Integer()
     funds = fields.Nested(FundsOut)
     targets = fields.String(metadata={"description": "年度总体目标：预期目标"})
     targets_achieved = fields.String(metadata={"description": "实际完成情况"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.accounts.models import User
@@ -20,7 +20,10 @@ DOCUMENT_CATEGORIES = {
 
 
 class Document(Base):
-    """An uploaded file (依据文件, 工作方案, 佐证材料) under a generated key, never a user path."""
+    """An uploaded file (依据文件, 工作方案, 佐证材料) under a generated key, never a user path.
+
+    删除 is soft: the row stays with who deleted it, when and why (and, for a replaced file,
+    which file replaced it); its stored bytes are kept until the evaluation is archived."""
 
     __tablename__ = "documents"
     __table_args__ = (
@@ -38,5 +41,15 @@ class Document(Base):
     storage_key: Mapped[str] = mapped_column(String(100), unique=True)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    delete_reason: Mapped[str] = mapped_column(Text, default="")
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime)  # bytes removed at 归档
 
-    uploaded_by: Mapped[User] = relationship()
+    uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])
+    deleted_by: Mapped[User | None] = relationship(foreign_keys=[deleted_by_id])
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None

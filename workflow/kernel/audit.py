@@ -27,6 +27,9 @@ EVENTS: dict[str, str] = {
     "group_changed": "调整工作组",
     # workflow.documents.operations
     "document_uploaded": "上传文件",
+    "document_deleted": "删除文件",
+    "document_replaced": "替换文件",
+    "document_recategorised": "修改文件类别",
     # workflow.indicators.operations
     "indicators_replaced": "设置评价指标体系",
     "indicators_from_template": "从模板复制指标体系",

@@ -198,7 +198,11 @@ def parse_group_roles(encoded: str | None) -> dict[str, tuple[int, ...]]:
 # action loads it with the row instead of asking again (deferred: lists do not need it).
 Evaluation.has_work_plan = column_property(
     exists()
-    .where(Document.evaluation_id == Evaluation.id, Document.category == "work_plan")
+    .where(
+        Document.evaluation_id == Evaluation.id,
+        Document.category == "work_plan",
+        Document.deleted_at.is_(None),  # a deleted work plan is no work plan
+    )
     .correlate_except(Document),
     deferred=True,
 )

@@ -16,7 +16,11 @@ from workflow.kernel import clock
 from workflow.kernel.access import get_visible
 from workflow.kernel.audit import AuditEvent
 from workflow.kernel.paging import FIRST_PAGE, Page, PageRequest, paginate
-from workflow.lifecycle.approvals import approved_this_round
+from workflow.lifecycle.approvals import (
+    approvals_this_round,
+    approved_this_round,
+    required_approvals,
+)
 from workflow.lifecycle.models import EVALUATION_KINDS, Approval, Evaluation
 from workflow.lifecycle.states import ACTIONS, CLOSED_STATES
 
@@ -203,8 +207,9 @@ def kind_label(kind: str) -> str:
 
 
 @dataclass(frozen=True)
-class ReturnNote:
-    """最近一次退回: who sent the evaluation back, when, to which stage, and why."""
+class ActionNote:
+    """One workflow action as the evaluation page recalls it: who, when, to which state, why
+    (最近一次退回, the 终止)."""
 
     by: str
     by_id: int | None
@@ -215,15 +220,35 @@ class ReturnNote:
     round: int
 
 
-def last_return(session: Session, evaluation: Evaluation) -> ReturnNote | None:
-    """The latest 退回, until the evaluation is submitted (推进 into 领导小组审核) again."""
-    event = session.scalar(
+#: The latest 退回 (its shape in the API is `last_return`).
+ReturnNote = ActionNote
+
+
+def _latest(session: Session, evaluation: Evaluation, action: str) -> AuditEvent | None:
+    return session.scalar(
         select(AuditEvent)
-        .where(AuditEvent.evaluation_id == evaluation.id, AuditEvent.action == "return")
+        .where(AuditEvent.evaluation_id == evaluation.id, AuditEvent.action == action)
         .order_by(AuditEvent.id.desc())
         .limit(1)
         .options(selectinload(AuditEvent.actor))
     )
+
+
+def _note(event: AuditEvent) -> ActionNote:
+    return ActionNote(
+        by=event.actor.display_name if event.actor else "",
+        by_id=event.actor_id,
+        role=event.actor_role,
+        at=event.at,
+        to=event.to_state or "",
+        reason=event.comment,
+        round=event.round,
+    )
+
+
+def last_return(session: Session, evaluation: Evaluation) -> ActionNote | None:
+    """The latest 退回, until the evaluation is submitted (推进 into 领导小组审核) again."""
+    event = _latest(session, evaluation, "return")
     if event is None:
         return None
     resubmitted = session.scalar(
@@ -234,14 +259,50 @@ def last_return(session: Session, evaluation: Evaluation) -> ReturnNote | None:
             AuditEvent.to_state == "group_review",
         )
     )
-    if resubmitted is not None:
+    return None if resubmitted is not None else _note(event)
+
+
+def cancellation(session: Session, evaluation: Evaluation) -> ActionNote | None:
+    """终止: who stopped the evaluation, when and why (None unless it is 已终止)."""
+    if evaluation.state != "cancelled":
         return None
-    return ReturnNote(
-        by=event.actor.display_name if event.actor else "",
-        by_id=event.actor_id,
-        role=event.actor_role,
-        at=event.at,
-        to=event.to_state or "",
-        reason=event.comment,
-        round=event.round,
+    event = _latest(session, evaluation, "cancel")
+    return None if event is None else _note(event)
+
+
+@dataclass(frozen=True)
+class ApprovalProgress:
+    """领导小组审核 this round: how many of the approvals the policy needs are in, and the
+    approvers who have not approved yet."""
+
+    done: int
+    needed: int
+    waiting: list[User]
+
+    def message(self) -> str:
+        """The flash after an approval: 您已同意（1/2），待周建华审核 (or 尚需 1 人同意（…）
+        when any of several will do)."""
+        names = "、".join(u.display_name for u in self.waiting)
+        head = f"您已同意（{self.done}/{self.needed}）"
+        missing = self.needed - self.done
+        if missing <= 0 or not names:
+            return head
+        if missing == len(self.waiting):
+            return f"{head}，待{names}审核"
+        return f"{head}，尚需 {missing} 人同意（{names}）"
+
+
+def approval_progress(session: Session, evaluation: Evaluation) -> ApprovalProgress:
+    approver_ids = list(dict.fromkeys(evaluation.approver_ids))
+    approved = {
+        a.user_id
+        for a in approvals_this_round(session, evaluation, "group_review")
+        if a.user_id in approver_ids
+    }
+    pending = [uid for uid in approver_ids if uid not in approved]
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(pending)))}
+    return ApprovalProgress(
+        done=len(approved),
+        needed=max(required_approvals(evaluation), 1),
+        waiting=[users[uid] for uid in pending if uid in users],
     )

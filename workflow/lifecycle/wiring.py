@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from transitions import EventData, Machine
 
+from workflow.documents.operations import purge_on_archive
 from workflow.indicators.guards import indicator_system_valid
 from workflow.lifecycle.approvals import approvals_this_round, policy_met
 from workflow.lifecycle.guards import (
@@ -37,6 +38,7 @@ from workflow.reports.operations import archive_on_enter, draft_on_enter
 from workflow.scoring.guards import every_leaf_scored, scores_finalized
 from workflow.scoring.operations import unlock_on_return
 from workflow.tasks.guards import required_tasks_done
+from workflow.tasks.operations import close_on_cancel
 
 Guard = Callable[[Session, Evaluation], list[str]]
 Hook = Callable[[ActionContext, Evaluation], None]
@@ -73,8 +75,11 @@ ON_ENTER: dict[str, list[Hook]] = {
     "reporting": [draft_on_enter, announce],
     "group_review": [announce],
     "finance_review": [announce],
-    # The signed PDF stored with its SHA-256, and the 整改 items opened from the problems.
-    "archived": [archive_on_enter, announce],
+    # The signed PDF stored with its SHA-256, and the 整改 items opened from the problems;
+    # deleted documents' bytes go (their rows stay).
+    "archived": [archive_on_enter, purge_on_archive, announce],
+    # 终止 closes the tasks still open.
+    "cancelled": [close_on_cancel],
 }
 
 

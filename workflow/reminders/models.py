@@ -38,7 +38,7 @@ NOTIFICATION_KINDS = {
     "rectification_due": "整改事项即将到期",
     # events, told at once (`workflow.reminders.events`)
     "task_assigned": "新任务",
-    "report_submitted": "待您审核",
+    "report_submitted": "报告待审核",
     "returned": "评价被退回",
     "group_approved": "领导小组审核通过",
     "archived": "评价已归档",

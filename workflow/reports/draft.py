@@ -166,7 +166,7 @@ def gather(session: Session, evaluation: Evaluation, problems: list[Any]) -> Rep
         dict(
             session.execute(
                 select(Document.category, func.count())
-                .where(Document.evaluation_id == evaluation.id)
+                .where(Document.evaluation_id == evaluation.id, Document.deleted_at.is_(None))
                 .group_by(Document.category)
             ).all()
         )

@@ -33,13 +33,16 @@ TASK_KINDS = {
     "scoring": "指标打分",
 }
 
-TASK_STATUSES = {"open": "待领取", "claimed": "进行中", "done": "已完成"}
+TASK_STATUSES = {"open": "待领取", "claimed": "进行中", "done": "已完成", "closed": "已关闭"}
+#: No more work: completed, or closed with its evaluation when that was 终止.
+FINISHED_STATUSES = ("done", "closed")
 
 
 class Task(Base):
     """工作任务 of the working group (资料收集、现场核验、问卷、底稿、报告章节、打分).
 
-    `open` is in the pool (no assignee), `claimed` is held by its assignee, `done` is complete.
+    `open` is in the pool (no assignee), `claimed` is held by its assignee, `done` is complete,
+    `closed` was still open when its evaluation was 终止 (it keeps its assignee, if any).
     A 报告章节 task names its report section (`section`); no other kind has one.
     """
 
@@ -92,8 +95,12 @@ class Task(Base):
     )
 
     def is_overdue(self, today: date) -> bool:
-        """逾期: not done and its due date (a local calendar day) has passed."""
-        return self.status != "done" and self.due_date is not None and self.due_date < today
+        """逾期: not finished and its due date (a local calendar day) has passed."""
+        return (
+            self.status not in FINISHED_STATUSES
+            and self.due_date is not None
+            and self.due_date < today
+        )
 
 
 class TaskAttachment(Base):

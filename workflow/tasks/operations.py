@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import roles
@@ -28,8 +29,9 @@ from workflow.kernel.audit import audit
 from workflow.kernel.db import unit_of_work
 from workflow.kernel.errors import Conflict, FieldError, GuardFailed, InvalidInput, NotAllowed
 from workflow.lifecycle.models import Evaluation
+from workflow.lifecycle.states import ActionContext
 from workflow.reminders import events
-from workflow.tasks.models import TASK_KINDS, Task, TaskAttachment
+from workflow.tasks.models import FINISHED_STATUSES, TASK_KINDS, Task, TaskAttachment
 from workflow.tasks.queries import (
     _section_problems,
     completion_blockers,
@@ -86,6 +88,21 @@ def _event(
         client_addr=client_addr,
         details={"task_id": task.id, "title": task.title, **details},
     )
+
+
+def close_on_cancel(ctx: ActionContext, evaluation: Evaluation) -> None:
+    """终止 closes the evaluation's unfinished tasks with it (their holders keep them listed
+    as 已关闭); the 终止 event's details count them."""
+    unfinished = ctx.session.scalars(
+        select(Task).where(
+            Task.evaluation_id == evaluation.id, Task.status.notin_(FINISHED_STATUSES)
+        )
+    ).all()
+    for task in unfinished:
+        task.status = "closed"
+    if unfinished:
+        ctx.session.flush()
+        ctx.details["tasks_closed"] = len(unfinished)
 
 
 @unit_of_work
@@ -247,6 +264,8 @@ def _evidence(session: Session, task: Task, document_ids: list[int]) -> list[Doc
         document = session.get(Document, document_id)
         if document is None or document.evaluation_id != task.evaluation_id:
             raise InvalidInput.field("documents", f"附件 {document_id} 不是本评价的文件")
+        if document.deleted:
+            raise InvalidInput.field("documents", f"附件“{document.filename}”已删除")
         if document.category != "evidence":
             raise InvalidInput.field(
                 "documents", f"附件“{document.filename}”须为佐证材料（evidence）类文件"
