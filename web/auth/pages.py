@@ -18,7 +18,7 @@ from web.database import db
 from web.forms import Form
 from web.ui import local_path
 from workflow.accounts import operations as accounts
-from workflow.kernel.errors import TooManyAttempts
+from workflow.kernel.errors import NotAllowed, TooManyAttempts
 
 bp = Blueprint("auth", __name__)
 
@@ -41,6 +41,9 @@ def login():
         except TooManyAttempts as exc:
             form.password.errors.append(exc.message)
             return render_template("auth/login.html", form=form), 429
+        except NotAllowed as exc:  # 账号已停用
+            form.password.errors.append(exc.message)
+            return render_template("auth/login.html", form=form), 400
         if user is not None:
             start_session(user)
             flash(f"欢迎，{user.display_name}", "success")

@@ -21,6 +21,7 @@ from workflow.kernel.db import unit_of_work
 from workflow.kernel.errors import (
     FieldError,
     InvalidInput,
+    NotAllowed,
     NotFound,
     TooManyAttempts,
     Unauthenticated,
@@ -275,7 +276,8 @@ def create_admin(session: Session, username: str, password: str) -> User:
 def authenticate(
     session: Session, username: str, password: str, client_addr: str | None = None
 ) -> User | None:
-    """The active user with this username and password, else None (登录).
+    """The active user with this username and password, else None (登录); a deactivated
+    account with the right password is refused with "账号已停用，请联系管理员" (NotAllowed).
 
     Failures are counted per account and per address (`LOGIN_LIMITS`), each in a transaction of
     its own so a refused login still counts; past the limit logins are locked for a while that
@@ -288,12 +290,16 @@ def authenticate(
     user = session.scalar(select(User).where(User.username == username))
     stored = user.password_hash if user is not None else _dummy_hash(PASSWORD_HASH_METHOD)
     matches = check_password_hash(stored, password or "")
-    if user is None or not user.active or not matches:
+    if user is None or not matches:
         _count_failures(session, keys)
         return None
     _forget_failures(session, keys[:1])
+    if not user.active:  # told only to whoever knows the password
+        raise NotAllowed(DISABLED, code="account_disabled")
     return user
 
+
+DISABLED = "账号已停用，请联系管理员"
 
 # Logins refused before a lock: per account, and per address (several offices share one NAT
 # address, so it allows more); a lock starts at LOCK_FIRST and doubles, at most LOCK_LONGEST.
