@@ -18,6 +18,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from web import resume
 from web.database import db
 from workflow.kernel.errors import (
     Conflict,
@@ -172,6 +173,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):
+        if resume.is_page_form():  # the login expired (or the page is stale): keep the text
+            return resume.back_to_form()
         return error_response(400, "csrf", "表单已过期或缺少安全令牌（CSRF），请刷新页面后重试")
 
     @app.errorhandler(HTTPException)

@@ -4,12 +4,11 @@ pages (a refusal's field problems shown at their fields), and the header's menu.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 import roles
+from web import resume
 from web.database import db
 from web.errors import STATUS
 from web.extensions import login_manager
@@ -25,6 +24,8 @@ def require_login(bp: Blueprint) -> None:
     @bp.before_request
     def _login_required():
         if not current_user.is_authenticated:
+            if resume.is_page_form():  # sent after the login expired: keep what was typed
+                return resume.back_to_form()
             return login_manager.unauthorized()
         return None
 
@@ -32,15 +33,6 @@ def require_login(bp: Blueprint) -> None:
 def status_of(exc: JixiaoError) -> int:
     """The HTTP status of a service error, from the one mapping in `web.errors`."""
     return next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
-
-
-def local_path(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None: redirects never leave the site."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
-            return target
-    return None
 
 
 def version_of(field) -> int | None:

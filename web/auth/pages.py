@@ -16,7 +16,7 @@ from wtforms.validators import (
 from web.auth import client_addr, page_user, start_session
 from web.database import db
 from web.forms import Form
-from web.ui import local_path
+from web.urls import local_path
 from workflow.accounts import operations as accounts
 from workflow.kernel.errors import NotAllowed, TooManyAttempts
 

@@ -26,12 +26,12 @@ from web.tasks.pages import PANEL_SIZE, task_panel, todo_sections
 from web.ui import (
     attach_field_errors,
     form_page,
-    local_path,
     page_request,
     require_login,
     status_of,
     version_of,
 )
+from web.urls import local_path
 from workflow.accounts import operations as accounts
 from workflow.accounts.models import Unit, User
 from workflow.documents import operations as documents
