@@ -173,7 +173,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):
-        if resume.is_page_form():  # the login expired (or the page is stale): keep the text
+        # A page's own form carries its token: the login expired or the page is stale, so the
+        # text is kept; a form without one (forged elsewhere) is simply refused.
+        if resume.is_page_form() and request.form.get("csrf_token"):
             return resume.back_to_form()
         return error_response(400, "csrf", "表单已过期或缺少安全令牌（CSRF），请刷新页面后重试")
 
