@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from roles import ApprovedBy
 from workflow.accounts.models import User
 from workflow.lifecycle import queries as evaluations
-from workflow.lifecycle.funds import sources_of
+from workflow.lifecycle.funds import amount_warnings, sources_of
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import STATES, return_targets
 from workflow.lifecycle.wiring import unmet_guards
@@ -51,6 +51,9 @@ def evaluation_dict(
         "budget": evaluation.budget,
         "funds_received": evaluation.funds_received,
         "funds_spent": evaluation.funds_spent,
+        "amount_warnings": amount_warnings(
+            evaluation.budget, evaluation.funds_received, evaluation.funds_spent
+        ),
         "due_date": evaluation.due_date,
         "targets": evaluation.targets,
         "competent_department": evaluation.competent_department,
@@ -70,6 +73,7 @@ def evaluation_dict(
         "group": group_dict(evaluation),
         "created_at": evaluation.created_at,
         "updated_at": evaluation.updated_at,
+        "stage_entered_at": evaluation.stage_entered_at,
     }
     if guards:
         body["unmet_guards"] = unmet_guards(session, evaluation) if "advance" in actions else []

@@ -104,6 +104,7 @@ def test_one_person_fills_and_submits_a_self_evaluation(page: Page, live_server,
         ).click()
         expect(flash).to_contain_text("已保存")
     shot(page, "self-02-scored")
+    page.locator(".finalize-form").get_by_label("我已知晓", exact=False).check()
     page.get_by_role("button", name="评分定稿").click()
     expect(page.locator(".alert").first).to_contain_text("评分已定稿")
     elapsed_scoring = time.monotonic() - started

@@ -41,7 +41,7 @@ from workflow.kernel.errors import JixiaoError, NotAllowed, NotFound
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.approvals import parse_policy, policy_label
-from workflow.lifecycle.funds import sources_of
+from workflow.lifecycle.funds import amount_warnings, sources_of
 from workflow.lifecycle.models import EVALUATION_KINDS as KINDS
 from workflow.lifecycle.models import YEARS, Evaluation
 from workflow.lifecycle.states import ACTIONS, STATES
@@ -174,6 +174,7 @@ def new():
             error = exc
         else:
             flash("评价已创建。下一步：组建评价工作组并上传评价工作方案。", "success")
+            _warn_about_amounts(evaluation)
             return redirect(url_for(".show", evaluation_id=evaluation.id))
     return form_page("evaluations/new.html", form, error)
 
@@ -187,7 +188,7 @@ def edit(evaluation_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            lifecycle.update_project(
+            saved = lifecycle.update_project(
                 db(),
                 user,
                 evaluation_id,
@@ -199,8 +200,17 @@ def edit(evaluation_id: int):
             error = exc
         else:
             flash("项目与资金信息已保存", "success")
+            _warn_about_amounts(saved)
             return redirect(url_for(".show", evaluation_id=evaluation_id))
     return form_page("evaluations/edit.html", form, error, evaluation=evaluation)
+
+
+def _warn_about_amounts(evaluation: Evaluation) -> None:
+    """Saved, but said at once: amounts that look wrong (more spent than received …)."""
+    for warning in amount_warnings(
+        evaluation.budget, evaluation.funds_received, evaluation.funds_spent
+    ):
+        flash(warning, "warning")
 
 
 def _person(user: User) -> str:
@@ -273,6 +283,9 @@ def _render_show(evaluation_id: int, upload_form: DocumentForm | None = None, st
             "received": percentage(evaluation.funds_received, evaluation.budget),
             "spent": percentage(evaluation.funds_spent, evaluation.budget),
         },
+        "amount_warnings": amount_warnings(
+            evaluation.budget, evaluation.funds_received, evaluation.funds_spent
+        ),
         "fund_sources": sources_of(evaluation.fund_sources),
         "policy_label": policy_label(evaluation.approval_policy),
         "round_approvals": round_approvals,

@@ -140,6 +140,9 @@ class EvaluationOut(Schema):
     budget = Amount(allow_none=True)
     funds_received = Amount(allow_none=True)
     funds_spent = Amount(allow_none=True)
+    amount_warnings = fields.List(
+        fields.String(), metadata={"description": "资金数据存疑（实际支出超过到位资金等）"}
+    )
     due_date = fields.Date(allow_none=True)
     targets = fields.String()
     competent_department = fields.String()
@@ -160,6 +163,9 @@ class EvaluationOut(Schema):
     group = fields.Nested(GroupOut)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+    stage_entered_at = fields.DateTime(
+        allow_none=True, metadata={"description": "进入当前阶段的时间"}
+    )
 
 
 class DocumentUpload(Schema):

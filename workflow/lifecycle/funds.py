@@ -108,3 +108,31 @@ def _mismatch(
             f"相差 {money_str(abs(difference))} 万元"
         ),
     }
+
+
+def amount_warnings(
+    budget: Decimal | None, received: Decimal | None, spent: Decimal | None
+) -> list[str]:
+    """What looks wrong in an evaluation's 预算 / 到位资金 / 实际支出 (万元): more spent than
+    received, more received than budgeted (so a rate over 100 %). Said on the form and the
+    evaluation page, and named by the report's consistency check."""
+    warnings = []
+    if _above(spent, received):
+        warnings.append(_over("实际支出", spent, "到位资金", received, "资金执行率"))
+    if _above(received, budget):
+        warnings.append(_over("到位资金", received, "预算", budget, "资金到位率"))
+    if _above(spent, budget) and not warnings:
+        warnings.append(_over("实际支出", spent, "预算", budget, "预算执行率"))
+    return warnings
+
+
+def _above(amount: Decimal | None, limit: Decimal | None) -> bool:
+    return amount is not None and limit is not None and amount > limit
+
+
+def _over(what: str, amount: Decimal | None, than: str, limit: Decimal | None, rate: str) -> str:
+    return f"{what}（{_wan(amount)}）超过{than}（{_wan(limit)}），{rate}将超过 100%，请核对"
+
+
+def _wan(amount: Decimal | None) -> str:
+    return f"{amount or 0:,.2f}万元"

@@ -44,7 +44,7 @@ from workflow.kernel.errors import (
     NotAllowed,
     NotFound,
 )
-from workflow.kernel.money import money_problem
+from workflow.kernel.money import money_problem, money_str
 from workflow.lifecycle.approvals import approved_this_round, parse_policy
 from workflow.lifecycle.funds import FundSource, check_fund_sources
 from workflow.lifecycle.models import (
@@ -177,10 +177,51 @@ def update_project(
     _check_version(evaluation, expected_version)
     _check_project(fields)
     values = _project_values(fields) | _definition_change(evaluation, fields.kind)
+    changed = _changes(evaluation, values)
     values["updated_at"] = clock.now()
     _compare_and_set(session, evaluation, evaluation.version, values)
-    audit(session, evaluation, actor, "project_updated", client_addr=client_addr)
+    audit(session, evaluation, actor, "project_updated", comment=changed, client_addr=client_addr)
     return evaluation
+
+
+#: 修改项目信息's audit comment names what changed, with these labels.
+CHANGE_LABELS = {
+    "project_name": "项目名称",
+    "year": "年度",
+    "kind": "评价类型",
+    "budget": "预算",
+    "funds_received": "到位资金",
+    "funds_spent": "实际支出",
+    "due_date": "完成期限",
+    "competent_department": "主管部门",
+    "initial_budget": "年初预算数",
+}
+LONG_TEXT = {"targets": "绩效目标", "targets_achieved": "实际完成情况", "fund_sources": "资金来源"}
+
+
+def _changes(evaluation: Evaluation, values: dict[str, Any]) -> str:
+    """ "实际支出 4526.00 → 452.60；绩效目标已修改": what the edit changes, for the audit trail."""
+    said = []
+    for key, label in CHANGE_LABELS.items():
+        before, after = getattr(evaluation, key), values.get(key, getattr(evaluation, key))
+        if before != after:
+            said.append(f"{label} {_shown(before)} → {_shown(after)}")
+    said += [
+        f"{label}已修改"
+        for key, label in LONG_TEXT.items()
+        if key in values and getattr(evaluation, key) != values[key]
+    ]
+    return "；".join(said)
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, Decimal):
+        return money_str(value) or ""
+    if isinstance(value, str) and value in EVALUATION_KINDS:
+        return EVALUATION_KINDS[value]
+    return str(value)
 
 
 def _definition_change(evaluation: Evaluation, kind: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.lifecycle.funds import amount_warnings
 from workflow.lifecycle.models import Evaluation
 from workflow.reports import draft as report_draft
 from workflow.reports.models import ReportSection
@@ -148,6 +149,10 @@ def checks_of(session: Session, evaluation: Evaluation) -> list[Check]:
             continue
         stale, rest = _stale_figures(section, number, current.get(section.key, {}))
         checks += stale + _hand_stated(section, number, rest, data)
+    for warning in amount_warnings(
+        evaluation.budget, evaluation.funds_received, evaluation.funds_spent
+    ):  # a report must not be submitted on amounts that cannot be right
+        checks.append(Check("funds_implausible", f"项目资金数据存疑：{warning}"))
     for problem in problems:
         if problem.kind == "problem" and not problem.measure.strip():
             checks.append(
