@@ -82,6 +82,7 @@ def register_api(app: Flask) -> None:
     from web.notifications import api as notifications
     from web.portfolio import api as portfolio
     from web.reports import api as reports
+    from web.results import api as results
     from web.schemas import ErrorSchema
     from web.scoring import api as scoring
     from web.tasks import api as tasks
@@ -90,7 +91,7 @@ def register_api(app: Flask) -> None:
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.schema("ErrorSchema", schema=ErrorSchema)  # what `document_errors` cites
     areas = (tokens, admin, evaluations, indicators, scoring, tasks, notifications, reports)
-    for module in (*areas, portfolio):
+    for module in (*areas, portfolio, results):
         csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply
         api.register_blueprint(module.blp)
 
@@ -105,12 +106,14 @@ def register_pages(app: Flask) -> None:
     from web.notifications import pages as notifications
     from web.portfolio import pages as portfolio
     from web.reports import pages as reports
+    from web.results import pages as results
+    from web.results import public
     from web.scoring import pages as scoring
     from web.tasks import pages as tasks
     from web.ui import nav, page_url, refusal_lines
 
     areas = (auth, evaluations, indicators, scoring, tasks, reports, notifications, admin)
-    for module in (*areas, portfolio):
+    for module in (*areas, portfolio, results, public):
         app.register_blueprint(module.bp)
     app.context_processor(nav)
     app.add_template_global(refusal_lines)

@@ -15,10 +15,10 @@ from workflow.kernel import clock
 from workflow.kernel.access import get_visible
 from workflow.kernel.audit import audit
 from workflow.kernel.db import unit_of_work
-from workflow.kernel.errors import FieldError, InvalidInput, NotAllowed
+from workflow.kernel.errors import Conflict, FieldError, InvalidInput, NotAllowed
 from workflow.lifecycle.models import Evaluation
 from workflow.results.models import DecisionRule, Publication, ResultDecision
-from workflow.results.queries import rules_in_force
+from workflow.results.queries import publication_of, rules_in_force
 from workflow.results.rules import DECISIONS, Rule, label, percentage_problem
 from workflow.scoring.rules import GRADE_TITLES
 
@@ -47,10 +47,11 @@ def _check(spec: DecisionSpec, field: str = "") -> list[FieldError]:
 
 
 def _archived_for(session: Session, actor: User, evaluation_id: int, allowed) -> Evaluation:
+    """The evaluation, archived, if `allowed(actor, it)`: 409 before archive, 403 otherwise."""
     evaluation = get_visible(session, actor, evaluation_id, for_action=True)
+    if evaluation.state != "archived":
+        raise Conflict("评价归档后才能进行此操作", code="not_archived")
     if not allowed(actor, evaluation):
-        if evaluation.state != "archived":
-            raise NotAllowed("评价归档后才能进行此操作", code="not_archived")
         raise NotAllowed("仅所属财政局审核人可以进行此操作")
     return evaluation
 
@@ -132,7 +133,7 @@ def set_publication(
     Switched on, the evaluation gets a new unguessable token (a link handed out before a
     switch-off stays dead); asked for what already holds, nothing changes."""
     evaluation = _archived_for(session, actor, evaluation_id, roles.can_publish_result)
-    row = session.scalar(select(Publication).where(Publication.evaluation_id == evaluation.id))
+    row = publication_of(session, evaluation)
     if (row is not None and row.published) == published:
         return row
     if row is None:

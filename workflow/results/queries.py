@@ -16,7 +16,7 @@ from workflow.accounts.models import Unit, User
 from workflow.kernel.access import get_visible
 from workflow.lifecycle.models import Evaluation
 from workflow.reports.models import RECTIFICATION_CLOSED, Rectification
-from workflow.results.models import DecisionRule, ResultDecision
+from workflow.results.models import DecisionRule, Publication, ResultDecision
 from workflow.results.rules import DECISIONS, DEFAULT_RULES, Rule
 from workflow.scoring.models import ScoreFinalization
 
@@ -191,3 +191,12 @@ def decisions_of_year(session: Session, actor: User, year: int) -> list[Decision
         .order_by(Unit.name, Evaluation.project_name, Evaluation.id)
     )
     return [DecisionRow(*row) for row in session.execute(statement)]
+
+
+def publication_of(session: Session, evaluation: Evaluation) -> Publication | None:
+    """评价结果公开 of the evaluation: None if never switched on."""
+    return session.scalar(select(Publication).where(Publication.evaluation_id == evaluation.id))
+
+
+def get_publication(session: Session, actor: User, evaluation_id: int) -> Publication | None:
+    return publication_of(session, get_visible(session, actor, evaluation_id))
