@@ -60,13 +60,15 @@ def _published(token: str) -> Any:
     )
 
 
-def _evaluation(session: Session, token: str) -> Evaluation | None:
-    """The published evaluation with the columns the page shows (and its unit's name)."""
+def _published_row(session: Session, token: str) -> Any:
+    """(the published evaluation, its 总分, 等级), the evaluation with only the columns the page
+    shows (and its unit's name); None for a token that names nothing published."""
     if not token or len(token) > TOKEN_MAX:
         return None
     statement = (
-        select(Evaluation)
+        select(Evaluation, ScoreFinalization.total, ScoreFinalization.grade)
         .join(Publication, Publication.evaluation_id == Evaluation.id)
+        .outerjoin(ScoreFinalization, ScoreFinalization.evaluation_id == Evaluation.id)
         .where(*_published(token))
         .options(
             load_only(
@@ -80,15 +82,16 @@ def _evaluation(session: Session, token: str) -> Evaluation | None:
             joinedload(Evaluation.unit).load_only(Unit.name),
         )
     )
-    return session.scalar(statement)
+    return session.execute(statement).first()
 
 
 def published_result(session: Session, token: str) -> PublicResult | None:
-    """The published result behind `token`, or None (unknown, switched off, not archived)."""
-    evaluation = _evaluation(session, token)
-    if evaluation is None:
+    """The published result behind `token`, or None (unknown, switched off, not archived):
+    the 总分 and 等级 its 评分定稿 locked, and the 评分表."""
+    row = _published_row(session, token)
+    if row is None:
         return None
-    card = scorecard_of(session, evaluation)
+    evaluation, total, grade = row
     has_report = session.scalar(
         select(exists().where(ArchivedReport.evaluation_id == evaluation.id))
     )
@@ -98,17 +101,17 @@ def published_result(session: Session, token: str) -> PublicResult | None:
         unit_name=evaluation.unit.name,
         year=evaluation.year,
         kind=evaluation.kind,
-        total=card.total if card.finalized else None,
-        grade=card.grade if card.finalized else None,
+        total=total,
+        grade=grade,
         has_report=bool(has_report),
-        card=card,
+        card=scorecard_of(session, evaluation),
     )
 
 
 def published_pdf(session: Session, token: str, files: Any) -> ReportFile | None:
     """The signed PDF of the published result behind `token`, or None."""
-    evaluation = _evaluation(session, token)
-    return None if evaluation is None else archived_pdf(session, evaluation, files)
+    row = _published_row(session, token)
+    return None if row is None else archived_pdf(session, row[0], files)
 
 
 def published_index(
