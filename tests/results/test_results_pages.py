@@ -93,7 +93,7 @@ def test_a_unit_user_sees_the_decision_but_has_no_form_and_is_refused(
 def test_before_archive_the_page_has_no_result_cards(client, auth, team):
     browser = Browser(client, auth, team.reviewer)
     html = page(browser.get(f"/evaluations/{team.evaluation.id}"))
-    assert 'id="decision"' not in html and 'id="publication"' not in html
+    assert 'id="result-decision"' not in html and 'id="publication"' not in html
 
 
 def test_next_years_page_shows_last_years_result_and_open_items(

@@ -42,10 +42,10 @@ def decide(evaluation_id: int):
         except JixiaoError as exc:
             if not attach_field_errors(form, exc):
                 flash(exc.message, "error")
-                return _back(evaluation_id, "decision")
+                return _back(evaluation_id, "result-decision")
             return _show_again(evaluation_id, form, status_of(exc))
         flash(f"结果应用已确定：{label(spec.decision, spec.percentage)}", "success")
-        return _back(evaluation_id, "decision")
+        return _back(evaluation_id, "result-decision")
     return _show_again(evaluation_id, form, 400)
 
 

@@ -43,6 +43,7 @@ def decisions_workbook(year: int, rows: list[DecisionRow], rules: dict[str, Rule
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     sheet.cell(1, 1).font = Font(bold=True, size=14)
     sheet.cell(1, 1).alignment = CENTER
+    sheet.row_dimensions[1].height = 28
     sheet.append(list(HEADERS))
     for column in range(1, len(HEADERS) + 1):
         cell = sheet.cell(HEADER_ROW, column)
