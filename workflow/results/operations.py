@@ -142,13 +142,10 @@ def set_publication(
     if published:
         row.token = secrets.token_urlsafe(TOKEN_BYTES)
     row.published, row.changed_by_id, row.changed_at = published, actor.id, clock.now()
-    audit(
-        session,
-        evaluation,
-        actor,
-        "result_published" if published else "result_unpublished",
-        role=actor.role,
-        client_addr=client_addr,
-    )
+    said = {"role": actor.role, "client_addr": client_addr}
+    if published:
+        audit(session, evaluation, actor, "result_published", **said)
+    else:
+        audit(session, evaluation, actor, "result_unpublished", **said)
     session.flush()
     return row
