@@ -62,6 +62,10 @@ def test_the_reviewer_finds_the_suggestion_preselected_and_records_the_decision(
     assert res.status_code == 400
     assert "压减须写明比例" in page(res)  # at its field, the choice kept
     assert selected(page(res), "decision") == "reduce"
+    res = browser.post(
+        f"/evaluations/{archived.id}/decision", {"decision": "reduce", "percentage": "abc"}
+    )
+    assert res.status_code == 400 and 'class="field-error"' in page(res)
 
     res = browser.post(
         f"/evaluations/{archived.id}/decision",
@@ -119,6 +123,7 @@ def test_the_publication_switch_turns_the_public_page_on_and_off(
     html = page(res)
     assert "评价结果已公开" in html and "已公开" in html
     url = re.search(r'id="public-url" href="([^"]+)"', html).group(1)
+    assert f'href="/public/bureaus/{team.evaluation.bureau_id}/2023"' in html
     path = url.replace("http://localhost", "")
     auth.logout()
     assert client.get(path).status_code == 200

@@ -27,26 +27,31 @@ def _back(evaluation_id: int, anchor: str):
 
 @bp.route("/evaluations/<int:evaluation_id>/decision", methods=["POST"])
 def decide(evaluation_id: int):
-    """确定结果应用 from the card: back to the page, or the page again with the problems."""
+    """确定结果应用 from the card: back to the page, or the page again with the problems.
+
+    Someone the card offers no form gets the service's refusal, whatever they typed."""
     user = page_user()
-    get_visible(db(), user, evaluation_id)  # 404 before anything is said of the form
+    evaluation = get_visible(db(), user, evaluation_id)  # 404 before anything else
     form = DecisionForm()
-    if form.validate_on_submit():
-        spec = results.DecisionSpec(
-            form.decision.data, form.percentage.data, (form.comment.data or "").strip()
-        )
-        try:
-            results.decide_result(db(), user, evaluation_id, spec, client_addr())
-        except NotFound:
-            raise
-        except JixiaoError as exc:
-            if not attach_field_errors(form, exc):
-                flash(exc.message, "error")
-                return _back(evaluation_id, "result-decision")
+    valid = form.validate_on_submit()
+    if not valid and roles.can_decide_result(user, evaluation):
+        return _show_again(evaluation_id, form, 400)
+    spec = results.DecisionSpec(
+        form.decision.data or "",
+        form.percentage.data if valid else None,
+        (form.comment.data or "").strip(),
+    )
+    try:
+        results.decide_result(db(), user, evaluation_id, spec, client_addr())
+    except NotFound:
+        raise
+    except JixiaoError as exc:
+        if attach_field_errors(form, exc):
             return _show_again(evaluation_id, form, status_of(exc))
-        flash(f"结果应用已确定：{label(spec.decision, spec.percentage)}", "success")
+        flash(exc.message, "error")
         return _back(evaluation_id, "result-decision")
-    return _show_again(evaluation_id, form, 400)
+    flash(f"结果应用已确定：{label(spec.decision, spec.percentage)}", "success")
+    return _back(evaluation_id, "result-decision")
 
 
 def _show_again(evaluation_id: int, form: DecisionForm, status: int):
