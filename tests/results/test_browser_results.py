@@ -77,3 +77,20 @@ def test_the_reviewer_decides_and_publishes_and_anyone_reads_the_public_page(
     response = public.goto(url)
     assert response.status == 404
     visitor.close()
+
+
+def test_the_administrator_changes_a_rule_and_the_suggestion_follows(
+    page: Page, live_server, make, team, archived
+):
+    log_in(page, live_server, make.admin.username)
+    page.goto(f"{live_server}/admin/decision-rules")
+    row = page.locator('tr[data-grade="优"]')
+    expect(row.locator("select")).to_have_value("keep")
+    row.locator("select").select_option("increase")
+    row.locator("input").fill("3")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".flash-success")).to_contain_text("结果应用规则已保存")
+    shot(page, "results-decision-rules")
+    page.goto(f"{live_server}/evaluations/{archived.id}")
+    expect(page.locator("#suggested")).to_have_text("增加 3%")
+    expect(page.locator("#result-decision").get_by_label("结果应用")).to_have_value("increase")
