@@ -85,6 +85,8 @@ PERMISSION_ROLES: dict[str, tuple[str, ...]] = {
     "finalize_scores": ("leader",),
     "reopen_scores": ("leader",),  # 解除定稿, with a reason
     "edit_report": GROUP_WORKERS,  # sections and problems, in 报告撰写
+    "decide_result": ("finance_reviewer", "admin"),  # 结果应用, of an archived evaluation
+    "publish_result": ("finance_reviewer",),  # 评价结果公开
 }
 PERMISSION_STATES: dict[str, tuple[str, ...]] = {
     "edit_project": WORKING_STATES,
@@ -98,6 +100,8 @@ PERMISSION_STATES: dict[str, tuple[str, ...]] = {
     "finalize_scores": ("analysis",),
     "reopen_scores": ("analysis",),
     "edit_report": ("reporting",),
+    "decide_result": ("archived",),
+    "publish_result": ("archived",),
 }
 # 审核意见 on report sections: the leading group in its review, the finance bureau in its own.
 REPORT_COMMENT_ROLES: dict[str, str] = {
@@ -512,6 +516,21 @@ def require_admin(user: User, message: str = "仅管理员可以进行此操作"
     if not is_admin(user):
         raise NotAllowed(message)
     return user
+
+
+def can_decide_result(user: User, evaluation: Evaluation) -> bool:
+    """结果应用: the covering finance reviewer (or an administrator), once archived."""
+    return can(user, "decide_result", evaluation)
+
+
+def can_publish_result(user: User, evaluation: Evaluation) -> bool:
+    """评价结果公开 on or off: the covering finance reviewer, once archived."""
+    return can(user, "publish_result", evaluation)
+
+
+def can_manage_decision_rules(user: User) -> bool:
+    """结果应用规则 (等级 → default decision) are the administrators' to change."""
+    return user.role == "admin"
 
 
 def can_manage_reminders(user: User) -> bool:

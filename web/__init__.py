@@ -82,6 +82,7 @@ def register_api(app: Flask) -> None:
     from web.notifications import api as notifications
     from web.portfolio import api as portfolio
     from web.reports import api as reports
+    from web.results import api as results
     from web.schemas import ErrorSchema
     from web.scoring import api as scoring
     from web.selfeval import api as selfeval
@@ -101,7 +102,7 @@ def register_api(app: Flask) -> None:
         notifications,
         reports,
     )
-    for module in (*areas, portfolio):
+    for module in (*areas, portfolio, results):
         csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply
         api.register_blueprint(module.blp)
 
@@ -116,13 +117,15 @@ def register_pages(app: Flask) -> None:
     from web.notifications import pages as notifications
     from web.portfolio import pages as portfolio
     from web.reports import pages as reports
+    from web.results import pages as results
+    from web.results import public
     from web.scoring import pages as scoring
     from web.selfeval import pages as selfeval
     from web.tasks import pages as tasks
     from web.ui import nav, page_url, refusal_lines
 
     areas = (auth, evaluations, indicators, scoring, selfeval, tasks, reports, notifications, admin)
-    for module in (*areas, portfolio):
+    for module in (*areas, portfolio, results, public):
         app.register_blueprint(module.bp)
     app.context_processor(nav)
     app.add_template_global(refusal_lines)

@@ -13,6 +13,7 @@ from workflow.lifecycle.funds import amount_warnings, sources_of
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import STATES, return_targets
 from workflow.lifecycle.wiring import unmet_guards
+from workflow.results.queries import previous_of
 
 
 def group_dict(evaluation: Evaluation) -> dict[str, Any]:
@@ -39,7 +40,8 @@ def evaluation_dict(
     """The API's evaluation; `guards=False` (lists) leaves out the unmet guards, which can be
     costly to work out (the report checks), and the latest 退回 (`last_return`, null once
     resubmitted): both belong to one evaluation's page; a list passes who approved this round
-    (`approved_this_round_of`), read for its whole page."""
+    (`approved_this_round_of`), read for its whole page. Last year's result of the same
+    project (`previous`, 上年评价结果) is one evaluation's too."""
     actions = evaluations.available_actions(session, user, evaluation, approved_by)
     body = {
         "id": evaluation.id,
@@ -79,4 +81,6 @@ def evaluation_dict(
         body["unmet_guards"] = unmet_guards(session, evaluation) if "advance" in actions else []
         body["last_return"] = evaluations.last_return(session, evaluation)
         body["cancellation"] = evaluations.cancellation(session, evaluation)  # 终止, too
+        previous = previous_of(session, evaluation)
+        body["previous"] = previous.as_dict() if previous else None
     return body

@@ -26,6 +26,7 @@ from workflow.reports.models import (
     ReportSection,
     ReportSectionVersion,
 )
+from workflow.results.models import DecisionRule, Publication, ResultDecision
 from workflow.scoring.models import IndicatorScore, ScoreFinalization
 from workflow.tasks.models import Task, TaskAttachment
 
@@ -36,6 +37,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Bureau",
+    "DecisionRule",
     "Document",
     "Evaluation",
     "GroupMember",
@@ -44,12 +46,14 @@ __all__ = [
     "IndicatorTemplate",
     "Notification",
     "OutboxMessage",
+    "Publication",
     "Rectification",
     "ReminderPolicy",
     "ReportComment",
     "ReportProblem",
     "ReportSection",
     "ReportSectionVersion",
+    "ResultDecision",
     "ScoreFinalization",
     "StageDeadline",
     "Task",

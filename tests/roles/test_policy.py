@@ -90,6 +90,8 @@ PERMISSION_TABLE: dict[str, tuple[tuple[str, ...], set[str]]] = {
     "finalize_scores": (("analysis",), {"leader"}),
     "reopen_scores": (("analysis",), {"leader"}),  # 解除定稿, once finalised
     "edit_report": (("reporting",), {"leader", "deputy", "member"}),
+    "decide_result": (("archived",), {"finance_reviewer", "admin"}),  # 结果应用
+    "publish_result": (("archived",), {"finance_reviewer"}),  # 评价结果公开
 }
 # 审核意见 on report sections: 审批人 in 领导小组审核, 财政局审核人 in 财政局审核.
 COMMENT_TABLE = {"group_review": {"approver"}, "finance_review": {"finance_reviewer"}}

@@ -40,6 +40,7 @@ PROTECTED = [
     "/admin/templates",
     "/admin/templates/new",
     "/admin/templates/xueliang/edit",
+    "/admin/decision-rules",
 ]
 
 
@@ -438,6 +439,7 @@ ADMIN_PAGES = [
     "/admin/templates",
     "/admin/templates/new",
     "/admin/templates/xueliang/edit",
+    "/admin/decision-rules",
 ]
 
 

@@ -147,3 +147,113 @@ def test_pages_and_api_lists_cost_the_same_statements_at_two_sizes(app, client, 
     grown = {key: (small[key], large[key]) for key in small if large[key] != small[key]}
     assert not grown, f"statements grew with the data (small, large): {grown}"
     assert max(small.values()) <= 40, small  # and none is a long way round
+
+
+# --- 结果应用 and 评价结果公开 ----------------------------------------------------------------
+
+
+class ResultsWorld:
+    """Archived evaluations of one bureau with 评分定稿, 整改 items, decisions and publication;
+    the subject is this year's, its project archived last year too; `grow` adds more."""
+
+    def __init__(self, make) -> None:
+        from decimal import Decimal
+
+        from workflow.scoring.models import ScoreFinalization
+
+        self.make, self.team = make, Team(make)
+        self.Decimal, self.ScoreFinalization = Decimal, ScoreFinalization
+        self.subject = self._archived(self.team.evaluation, "72.50", "中")
+        self._archived(make.make_evaluation(creator=self.team.leader, year=2022), "85.00", "良")
+        self.token = self._publish(self.subject)
+        self.grow(2)
+
+    def _archived(self, evaluation, total: str, grade: str):
+        session = self.make.session
+        evaluation = put_in_state(session, evaluation, "archived")
+        session.add(
+            self.ScoreFinalization(
+                evaluation_id=evaluation.id,
+                finalized_by_id=self.team.leader.id,
+                round=1,
+                total=self.Decimal(total),
+                grade=grade,
+            )
+        )
+        session.commit()
+        return evaluation
+
+    def _publish(self, evaluation) -> str:
+        from workflow.results import operations as results
+
+        row = results.set_publication(self.make.session, self.team.reviewer, evaluation.id, True)
+        return row.token
+
+    def grow(self, n: int) -> None:
+        from workflow.reports.models import Rectification
+        from workflow.results import operations as results
+
+        make, team = self.make, self.team
+        for k in range(n):
+            for year in (2022, 2023):
+                evaluation = make.make_evaluation(
+                    creator=team.leader, project_name=f"结果{k}-{year}", year=year
+                )
+                self._archived(evaluation, "91.00", "优")
+                spec = results.DecisionSpec("reduce", self.Decimal(5), "说明")
+                results.decide_result(make.session, team.reviewer, evaluation.id, spec)
+                self._publish(evaluation)
+                make.session.add(
+                    Rectification(evaluation_id=evaluation.id, kind="problem", problem="问题")
+                )
+            make.session.commit()
+
+    def urls(self, templates: list[str]) -> list[str]:
+        ids = {
+            "subject": self.subject.id,
+            "token": self.token,
+            "bureau": self.make.bureau.id,
+        }
+        return [t.format(**ids) for t in templates]
+
+
+RESULT_PAGES = ["/evaluations/{subject}"]
+PUBLIC_PAGES = ["/public/{token}", "/public/bureaus/{bureau}/2023"]
+RESULT_API = [
+    "/api/v1/evaluations/{subject}",
+    "/api/v1/evaluations/{subject}/decision",
+    "/api/v1/evaluations/{subject}/publication",
+    "/api/v1/decisions.xlsx?year=2023",
+]
+
+
+def _measure_results(app, client, auth, api, world) -> dict[tuple[str, str], int]:
+    team, admin = world.team, world.make.admin
+    counts = {}
+    for url in world.urls(PUBLIC_PAGES):
+        counts["公众", url] = _count(app, client.get, url)
+    for who, user, pages, api_urls in [
+        ("财政局", team.reviewer, RESULT_PAGES, RESULT_API),
+        ("单位", team.leader, RESULT_PAGES, RESULT_API),
+        ("管理员", admin, [*RESULT_PAGES, "/admin/decision-rules"], ["/api/v1/decision-rules"]),
+    ]:
+        browser = Browser(client, auth, user)
+        for url in world.urls(pages):
+            counts[who, url] = _count(app, browser.get, url)
+        as_user = api.as_(user)
+        for url in world.urls(api_urls):
+            counts[who, url] = _count(app, as_user.get, url)
+        auth.logout()
+    return counts
+
+
+def test_result_pages_and_lists_cost_the_same_statements_at_two_sizes(app, client, auth, api, make):
+    world = ResultsWorld(make)
+    small = _measure_results(app, client, auth, api, world)
+    world.grow(5)
+    large = _measure_results(app, client, auth, api, world)
+
+    grown = {key: (small[key], large[key]) for key in small if large[key] != small[key]}
+    assert not grown, f"statements grew with the data (small, large): {grown}"
+    assert max(small.values()) <= 40, small
+    assert small["公众", f"/public/{world.token}"] <= 8, small

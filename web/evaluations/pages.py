@@ -22,6 +22,7 @@ from web.forms import options
 from web.indicators.pages import indicator_panel
 from web.input import query_int
 from web.presenters import evaluation_dict, group_dict
+from web.results.panel import result_panel
 from web.tasks.pages import PANEL_SIZE, task_panel, todo_sections
 from web.ui import (
     attach_field_errors,
@@ -263,10 +264,16 @@ def group(evaluation_id: int):
 
 @bp.route("/evaluations/<int:evaluation_id>")
 def show(evaluation_id: int):
-    return _render_show(evaluation_id)
+    return render_show(evaluation_id)
 
 
-def _render_show(evaluation_id: int, upload_form: DocumentForm | None = None, status: int = 200):
+def render_show(
+    evaluation_id: int,
+    upload_form: DocumentForm | None = None,
+    status: int = 200,
+    decision_form=None,
+):
+    """评价详情; a form posted from one of its cards and refused is shown again in its card."""
     user = page_user()
     session = db()
     evaluation = access.get_visible(session, user, evaluation_id)
@@ -303,6 +310,7 @@ def _render_show(evaluation_id: int, upload_form: DocumentForm | None = None, st
         "can_upload": roles.can(user, "upload_document", evaluation),
         **_document_changes(session, user, evaluation),
         "indicators": indicator_panel(session, user, evaluation),
+        "results": result_panel(session, user, evaluation, decision_form),
         **task_panel(session, user, evaluation),
     }
     return render_template("evaluations/show.html", **context), status
@@ -386,7 +394,7 @@ def upload(evaluation_id: int):
     user = page_user()
     form = DocumentForm()
     if not form.validate_on_submit():
-        return _render_show(evaluation_id, form, 400)
+        return render_show(evaluation_id, form, 400)
     upload = form.file.data
     try:
         document = documents.add_document(
@@ -404,7 +412,7 @@ def upload(evaluation_id: int):
     except JixiaoError as exc:
         if not attach_field_errors(form, exc):  # the category's problem at the category
             form.file.errors = [*form.file.errors, exc.message]
-        return _render_show(evaluation_id, form, status_of(exc))
+        return render_show(evaluation_id, form, status_of(exc))
     flash(f"已上传：{document.filename}", "success")
     return redirect(url_for(".show", evaluation_id=evaluation_id, _anchor="documents"))
 

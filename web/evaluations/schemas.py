@@ -130,6 +130,16 @@ class ReturnOut(Schema):
     round = Integer(metadata={"description": "the review round it ended"})
 
 
+class PreviousOut(Schema):
+    """上年评价结果: the same unit's archived evaluation of the same project the year before."""
+
+    evaluation_id = Integer()
+    year = Integer()
+    total = fields.Decimal(as_string=True, places=2, allow_none=True)
+    grade = fields.String(allow_none=True)
+    open_rectifications = Integer(metadata={"description": "未完成的整改事项"})
+
+
 class EvaluationOut(Schema):
     id = Integer()
     unit_id = Integer()
@@ -160,6 +170,7 @@ class EvaluationOut(Schema):
     unmet_guards = fields.List(fields.String())
     last_return = fields.Nested(ReturnOut, allow_none=True)
     cancellation = fields.Nested(ReturnOut, allow_none=True, metadata={"description": "终止"})
+    previous = fields.Nested(PreviousOut, allow_none=True)
     group = fields.Nested(GroupOut)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

@@ -53,6 +53,10 @@ EVENTS: dict[str, str] = {
     "report_problem_updated": "修改问题或建议",
     "report_problem_deleted": "删除问题或建议",
     "report_commented": "提出审核意见",
+    # workflow.results.operations
+    "result_decided": "确定结果应用",
+    "result_published": "公开评价结果",
+    "result_unpublished": "取消公开评价结果",
 }
 
 

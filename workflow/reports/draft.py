@@ -23,6 +23,7 @@ from workflow.kernel import clock
 from workflow.kernel.audit import AuditEvent
 from workflow.lifecycle.models import EVALUATION_KINDS, Evaluation
 from workflow.lifecycle.states import STAGES
+from workflow.results.queries import Previous, previous_of
 from workflow.scoring.rules import Scorecard, ScorecardNode, percentage, q2
 from workflow.scoring.scorecard import finalization, scorecard_of
 from workflow.tasks.models import Task
@@ -122,6 +123,7 @@ class ReportData:
     card: Scorecard
     finalized_on: date | None
     problems: list[Any] = field(default_factory=list)
+    previous: Previous | None = None  # 上年评价结果 of the same project
 
     @property
     def levels(self) -> tuple[ScorecardNode, ...]:
@@ -193,6 +195,7 @@ def gather(session: Session, evaluation: Evaluation, problems: list[Any]) -> Rep
         card=scorecard_of(session, evaluation),
         finalized_on=clock.to_local(lock.finalized_at).date() if lock else None,
         problems=problems,
+        previous=previous_of(session, evaluation),
     )
 
 
@@ -285,6 +288,7 @@ def build_basic(data: ReportData, w: Writer) -> None:
         if ev.targets.strip():
             w.line(f"绩效总体目标：{ev.targets.strip()}")
         _indicator_targets(data, w)
+        _previous(data, w, "（四）")
         return
     w.line("（一）项目概况")
     w.line(
@@ -293,6 +297,31 @@ def build_basic(data: ReportData, w: Writer) -> None:
     )
     w.line("（二）资金投入和使用情况")
     _funds(data, w, split=False)
+    _previous(data, w, "（三）")
+
+
+def _previous(data: ReportData, w: Writer, number: str) -> None:
+    """上年评价结果及整改情况, when the same project was evaluated and archived the year before.
+
+    Worded "得分 … 评价结果为" (not 总分/等级): the consistency check holds those words to
+    this year's 评分表."""
+    previous = data.previous
+    if previous is None:
+        return
+    w.line(f"{number}上年评价结果及整改情况")
+    if previous.total is not None:
+        result = w.fig(
+            "上年评价结果",
+            f"{previous.year}年度评价得分{score(previous.total)}分，评价结果为“{previous.grade}”",
+        )
+    else:
+        result = w.fig("上年评价结果", f"{previous.year}年度已开展绩效评价")
+    n = previous.open_rectifications
+    items = w.fig(
+        "上年整改情况",
+        f"尚有{n}项整改事项未完成" if n else "上年评价提出的整改事项无未完成项",
+    )
+    w.line(f"本项目{result}；{items}。")
 
 
 def build_targets(data: ReportData, w: Writer) -> None:

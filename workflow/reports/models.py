@@ -30,6 +30,9 @@ PROBLEM_KINDS = {"problem": "存在的问题", "suggestion": "有关建议"}
 
 RECTIFICATION_STATUSES = {"open": "整改中", "done": "已整改"}
 
+#: 整改 items no longer open: what "open 整改" (未完成整改) counts is every other status.
+RECTIFICATION_CLOSED = ("done",)
+
 
 class ReportSection(Base):
     """报告章节: one part of the outline, its current text and the figures the draft stated.

@@ -94,13 +94,21 @@ def _stored(files: Any, key: str, sha256: str) -> bytes:
     return data
 
 
+def archived_pdf(session: Session, evaluation: Evaluation, files: Any) -> ReportFile | None:
+    """The signed PDF stored at archive, byte for byte (its SHA-256 checked), or None before."""
+    archive = archived_report(session, evaluation)
+    if archive is None:
+        return None
+    data = _stored(files, archive.storage_key, archive.sha256)
+    return _file(data, evaluation, "pdf", archived=True)
+
+
 def report_pdf(session: Session, actor: User, evaluation_id: int, files: Any) -> ReportFile:
     """The report as PDF: the archived file, unchanged, once archived; otherwise rendered now."""
     evaluation = get_visible(session, actor, evaluation_id)
-    archive = archived_report(session, evaluation)
-    if archive is not None:
-        data = _stored(files, archive.storage_key, archive.sha256)
-        return _file(data, evaluation, "pdf", archived=True)
+    archived = archived_pdf(session, evaluation, files)
+    if archived is not None:
+        return archived
     return _file(render_report_pdf(_content(session, evaluation)), evaluation, "pdf")
 
 

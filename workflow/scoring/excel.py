@@ -75,7 +75,7 @@ def scorecard_workbook(card: Scorecard) -> bytes:
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = sheet.cell(FIRST_ROW, 1)
-    _print_setup(sheet, last)
+    print_setup(sheet, last)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -87,15 +87,18 @@ def workbook_filename(card: Scorecard) -> str:
     return f"{project}-绩效评价评分表.xlsx"
 
 
-def _print_setup(sheet: Worksheet, last_row: int) -> None:
-    """A4 landscape, one page wide, the header row on every page, page numbers in the footer."""
+def print_setup(
+    sheet: Worksheet, last_row: int, columns: int = len(HEADERS), header_row: int = HEADER_ROW
+) -> None:
+    """A4 landscape, one page wide, the header row on every page, page numbers in the footer
+    (every sheet jixiao exports prints so)."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.print_area = f"A1:{get_column_letter(len(HEADERS))}{last_row}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_area = f"A1:{get_column_letter(columns)}{last_row}"
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
