@@ -102,9 +102,9 @@ def register_api(app: Flask) -> None:
         notifications,
         reports,
     )
-    for module in (*areas, portfolio, results):
-        csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply
-        api.register_blueprint(module.blp)
+    for blp in (*(m.blp for m in (*areas, portfolio, results)), tokens.account_blp):
+        csrf.exempt(blp)  # bearer tokens, not cookies: CSRF does not apply
+        api.register_blueprint(blp)
 
 
 def register_pages(app: Flask) -> None:

@@ -22,6 +22,7 @@ def as_user(client, auth):
 PROTECTED = [
     "/",
     "/done",
+    "/account/password",
     "/portfolio",
     "/evaluations",
     "/evaluations?state=preparation",

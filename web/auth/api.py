@@ -57,3 +57,21 @@ class Tokens(MethodView):
 def revoke_token(token_id):
     """Revoke one of the caller's tokens; it stops working at once."""
     accounts.revoke_token(db(), caller(), token_id)
+
+
+class PasswordIn(Schema):
+    current = fields.String(required=True, load_only=True, metadata={"description": "当前密码"})
+    new = fields.String(required=True, load_only=True, metadata={"description": "新密码"})
+
+
+#: 我的账号: what a logged-in caller does to their own account (a token needed first).
+account_blp = make_blueprint("account", "我的账号：修改密码")
+
+
+@account_blp.route("/users/me/password", methods=["PUT"])
+@account_blp.arguments(PasswordIn)
+@account_blp.response(204)
+@document_errors(account_blp, 400, 401)
+def change_password(data):
+    """修改密码 (one's own): every login and token of the caller ends, this token too."""
+    accounts.change_own_password(db(), caller().id, data["current"], data["new"])

@@ -225,6 +225,25 @@ def deactivate_user(session: Session, actor: User, user_id: int) -> None:
     revoke_access(session, user)
 
 
+@unit_of_work
+def change_own_password(session: Session, user_id: int, current: str, new: str) -> User:
+    """修改密码: a user changes their own password, giving the current one; every other login
+    and API token of theirs ends (the caller logs this browser in again)."""
+    user = get_object(session, User, user_id, "用户")
+    problems = []
+    if not check_password_hash(user.password_hash, current or ""):
+        problems.append(FieldError("current", "当前密码不正确"))
+    if len(new or "") < MIN_PASSWORD:
+        problems.append(FieldError("new", f"新密码至少 {MIN_PASSWORD} 位"))
+    elif new == current:
+        problems.append(FieldError("new", "新密码不能与当前密码相同"))
+    if problems:
+        raise InvalidInput(errors=problems)
+    revoke_access(session, user)
+    user.password_hash = hash_password(new)
+    return user
+
+
 def revoke_access(session: Session, user: User) -> None:
     """End every session and API token of `user` (吊销登录): a password change, a deactivation.
     Reactivating the user later revives none of them."""
