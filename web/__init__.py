@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, redirect, url_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,4 +130,10 @@ def register_pages(app: Flask) -> None:
     app.context_processor(nav)
     app.add_template_global(refusal_lines)
     app.add_template_global(page_url)
+    # Browsers ask for /favicon.ico on their own: the site's icon, not a 404 in every log.
+    app.add_url_rule(
+        "/favicon.ico",
+        "favicon",
+        lambda: redirect(url_for("static", filename="favicon.svg"), code=301),
+    )
     app.add_template_global(consequence)

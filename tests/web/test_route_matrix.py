@@ -11,7 +11,7 @@ import pytest
 from web import create_app
 
 #: Reached without logging in, on purpose.
-PUBLIC = {"auth.login", "static"}
+PUBLIC = {"auth.login", "static", "favicon"}
 #: the OpenAPI document; 评价结果公开 (pages without login by design)
 PUBLIC_PREFIXES = ("api-docs.", "public_pages.")
 #: Token requests: anyone may ask, with a username and password (401 on a wrong one).
