@@ -12,7 +12,7 @@ from decimal import Decimal
 from urllib.parse import quote
 from zipfile import ZIP_STORED
 
-from flask import Response, send_file, stream_with_context
+from flask import Response, send_file
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -31,13 +31,22 @@ CSV = "text/csv; charset=utf-8"
 
 
 def send_table(table: Table, fmt: str) -> Response:
-    """The table as `fmt` (xlsx or csv), named after its title."""
+    """The table as `fmt` (xlsx or csv), named after its title. The rows are read inside the
+    request, in batches, into a file that spills to disk past a few MB (never a request's
+    session left reading after the request has ended), then sent."""
     name = file_store.display_name(f"{table.title}.{fmt}") or f"export.{fmt}"
     if fmt == "csv":
-        response = Response(stream_with_context(_csv_chunks(table)), mimetype=CSV)
-        response.headers["Content-Disposition"] = _attachment(name)
-        return response
+        spool = _spool()
+        for chunk in _csv_chunks(table):
+            spool.write(chunk)
+        spool.seek(0)
+        return send_file(spool, mimetype=CSV, as_attachment=True, download_name=name)
     return send_file(_workbook(table), mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+def _spool():
+    # Left open: send_file closes it once the response is sent.
+    return tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
 
 
 def _attachment(name: str, ascii_name: str = "export.csv") -> str:
@@ -93,8 +102,7 @@ def _workbook(table: Table):
     sheet.append(header)
     for row in table.rows:
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-    # Left open: send_file closes it once the response is sent.
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    spool = _spool()
     book.save(spool)
     spool.seek(0)
     return spool
@@ -106,7 +114,8 @@ _SHEET_NAME = str.maketrans({c: "-" for c in "[]:*?/\\"})
 
 def send_archive(files: Iterable[ArchivedFile], index: Table, name: str) -> Response:
     """The reports and their index.xlsx as one ZIP, written as it is sent (zipstream-ng):
-    each PDF is read from the store when its turn comes, never the whole archive at once."""
+    each PDF is read from the store when its turn comes, never the whole archive at once.
+    The database is read before sending starts (the file list and the index)."""
     archive = ZipStream(compress_type=ZIP_STORED)  # PDFs are compressed already
     index_file = _workbook(index)
     archive.add(index_file.read(), "index.xlsx")
@@ -114,6 +123,6 @@ def send_archive(files: Iterable[ArchivedFile], index: Table, name: str) -> Resp
     for entry in files:
         if entry.path.exists():
             archive.add_path(str(entry.path), entry.name)
-    response = Response(stream_with_context(iter(archive)), mimetype=ZIP)
+    response = Response(iter(archive), mimetype=ZIP)
     response.headers["Content-Disposition"] = _attachment(name, "archive.zip")
     return response

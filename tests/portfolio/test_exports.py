@@ -19,6 +19,7 @@ from workflow.scoring.models import ScoreFinalization
 
 def _csv(res) -> list[list[str]]:
     data = res.get_data()
+    res.close()  # a streamed response ends its request (and its transaction) when closed
     assert data.startswith("\ufeff".encode()), "Excel needs the BOM to read UTF-8"
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
