@@ -49,8 +49,13 @@ def database_url(tmp_path_factory) -> Iterator[str]:
         admin_url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
     )
     quoted = admin.dialect.identifier_preparer.quote_identifier(name)
+    # MySQL/MariaDB as docs/deploy.md creates it: binary collation, so text compares exactly
+    # as on PostgreSQL ("Admin" is not "admin", a trailing space counts)
+    options = (
+        " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" if admin.dialect.name != "postgresql" else ""
+    )
     with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {quoted}"))
+        conn.execute(text(f"CREATE DATABASE {quoted}{options}"))
     url = admin_url.set(database=name).render_as_string(hide_password=False)
     migrate.upgrade(url)
     yield url
@@ -88,7 +93,9 @@ def truncate_all(conn) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         return
-    probe = " UNION ALL ".join(f"SELECT '{t}' FROM (SELECT 1 FROM {t} LIMIT 1) AS r" for t in tables)
+    probe = " UNION ALL ".join(
+        f"SELECT '{t}' FROM (SELECT 1 FROM {t} LIMIT 1) AS r" for t in tables
+    )
     conn.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
     for table in conn.scalars(text(probe)).all():
         conn.execute(text(f"TRUNCATE TABLE {table}"))
