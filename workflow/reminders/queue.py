@@ -96,6 +96,4 @@ def queue_outbox(session: Session, batch_id: str, at: datetime) -> None:
         )
     )
     for stmt in (email, webhook):
-        session.execute(
-            insert_new(session, OutboxMessage).from_select(_COLUMNS, stmt)
-        )
+        session.execute(insert_new(session, OutboxMessage).from_select(_COLUMNS, stmt))
