@@ -49,13 +49,8 @@ def database_url(tmp_path_factory) -> Iterator[str]:
         admin_url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
     )
     quoted = admin.dialect.identifier_preparer.quote_identifier(name)
-    # MySQL/MariaDB as docs/deploy.md creates it: binary collation, so text compares exactly
-    # as on PostgreSQL ("Admin" is not "admin", a trailing space counts)
-    options = (
-        " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" if admin.dialect.name != "postgresql" else ""
-    )
     with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {quoted}{options}"))
+        conn.execute(text(f"CREATE DATABASE {quoted}"))  # MySQL: init-db sets utf8mb4_bin
     url = admin_url.set(database=name).render_as_string(hide_password=False)
     migrate.upgrade(url)
     yield url
