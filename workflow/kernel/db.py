@@ -199,20 +199,21 @@ def integrity_refusal(exc: IntegrityError) -> JixiaoError:
 
 # SQLite names the columns, not the constraint: "UNIQUE constraint failed: units.name".
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<columns>[\w.]+(?:, [\w.]+)*)$")
+# MySQL/MariaDB name the key: "Duplicate entry '和平县' for key 'uq_units_name'" (MySQL 8
+# prefixes the table: 'units.uq_units_name').
+_MYSQL_DUPLICATE = re.compile(r"Duplicate entry .* for key '(?:\w+\.)?(?P<name>\w+)'$", re.S)
 
 
 def _unique_columns(exc: IntegrityError) -> list[Column] | None:
     """The columns of the unique constraint `exc` violates, if it is one of ours: found by the
-    constraint's name on PostgreSQL (psycopg's diag.constraint_name, e.g. "uq_units_name"), by
-    the table and columns SQLite reports."""
+    constraint's name on PostgreSQL (psycopg's diag.constraint_name, e.g. "uq_units_name") and
+    MySQL/MariaDB (in the message), by the table and columns SQLite reports."""
     diag = getattr(exc.orig, "diag", None)
     if diag is not None:
-        name = getattr(diag, "constraint_name", None)
-        for table in Base.metadata.tables.values() if name else ():
-            for constraint in table.constraints:
-                if isinstance(constraint, UniqueConstraint) and constraint.name == name:
-                    return list(constraint.columns)
-        return None
+        return _constraint_columns(getattr(diag, "constraint_name", None))
+    duplicate = _MYSQL_DUPLICATE.search(str(exc.orig.args[-1]) if exc.orig.args else "")
+    if duplicate is not None:
+        return _constraint_columns(duplicate["name"])
     match = _SQLITE_UNIQUE.search(str(exc.orig))
     if match is None:
         return None
@@ -222,6 +223,15 @@ def _unique_columns(exc: IntegrityError) -> list[Column] | None:
         return None
     columns = [table.c.get(n[1]) for n in names]
     return None if any(c is None for c in columns) else columns
+
+
+def _constraint_columns(name: str | None) -> list[Column] | None:
+    """The columns of our unique constraint called `name` (None if there is none)."""
+    for table in Base.metadata.tables.values() if name else ():
+        for constraint in table.constraints:
+            if isinstance(constraint, UniqueConstraint) and constraint.name == name:
+                return list(constraint.columns)
+    return None
 
 
 def _roll_back(session: Session) -> None:
