@@ -40,6 +40,8 @@ def run_migrations_online() -> None:
         if conn.dialect.name == "sqlite":
             _run_without_foreign_keys(conn)
         else:
+            if conn.dialect.name in ("mysql", "mariadb"):
+                _binary_collation(conn)
             _run(conn)
     engine.dispose()
 
@@ -58,6 +60,14 @@ def _run_without_foreign_keys(conn) -> None:
             raise RuntimeError(f"迁移后外键不一致：{broken[:5]}")
     finally:
         conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def _binary_collation(conn) -> None:
+    """MySQL/MariaDB: tables created from now on compare text exactly, as PostgreSQL does
+    ("Admin" is not "admin"; the server's default collation ignores case and trailing spaces),
+    and hold every Chinese character (utf8mb4). Tables made before keep their own."""
+    conn.exec_driver_sql("ALTER DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+    conn.commit()
 
 
 def _run(connection) -> None:

@@ -36,7 +36,7 @@ accounts.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
-    """A migrated database for this test run; on PostgreSQL, a database of its own."""
+    """A migrated database for this test run; on PostgreSQL or MariaDB, a database of its own."""
     server = os.environ.get("DATABASE_URL")
     if not server:
         template = tmp_path_factory.mktemp("db") / "template.db"
@@ -48,17 +48,19 @@ def database_url(tmp_path_factory) -> Iterator[str]:
     admin = make_engine(
         admin_url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
     )
+    quoted = admin.dialect.identifier_preparer.quote_identifier(name)
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f"CREATE DATABASE {quoted}"))  # MySQL: init-db sets utf8mb4_bin
     url = admin_url.set(database=name).render_as_string(hide_password=False)
     migrate.upgrade(url)
     yield url
     with admin.connect() as conn:
-        conn.execute(
-            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-            {"n": name},
-        )
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        if admin.dialect.name == "postgresql":
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+        conn.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
     admin.dispose()
 
 
@@ -70,13 +72,29 @@ def db_url(database_url, tmp_path) -> str:
         shutil.copy(make_url(database_url).database, copy)
         return f"sqlite:///{copy}"
     engine = make_engine(database_url)
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        truncate_all(conn)
         # what the migrations insert, as a fresh database has it
         conn.execute(IndicatorTemplate.__table__.insert(), built_in_rows())
     engine.dispose()
     return database_url
+
+
+def truncate_all(conn) -> None:
+    """Empty every table and restart its ids (TRUNCATE fires no DELETE trigger: the audit
+    trail's append-only triggers stay). MySQL/MariaDB truncate one table at a time (each
+    recreates the table: only the ones with rows), with the foreign keys off meanwhile."""
+    tables = [t.name for t in Base.metadata.sorted_tables]
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        return
+    probe = " UNION ALL ".join(
+        f"SELECT '{t}' FROM (SELECT 1 FROM {t} LIMIT 1) AS r" for t in tables
+    )
+    conn.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
+    for table in conn.scalars(text(probe)).all():
+        conn.execute(text(f"TRUNCATE TABLE {table}"))
+    conn.execute(text("SET FOREIGN_KEY_CHECKS = 1"))
 
 
 @pytest.fixture

@@ -35,7 +35,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=os.environ.get("SECRET_KEY") or _instance_secret(Path(app.instance_path)),
         DATABASE_URL=os.environ.get("DATABASE_URL")
         or f"sqlite:///{Path(app.instance_path) / 'jixiao.db'}",
-        UPLOAD_DIR=str(Path(app.instance_path) / "uploads"),
+        # On several hosts: a directory they all mount (NFS or similar, docs/deploy.md).
+        UPLOAD_DIR=os.environ.get("JIXIAO_UPLOAD_DIR") or str(Path(app.instance_path) / "uploads"),
         MAX_UPLOAD_BYTES=int(os.environ.get("JIXIAO_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         API_TITLE="jixiao 绩效评价 API",
         API_VERSION="v1",

@@ -71,15 +71,30 @@ def demo() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="more than 1: gunicorn with that many worker processes (docs/deploy.md)",
+)
+@click.option(
     "--scheduler/--no-scheduler",
     default=None,
-    help="embed the reminder scheduler (default: on for SQLite only; on PostgreSQL run"
+    help="embed the reminder scheduler (default: on for SQLite with one worker only; else run"
     " `jixiao scheduler` as its own process)",
 )
 @with_appcontext
-def serve(host: str, port: int, scheduler: bool | None) -> None:
-    """Run the web server (Werkzeug's threaded server; use gunicorn for larger deployments)."""
+def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
+    """Run the web server: Werkzeug's threaded server, or gunicorn with `--workers N`."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if workers > 1:
+        if scheduler:
+            raise click.UsageError("多个工作进程时请单独运行 `jixiao scheduler`，勿用 --scheduler")
+        from web.server import run_gunicorn
+
+        click.echo(f"jixiao 已启动：http://{host}:{port}/  （gunicorn，{workers} 个工作进程）")
+        run_gunicorn(app, f"{host}:{port}", workers)
+        return
     if scheduler is None:
         scheduler = app.config["DATABASE_URL"].startswith("sqlite")
     if scheduler:

@@ -34,6 +34,19 @@ from workflow.reminders import sweep as reminder_sweep
 log = logging.getLogger("jixiao.scheduler")
 
 LEADER_LOCK = 7_310_000
+#: Per dialect: take the leader's lock without waiting; is it still ours?
+_LOCK_SQL = {
+    "postgresql": (
+        "SELECT pg_try_advisory_lock(:k)",
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+        " AND objid = :k AND pid = pg_backend_pid() AND granted",
+    ),
+    "mysql": (
+        "SELECT GET_LOCK(CONCAT('jixiao-', :k), 0)",
+        "SELECT IS_USED_LOCK(CONCAT('jixiao-', :k)) = CONNECTION_ID()",
+    ),
+}
+_LOCK_SQL["mariadb"] = _LOCK_SQL["mysql"]
 DEFAULT_INTERVAL = 300  # seconds between sweeps (REMINDER_SWEEP_SECONDS / JIXIAO_SWEEP_SECONDS)
 DEFAULT_POLL = 10.0  # seconds between a standby's attempts to take the lock
 
@@ -93,7 +106,8 @@ def run_once(app: Flask, at: datetime | None = None, *, deliver: bool = True) ->
 
 
 class Leadership:
-    """`pg_try_advisory_lock` held on a dedicated connection for as long as we lead."""
+    """A session lock held on a dedicated connection for as long as we lead: PostgreSQL's
+    `pg_try_advisory_lock`, MySQL/MariaDB's `GET_LOCK` (both go with the connection)."""
 
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url, poolclass=NullPool)
@@ -101,14 +115,15 @@ class Leadership:
 
     @property
     def needs_lock(self) -> bool:
-        return self.engine.dialect.name == "postgresql"
+        return self.engine.dialect.name in _LOCK_SQL
 
     def try_acquire(self) -> bool:
         if not self.needs_lock:
             return True
+        take, _held = _LOCK_SQL[self.engine.dialect.name]
         conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         try:
-            got = bool(conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": LEADER_LOCK}))
+            got = bool(conn.scalar(text(take), {"k": LEADER_LOCK}))
         except Exception:
             conn.close()
             raise
@@ -124,16 +139,9 @@ class Leadership:
             return True
         if self.conn is None:
             return False
+        _take, held = _LOCK_SQL[self.engine.dialect.name]
         try:
-            return bool(
-                self.conn.scalar(
-                    text(
-                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-                        " AND objid = :k AND pid = pg_backend_pid() AND granted"
-                    ),
-                    {"k": LEADER_LOCK},
-                )
-            )
+            return bool(self.conn.scalar(text(held), {"k": LEADER_LOCK}))
         except Exception:  # the connection is gone, and the lock with it
             return False
 

@@ -225,7 +225,15 @@ def downgrade() -> None:
 
 def _audit_append_only() -> None:
     """审计记录只增不改: the database itself refuses UPDATE and DELETE on audit_events."""
-    if op.get_bind().dialect.name == "postgresql":
+    dialect = op.get_bind().dialect.name
+    if dialect in ("mysql", "mariadb"):
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER audit_events_no_{verb.lower()} BEFORE {verb} ON audit_events "
+                "FOR EACH ROW SIGNAL SQLSTATE '45000' "
+                "SET MESSAGE_TEXT = 'audit_events is append-only'"
+            )
+    elif dialect == "postgresql":
         op.execute(
             "CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS "
             "$$ BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$"

@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('unit_id', name=op.f('pk_unit_settings'))
     )
     op.create_table('reminder_policy',
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('settings', sa.JSON(), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),

@@ -9,7 +9,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Column, UniqueConstraint, create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -23,11 +23,22 @@ R = TypeVar("R")
 CONFLICT_MESSAGE = "已被他人处理，请刷新"
 
 
+#: The driver a URL without one means: psycopg 3 for PostgreSQL, PyMySQL for MySQL/MariaDB.
+DEFAULT_DRIVERS = {
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+    "mysql": "mysql+pymysql",
+    "mariadb": "mariadb+pymysql",
+}
+
+
 def normalize_url(url: str) -> str:
-    """Accept URLs as users write them: `postgresql://…` means psycopg 3 here."""
+    """Accept URLs as users write them: `postgresql://…` means psycopg 3 here, `mysql://…` and
+    `mariadb://…` PyMySQL; MySQL and MariaDB always talk utf8mb4 (every Chinese character)."""
     parsed = make_url(url)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
+    parsed = parsed.set(drivername=DEFAULT_DRIVERS.get(parsed.drivername, parsed.drivername))
+    if parsed.get_backend_name() in ("mysql", "mariadb") and "charset" not in parsed.query:
+        parsed = parsed.update_query_dict({"charset": "utf8mb4"})
     return parsed.render_as_string(hide_password=False)
 
 
@@ -46,8 +57,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
     else:
         kwargs.setdefault("pool_pre_ping", True)
-        if url.startswith("postgresql"):
+        if url.startswith(("postgresql", "mysql", "mariadb")):
             kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT})
+        if url.startswith(("mysql", "mariadb")):
+            # PostgreSQL's default: each statement sees what is committed when it starts
+            # (InnoDB's REPEATABLE READ would keep a transaction on its first snapshot).
+            kwargs.setdefault("isolation_level", "READ COMMITTED")
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -133,6 +148,11 @@ def unit_of_work(fn: Callable[P, R]) -> Callable[P, R]:
         except IntegrityError as exc:
             _roll_back(session)
             raise integrity_refusal(exc) from exc
+        except OperationalError as exc:
+            _roll_back(session)
+            if is_lost_race(exc):
+                raise Conflict(CONFLICT_MESSAGE) from exc
+            raise
         except BaseException:
             if depth == 0:
                 _roll_back(session)
@@ -146,6 +166,19 @@ def unit_of_work(fn: Callable[P, R]) -> Callable[P, R]:
         return result
 
     return wrapper
+
+
+#: MySQL/MariaDB error codes of a transaction the server chose to roll back for another's sake.
+_MYSQL_LOST_RACE = {1205, 1213}  # lock wait timeout, deadlock
+
+
+def is_lost_race(exc: OperationalError) -> bool:
+    """Whether InnoDB rolled this transaction back because a concurrent one holds what it
+    needs (a deadlock, e.g. two approvals whose foreign-key checks share the evaluation's row
+    and then both update it): to the person who asked, the same as a lost compare-and-set."""
+    args = getattr(exc.orig, "args", ())
+    code = getattr(exc.orig, "errno", None) or (args[0] if args else None)
+    return code in _MYSQL_LOST_RACE
 
 
 def integrity_refusal(exc: IntegrityError) -> JixiaoError:
@@ -166,20 +199,21 @@ def integrity_refusal(exc: IntegrityError) -> JixiaoError:
 
 # SQLite names the columns, not the constraint: "UNIQUE constraint failed: units.name".
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<columns>[\w.]+(?:, [\w.]+)*)$")
+# MySQL/MariaDB name the key: "Duplicate entry '和平县' for key 'uq_units_name'" (MySQL 8
+# prefixes the table: 'units.uq_units_name').
+_MYSQL_DUPLICATE = re.compile(r"Duplicate entry .* for key '(?:\w+\.)?(?P<name>\w+)'$", re.S)
 
 
 def _unique_columns(exc: IntegrityError) -> list[Column] | None:
     """The columns of the unique constraint `exc` violates, if it is one of ours: found by the
-    constraint's name on PostgreSQL (psycopg's diag.constraint_name, e.g. "uq_units_name"), by
-    the table and columns SQLite reports."""
+    constraint's name on PostgreSQL (psycopg's diag.constraint_name, e.g. "uq_units_name") and
+    MySQL/MariaDB (in the message), by the table and columns SQLite reports."""
     diag = getattr(exc.orig, "diag", None)
     if diag is not None:
-        name = getattr(diag, "constraint_name", None)
-        for table in Base.metadata.tables.values() if name else ():
-            for constraint in table.constraints:
-                if isinstance(constraint, UniqueConstraint) and constraint.name == name:
-                    return list(constraint.columns)
-        return None
+        return _constraint_columns(getattr(diag, "constraint_name", None))
+    duplicate = _MYSQL_DUPLICATE.search(str(exc.orig.args[-1]) if exc.orig.args else "")
+    if duplicate is not None:
+        return _constraint_columns(duplicate["name"])
     match = _SQLITE_UNIQUE.search(str(exc.orig))
     if match is None:
         return None
@@ -189,6 +223,15 @@ def _unique_columns(exc: IntegrityError) -> list[Column] | None:
         return None
     columns = [table.c.get(n[1]) for n in names]
     return None if any(c is None for c in columns) else columns
+
+
+def _constraint_columns(name: str | None) -> list[Column] | None:
+    """The columns of our unique constraint called `name` (None if there is none)."""
+    for table in Base.metadata.tables.values() if name else ():
+        for constraint in table.constraints:
+            if isinstance(constraint, UniqueConstraint) and constraint.name == name:
+                return list(constraint.columns)
+    return None
 
 
 def _roll_back(session: Session) -> None:

@@ -80,7 +80,7 @@ def send(session: Session, notice: Notice, recipients: Iterable[int | None], act
         }
         for uid in sorted(people)
     ]
-    session.execute(insert_new(session, Notification).values(rows).on_conflict_do_nothing())
+    session.execute(insert_new(session, Notification).values(rows))
     queue_outbox(session, batch, now)
 
 

@@ -65,7 +65,8 @@ class ReminderPolicy(Base):
 
     __tablename__ = "reminder_policy"
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # Not AUTO_INCREMENT: MySQL and MariaDB refuse a CHECK on such a column; the row is id 1.
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     settings: Mapped[dict] = mapped_column(JSON)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)

@@ -20,13 +20,20 @@ from workflow.reminders.models import Notification, OutboxMessage, UnitSettings
 
 
 def insert_new(session: Session, model: Any):
-    """INSERT for `model` that can be told to skip rows whose unique key exists
-    (`.on_conflict_do_nothing()`): how a reminder or an event notice is made exactly once."""
-    if session.get_bind().dialect.name == "postgresql":
+    """INSERT for `model` that skips rows whose unique key exists (add `.values()` or
+    `.from_select()`): how a reminder or an event notice is made exactly once. PostgreSQL and
+    SQLite say ON CONFLICT DO NOTHING; MySQL/MariaDB INSERT IGNORE (which also lets other
+    errors pass as warnings: the rows are built from the database's own, so none arise)."""
+    dialect = session.get_bind().dialect.name
+    if dialect in ("mysql", "mariadb"):
+        from sqlalchemy.dialects.mysql import insert as mysql_insert
+
+        return mysql_insert(model).prefix_with("IGNORE")
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+    return insert(model).on_conflict_do_nothing()
 
 
 _COLUMNS = [
@@ -89,6 +96,4 @@ def queue_outbox(session: Session, batch_id: str, at: datetime) -> None:
         )
     )
     for stmt in (email, webhook):
-        session.execute(
-            insert_new(session, OutboxMessage).from_select(_COLUMNS, stmt).on_conflict_do_nothing()
-        )
+        session.execute(insert_new(session, OutboxMessage).from_select(_COLUMNS, stmt))

@@ -141,11 +141,7 @@ class _Sweep:
                 literal(self.sweep_id),
                 literal(self.now, DateTime),
             ).where(sub.c.user_id.is_not(None))
-            self.session.execute(
-                insert_new(self.session, Notification)
-                .from_select(cols, stmt)
-                .on_conflict_do_nothing()
-            )
+            self.session.execute(insert_new(self.session, Notification).from_select(cols, stmt))
 
 
 def _offset_windows(offsets: list[int]) -> list[tuple[int, int, int]]:
