@@ -17,10 +17,10 @@ from report_helpers import RETURN_REASON, complete_report, return_then_archive, 
 
 from workflow.kernel import files as file_store
 from workflow.kernel.audit import AuditEvent
+from workflow.rectifications.models import Rectification
 from workflow.reports import operations as reports
 from workflow.reports import page as report_page
 from workflow.reports import queries as report_queries
-from workflow.reports.models import Rectification
 from workflow.reports.render.content import ReportContent
 from workflow.reports.render.pdf import render_report_html
 

@@ -48,6 +48,13 @@ EVENTS: dict[str, str] = {
     "report_problem_updated": "修改问题或建议",
     "report_problem_deleted": "删除问题或建议",
     "report_commented": "提出审核意见",
+    # workflow.rectifications.operations: 整改事项 (details name the item: rectification_id)
+    "rectification_updated": "修改整改事项",
+    "rectification_evidence_added": "上传整改佐证材料",
+    "rectification_started": "开始整改",
+    "rectification_finished": "整改完成",
+    "rectification_accepted": "整改验收通过",
+    "rectification_reopened": "整改退回重新整改",
 }
 
 
