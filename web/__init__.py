@@ -81,6 +81,7 @@ def register_api(app: Flask) -> None:
     from web.indicators import api as indicators
     from web.notifications import api as notifications
     from web.portfolio import api as portfolio
+    from web.rectifications import api as rectifications
     from web.reports import api as reports
     from web.schemas import ErrorSchema
     from web.scoring import api as scoring
@@ -90,7 +91,7 @@ def register_api(app: Flask) -> None:
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.schema("ErrorSchema", schema=ErrorSchema)  # what `document_errors` cites
     areas = (tokens, admin, evaluations, indicators, scoring, tasks, notifications, reports)
-    for module in (*areas, portfolio):
+    for module in (*areas, portfolio, rectifications):
         csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply
         api.register_blueprint(module.blp)
 
