@@ -105,13 +105,14 @@ def register_pages(app: Flask) -> None:
     from web.indicators import pages as indicators
     from web.notifications import pages as notifications
     from web.portfolio import pages as portfolio
+    from web.rectifications import pages as rectifications
     from web.reports import pages as reports
     from web.scoring import pages as scoring
     from web.tasks import pages as tasks
     from web.ui import nav, page_url, refusal_lines
 
     areas = (auth, evaluations, indicators, scoring, tasks, reports, notifications, admin)
-    for module in (*areas, portfolio):
+    for module in (*areas, portfolio, rectifications):
         app.register_blueprint(module.bp)
     app.context_processor(nav)
     app.add_template_global(refusal_lines)

@@ -14,6 +14,7 @@ from workflow.kernel.audit import EVENTS
 from workflow.lifecycle.models import EVALUATION_KINDS
 from workflow.lifecycle.queries import waiting_days
 from workflow.lifecycle.states import ACTIONS, FLOW, STATES
+from workflow.rectifications.models import RECTIFICATION_STATUSES
 from workflow.scoring.rules import DIRECTIONS, RULE_TYPES
 from workflow.tasks.models import TASK_KINDS, TASK_STATUSES
 from workflow.tasks.queries import is_overdue
@@ -46,6 +47,7 @@ def init_app(app: Flask) -> None:
         DIRECTIONS=DIRECTIONS,
         TASK_KINDS=TASK_KINDS,
         TASK_STATUSES=TASK_STATUSES,
+        RECTIFICATION_STATUSES=RECTIFICATION_STATUSES,
         task_overdue=is_overdue,
         waiting_days=waiting_days,
     )

@@ -14,6 +14,7 @@ from web.forms import options
 from web.indicators.pages import indicator_panel
 from web.input import query_int
 from web.presenters import evaluation_dict, group_dict
+from web.rectifications.pages import rectification_panel
 from web.tasks.pages import PANEL_SIZE, task_panel, todo_sections
 from web.ui import (
     attach_field_errors,
@@ -254,6 +255,8 @@ def _render_show(evaluation_id: int, upload_form: DocumentForm | None = None, st
         "can_upload": roles.can(user, "upload_document", evaluation),
         "indicators": indicator_panel(session, user, evaluation),
         **task_panel(session, user, evaluation),
+        **rectification_panel(session, user, evaluation),
+        "today": clock.today_local(),
     }
     return render_template("evaluations/show.html", **context), status
 
