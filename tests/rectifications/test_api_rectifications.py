@@ -275,3 +275,13 @@ def test_list_filters_status_and_overdue_and_pages(api, team, session):
     assert len(res.json) == 1 and res.json[0]["overdue"] is True
     assert json.loads(res.headers["X-Pagination"])["total"] == 2
     assert leader.get("/api/v1/rectifications?status=closed").status_code == 400
+
+
+def test_handing_in_and_accepting_are_in_my_done_list(api, team, items, session, store):
+    hand_in(session, items[0], team.members[0], store)
+    api.as_(team.reviewer).post(url(items[0].id, "/accept"), json={})
+    owner_done = api.as_(team.members[0]).get("/api/v1/me/done").json["items"]
+    reviewer_done = api.as_(team.reviewer).get("/api/v1/me/done").json["items"]
+    assert [i["action"] for i in owner_done] == ["rectification_finished"]
+    assert [i["action"] for i in reviewer_done] == ["rectification_accepted"]
+    assert reviewer_done[0]["evaluation_id"] == team.evaluation.id

@@ -192,6 +192,12 @@ def test_archived_report_is_read_only_and_problems_become_rectifications(
         ("problem", "资金支付进度较慢", "建立支付台账，按月调度", "open"),
         ("suggestion", "加强绩效管理业务培训", "", "open"),
     ]
+    listed = api.as_(team.leader).get("/api/v1/rectifications").json
+    assert [(i["problem"], i["owner_name"], i["status"]) for i in listed] == [
+        ("资金支付进度较慢", "刘向东", "open"),
+        ("加强绩效管理业务培训", "", "open"),
+    ]
+    assert [h["status"] for h in listed[0]["history"]] == ["open"]
 
 
 def test_a_tampered_archive_file_is_refused(api, session, team, reporting, store):
