@@ -544,3 +544,27 @@ def rectification_allows(item: Rectification, permission: str) -> bool:
 def can_rectification(user: User, permission: str, item: Rectification) -> bool:
     """May `user` do `permission` to the item now: the buttons its page shows."""
     return rectification_allows(item, permission) and may_rectification(user, permission, item)
+
+
+def rectifications_waiting_on(user: User) -> ColumnElement[bool]:
+    """整改事项 waiting on `user` (我的待办), as a WHERE clause on Rectification joined with its
+    Evaluation: for a finance reviewer the handed-in items of their bureau's units (`review`); for
+    a unit user the unfinished items they own, and those of evaluations they lead whose owner is
+    outside the system (`update`; as the due-date reminder goes to them)."""
+    if not user.active:
+        return false()
+    if user.role == "finance_reviewer":
+        review = Rectification.status.in_(RECTIFICATION_STATES["review"])
+        return and_(review, visible_evaluations(user))
+    if user.role != "unit_user":
+        return false()
+    leads = exists().where(
+        GroupMember.evaluation_id == Rectification.evaluation_id,
+        GroupMember.user_id == user.id,
+        GroupMember.role == "leader",
+    )
+    return and_(
+        Rectification.status.in_(RECTIFICATION_STATES["update"]),
+        visible_evaluations(user),
+        or_(Rectification.owner_id == user.id, and_(Rectification.owner_id.is_(None), leads)),
+    )

@@ -186,3 +186,26 @@ def test_another_units_item_page_answers_as_a_missing_one(as_user, make, items):
     assert without_token(page(theirs)) == without_token(page(missing))
     res = stranger.post(f"/rectifications/{items[0].id}/start", {"start-version": "1"})
     assert res.status_code == 404
+
+
+def todo_items(html: str) -> str:
+    return html.split('id="todo-rectifications"')[1].split("</section>")[0]
+
+
+def test_my_todo_lists_the_items_waiting_on_me(as_user, auth, make, team, items, session, store):
+    mine = todo_items(page(as_user(team.members[0]).get("/")))
+    assert PROBLEM in mine and "加强绩效管理业务培训" not in mine
+    auth.logout()
+    # the 组长 follows up the item whose owner is outside the system
+    leads = todo_items(page(as_user(team.leader).get("/")))
+    assert "加强绩效管理业务培训" in leads and PROBLEM not in leads
+    auth.logout()
+    assert "目前没有等待您办理的整改事项" in todo_items(page(as_user(team.reviewer).get("/")))
+    auth.logout()
+    hand_in(session, items[0], team.members[0], store)
+    assert PROBLEM in todo_items(page(as_user(team.reviewer).get("/")))
+    auth.logout()
+    assert PROBLEM not in todo_items(page(as_user(team.members[0]).get("/")))
+    auth.logout()
+    other = make.make_user("finance_reviewer", bureau=make.make_bureau("外县财政局"))
+    assert PROBLEM not in todo_items(page(as_user(other).get("/")))

@@ -14,7 +14,7 @@ from web.forms import options
 from web.indicators.pages import indicator_panel
 from web.input import query_int
 from web.presenters import evaluation_dict, group_dict
-from web.rectifications.pages import rectification_panel
+from web.rectifications.pages import rectification_panel, rectification_todo
 from web.tasks.pages import PANEL_SIZE, task_panel, todo_sections
 from web.ui import (
     attach_field_errors,
@@ -78,8 +78,9 @@ def todo():
             "empty": "目前没有需要您处理的评价。",
         },
         *todo_sections(db(), user),
+        rectification_todo(db(), user),
     ]
-    return render_template("evaluations/todo.html", sections=sections)
+    return render_template("evaluations/todo.html", sections=sections, today=clock.today_local())
 
 
 @bp.route("/done")

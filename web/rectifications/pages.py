@@ -37,6 +37,17 @@ def rectification_panel(session, user: User, evaluation: Evaluation) -> dict[str
     return {"rectifications": rectification_queries.of_evaluation(session, evaluation)}
 
 
+def rectification_todo(session, user: User) -> dict[str, Any]:
+    """我的待办's 整改事项 section: the items waiting on me, a page at a time."""
+    return {
+        "key": "rectifications",
+        "title": "待办整改事项",
+        "items": rectification_queries.waiting_on(session, user, page_request("rect_page")),
+        "page_arg": "rect_page",
+        "empty": "目前没有等待您办理的整改事项。",
+    }
+
+
 def _filters() -> rectification_queries.Filters:
     status = request.args.get("status")
     return rectification_queries.Filters(

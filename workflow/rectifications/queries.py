@@ -177,6 +177,20 @@ def list_items(
     return found.map(lambda item: RectificationView(item, histories[item.id]))
 
 
+def waiting_on(
+    session: Session, actor: User, page: PageRequest = FIRST_PAGE
+) -> Page[Rectification]:
+    """我的待办's 整改事项: what waits on the actor (`roles.rectifications_waiting_on`), the
+    nearest due date first."""
+    statement = (
+        select(Rectification)
+        .join(Evaluation, Evaluation.id == Rectification.evaluation_id)
+        .where(roles.rectifications_waiting_on(actor))
+        .order_by(Rectification.due_date.is_(None), Rectification.due_date, Rectification.id)
+    )
+    return paginate(session, _details(statement), page)
+
+
 def of_evaluation(session: Session, evaluation: Evaluation) -> list[Rectification]:
     """The items an archived evaluation's problems became, in the report's order (a report
     has a handful of problems; the caller has checked the evaluation is visible)."""
