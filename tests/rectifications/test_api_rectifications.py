@@ -285,3 +285,25 @@ def test_handing_in_and_accepting_are_in_my_done_list(api, team, items, session,
     assert [i["action"] for i in owner_done] == ["rectification_finished"]
     assert [i["action"] for i in reviewer_done] == ["rectification_accepted"]
     assert reviewer_done[0]["evaluation_id"] == team.evaluation.id
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"due_date": "明年", "version": 1},
+        {"version": 99_999_999_999},
+        {"note": 5, "version": 1},
+        {"owner_id": 3, "version": 1},  # not a field one may set
+    ],
+)
+def test_bad_patch_input_is_a_400_on_its_field(api, team, items, body):
+    res = api.as_(team.leader).patch(url(items[0].id), json=body)
+    assert res.status_code == 400
+    assert res.json["fields"][0]["field"] in body
+
+
+def test_the_openapi_document_describes_the_rectification_api(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for path in ("", "/{item_id}", "/{item_id}/evidence", "/{item_id}/accept", "/{item_id}/reopen"):
+        assert f"/api/v1/rectifications{path}" in paths, path
+    assert "patch" in paths["/api/v1/rectifications/{item_id}"]
