@@ -209,3 +209,10 @@ def test_my_todo_lists_the_items_waiting_on_me(as_user, auth, make, team, items,
     auth.logout()
     other = make.make_user("finance_reviewer", bureau=make.make_bureau("外县财政局"))
     assert PROBLEM not in todo_items(page(as_user(other).get("/")))
+
+
+def test_the_archived_report_page_points_at_the_items(as_user, team, items):
+    res = as_user(team.leader).get(f"/evaluations/{team.evaluation.id}/report")
+    assert res.status_code == 200
+    link = f'href="/evaluations/{team.evaluation.id}#rectifications"'
+    assert link in page(res) and "查看整改事项及整改情况" in page(res)
