@@ -56,6 +56,24 @@ def add_document(
     return document
 
 
+def list_documents(session: Session, actor: User, evaluation_id: int) -> list[Document]:
+    evaluation = get_visible(session, actor, evaluation_id)
+    return list(
+        session.scalars(
+            select(Document).where(Document.evaluation_id == evaluation.id).order_by(Document.id)
+        )
+    )
+
+
+def get_document(session: Session, actor: User, evaluation_id: int, document_id: int) -> Document:
+    """A document of an evaluation the actor may see (404 otherwise)."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    document = session.get(Document, document_id)
+    if document is None or document.evaluation_id != evaluation.id:
+        raise NotFound("文件不存在")
+    return document
+
+
 def store_upload(
     session: Session,
     actor: User,
@@ -91,22 +109,4 @@ def store_upload(
     )
     session.add(document)
     session.flush()
-    return document
-
-
-def list_documents(session: Session, actor: User, evaluation_id: int) -> list[Document]:
-    evaluation = get_visible(session, actor, evaluation_id)
-    return list(
-        session.scalars(
-            select(Document).where(Document.evaluation_id == evaluation.id).order_by(Document.id)
-        )
-    )
-
-
-def get_document(session: Session, actor: User, evaluation_id: int, document_id: int) -> Document:
-    """A document of an evaluation the actor may see (404 otherwise)."""
-    evaluation = get_visible(session, actor, evaluation_id)
-    document = session.get(Document, document_id)
-    if document is None or document.evaluation_id != evaluation.id:
-        raise NotFound("文件不存在")
     return document
