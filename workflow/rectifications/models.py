@@ -51,6 +51,15 @@ MOVES: dict[str, tuple[tuple[str, ...], str, str]] = {
 }
 
 
+#: The audit event each move writes: also the item's history entry.
+MOVE_EVENTS = {
+    "start": "rectification_started",
+    "finish": "rectification_finished",
+    "accept": "rectification_accepted",
+    "reopen": "rectification_reopened",
+}
+
+
 def move_to(current: str, status: str) -> str | None:
     """The move from `current` to `status`, or None if there is none."""
     return next(

@@ -30,6 +30,7 @@ from workflow.kernel.db import unit_of_work
 from workflow.kernel.errors import Conflict, FieldError, InvalidInput, NotAllowed
 from workflow.lifecycle.models import Evaluation
 from workflow.rectifications.models import (
+    MOVE_EVENTS,
     MOVES,
     RECTIFICATION_STATUSES,
     Rectification,
@@ -45,13 +46,6 @@ STALE = "整改事项已被他人修改，请刷新后再试"
 NOT_WORKER = "只有整改责任人或评价组长可以办理此整改事项"
 NOT_REVIEWER = "只有负责该单位的财政局审核人可以验收或退回整改事项"
 
-#: The audit event of each move (MOVES).
-MOVE_EVENTS = {
-    "start": "rectification_started",
-    "finish": "rectification_finished",
-    "accept": "rectification_accepted",
-    "reopen": "rectification_reopened",
-}
 #: What PATCH may set `status` to: the owner's and the 组长's moves; the bureau's have their own.
 WORKER_MOVES = ("start", "finish")
 

@@ -24,6 +24,7 @@ from workflow.kernel.errors import NotFound
 from workflow.kernel.paging import FIRST_PAGE, Page, PageRequest, paginate
 from workflow.lifecycle.models import Evaluation
 from workflow.rectifications.models import (
+    MOVE_EVENTS,
     RECTIFICATION_STATUSES,
     UNFINISHED,
     Rectification,
@@ -32,13 +33,6 @@ from workflow.rectifications.models import (
 
 MISSING = "整改事项不存在或无权查看"
 
-#: The audit events that move an item: its history (each names the status it moved to).
-MOVE_EVENTS = (
-    "rectification_started",
-    "rectification_finished",
-    "rectification_accepted",
-    "rectification_reopened",
-)
 MADE_AT_ARCHIVE = "归档时由评价报告的问题转为整改事项"
 
 
@@ -257,7 +251,7 @@ def history_of(session: Session, items: Sequence[Rectification]) -> dict[int, li
         select(AuditEvent)
         .where(
             AuditEvent.evaluation_id.in_({item.evaluation_id for item in items}),
-            AuditEvent.action.in_(MOVE_EVENTS),
+            AuditEvent.action.in_(MOVE_EVENTS.values()),
             item_id.in_(list(histories)),
         )
         .options(selectinload(AuditEvent.actor))
