@@ -24,7 +24,7 @@ from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.models import Evaluation
 from workflow.rectifications import operations as rectifications
 from workflow.rectifications import queries as rectification_queries
-from workflow.rectifications.models import RECTIFICATION_STATUSES
+from workflow.rectifications.models import MOVES, RECTIFICATION_STATUSES, move_to
 
 bp = Blueprint("rectification_pages", __name__)
 require_login(bp)
@@ -123,9 +123,10 @@ def _render(item_id: int, posted: tuple[str, Any] | None = None, error=None, sta
         "forms": forms,
         "error": error,
         "error_form": posted[0] if posted and error else None,
+        "labels": {name: label for name, (_sources, _dest, label) in MOVES.items()},
         "may": {
             "edit": may_work,
-            "start": may_work and item.status in ("open", "reopened"),
+            "start": may_work and move_to(item.status, "in_progress") == "start",
             "finish": may_work,
             "evidence": may_work,
             "accept": may_review,
