@@ -118,10 +118,6 @@ class Rectification(Base):
         """责任人: the user's name, or the name written for someone outside the system."""
         return self.owner.display_name if self.owner else self.owner_text
 
-    @property
-    def unit_id(self) -> int:
-        return self.evaluation.unit_id
-
     def is_overdue(self, today: date) -> bool:
         """逾期: due before `today` (a Beijing calendar day) and not done or accepted."""
         return self.status in UNFINISHED and self.due_date is not None and self.due_date < today

@@ -9,7 +9,7 @@ what was audited, as on the task page. The first entry is the item's making at a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -273,11 +273,3 @@ def _entry(event: AuditEvent) -> HistoryEntry:
         reason=details.get("reason", ""),
         from_status=details.get("from"),
     )
-
-
-def status_counts(items: Iterable[Rectification]) -> dict[str, int]:
-    """How many of `items` are in each status (the evaluation page's summary line)."""
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.status] = counts.get(item.status, 0) + 1
-    return counts
