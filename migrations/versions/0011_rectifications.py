@@ -6,7 +6,8 @@ Create Date: 2026-12-02 03:10:00
 
 整改事项 move open → in_progress → done → accepted, or back (reopened); they keep the latest
 整改说明 and 退回理由, an optimistic-lock version, and the 佐证材料 handed in (documents of the
-evaluation, linked). Nothing refers to `rectifications`, so SQLite's rebuild of it (batch mode,
+evaluation, linked); two event notifications tell the bureau an item waits for acceptance and
+its owner that it was accepted or sent back. Nothing refers to `rectifications`, so SQLite's rebuild of it (batch mode,
 for the CHECK constraint and the wider status column) leaves every other row alone. Going back
 maps the new statuses onto the old two (in_progress, reopened → open; accepted → done).
 """
@@ -20,9 +21,22 @@ branch_labels = None
 depends_on = None
 
 STATUSES = "'open', 'in_progress', 'done', 'accepted', 'reopened'"
+OLD_KINDS = (
+    "'task_due', 'task_overdue', 'task_escalation', 'stage_due', 'stage_overdue', "
+    "'review_waiting', 'review_escalation', 'rectification_due', "
+    "'task_assigned', 'report_submitted', 'returned', 'group_approved', 'archived'"
+)
+NEW_KINDS = "'rectification_handed_in', 'rectification_reviewed'"
+
+
+def _notification_kinds(kinds: str) -> None:
+    with op.batch_alter_table("notifications") as batch:
+        batch.drop_constraint(op.f("ck_notifications_kind"), type_="check")
+        batch.create_check_constraint(op.f("ck_notifications_kind"), f"kind IN ({kinds})")
 
 
 def upgrade() -> None:
+    _notification_kinds(f"{OLD_KINDS}, {NEW_KINDS}")
     with op.batch_alter_table("rectifications") as batch:
         batch.drop_constraint(op.f("ck_rectifications_status"), type_="check")
         batch.alter_column("status", existing_type=sa.String(length=10), type_=sa.String(length=20))
@@ -67,6 +81,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute(f"DELETE FROM notifications WHERE kind IN ({NEW_KINDS})")
+    _notification_kinds(OLD_KINDS)
     op.drop_index(op.f("ix_rectification_evidence_document_id"), "rectification_evidence")
     op.drop_index(op.f("ix_rectification_evidence_rectification_id"), "rectification_evidence")
     op.drop_table("rectification_evidence")

@@ -10,9 +10,11 @@ from datetime import date
 import pytest
 from conftest import Team
 from rectification_helpers import EVIDENCE, MEASURE, archived_items, hand_in
+from sqlalchemy import select
 
 from workflow.kernel import files as file_store
 from workflow.kernel.audit import AuditEvent
+from workflow.reminders.models import Notification
 
 MISSING = 999_999
 
@@ -307,3 +309,32 @@ def test_the_openapi_document_describes_the_rectification_api(client):
     for path in ("", "/{item_id}", "/{item_id}/evidence", "/{item_id}/accept", "/{item_id}/reopen"):
         assert f"/api/v1/rectifications{path}" in paths, path
     assert "patch" in paths["/api/v1/rectifications/{item_id}"]
+
+
+def test_the_bureau_is_told_an_item_waits_and_the_owner_how_it_was_judged(
+    api, team, items, session, store, make
+):
+    other_bureau = make.make_user("finance_reviewer", bureau=make.make_bureau("外县财政局"))
+
+    def told(user) -> list[tuple[str, str]]:
+        res = api.as_(user).get("/api/v1/notifications").json
+        rows = res["items"] if isinstance(res, dict) else res
+        return [(n["kind"], n["link"]) for n in rows if n["kind"].startswith("rectification_")]
+
+    link = f"/rectifications/{items[0].id}"
+    hand_in(session, items[0], team.members[0], store)
+    assert told(team.reviewer) == [("rectification_handed_in", link)]
+    assert told(other_bureau) == [] and told(team.members[0]) == []
+    api.as_(team.reviewer).post(url(items[0].id, "/reopen"), json={"reason": "缺12月台账"})
+    assert told(team.members[0]) == [("rectification_reviewed", link)]
+    body = (
+        session.scalars(select(Notification).where(Notification.user_id == team.members[0].id))
+        .all()[-1]
+        .body
+    )
+    assert "退回理由：缺12月台账" in body
+
+    # an owner outside the system: the 组长 is told instead
+    hand_in(session, items[1], team.leader, store)
+    api.as_(team.reviewer).post(url(items[1].id, "/accept"), json={})
+    assert ("rectification_reviewed", f"/rectifications/{items[1].id}") in told(team.leader)

@@ -38,6 +38,7 @@ from workflow.rectifications.models import (
     move_to,
 )
 from workflow.rectifications.queries import RectificationView, get_item, view_of
+from workflow.reminders import events
 from workflow.reports.checks import _short
 from workflow.reports.models import ReportProblem
 
@@ -156,6 +157,7 @@ def _move(
         **{"from": before, "to": status, "note": item.note if move == "finish" else ""},
         reason=reason,
     )
+    events.rectification_moved(session, item, actor, move)
 
 
 def _text(value: str | None, name: str, problems: list[FieldError]) -> str | None:
