@@ -49,6 +49,7 @@ from workflow.lifecycle.states import (
     WORKING_STATES,
     actions_from,
 )
+from workflow.rectifications.models import UNFINISHED, Rectification
 from workflow.tasks.models import Task
 
 ROLE_LABELS = {
@@ -58,6 +59,7 @@ ROLE_LABELS = {
     **GROUP_ROLES,  # 组长, 副组长, 成员, 领导小组审批人
     "submitter": "提交人",
     "creator": "创建人",
+    "owner": "责任人",  # of a 整改事项
 }
 
 # Workflow actions: (action, state or "*") → roles that may take it there.
@@ -536,3 +538,75 @@ def can_manage_decision_rules(user: User) -> bool:
 def can_manage_reminders(user: User) -> bool:
     """提醒规则 are the administrators' to change."""
     return user.role == "admin"
+
+
+# --- 整改事项 ---------------------------------------------------------------------------------
+
+# What is done to a 整改事项 → who may, and in which of its statuses (as PERMISSION_ROLES and
+# PERMISSION_STATES are for an evaluation): the owner or the evaluation's 组长 work on it (修改
+# 措施、期限、说明, 上传佐证材料, 开始整改, 整改完成) until it is handed in; the finance reviewer
+# of the bureau covering the unit accepts it or sends it back.
+RECTIFICATION_ROLES: dict[str, tuple[str, ...]] = {
+    "update": ("owner", "leader"),
+    "review": ("finance_reviewer",),
+}
+RECTIFICATION_STATES: dict[str, tuple[str, ...]] = {
+    "update": UNFINISHED,
+    "review": ("done",),
+}
+
+
+def rectification_roles(user: User, item: Rectification) -> set[str]:
+    """The roles `user` holds for a 整改事项: 责任人 (owner), the evaluation's 组长 (leader), the
+    covering 财政局审核人 (finance_reviewer). None for one who may not see it, or inactive."""
+    evaluation = item.evaluation
+    if not user.active or not can_view(user, evaluation):
+        return set()
+    held = set()
+    if item.owner_id == user.id:
+        held.add("owner")
+    if "leader" in evaluation.roles_of(user.id):
+        held.add("leader")
+    if covers(user, evaluation):
+        held.add("finance_reviewer")
+    return held
+
+
+def may_rectification(user: User, permission: str, item: Rectification) -> bool:
+    """Does `user` hold a role that does `permission` (RECTIFICATION_ROLES) to the item at all,
+    whatever its status? Actions refuse with 403 without it."""
+    return bool(rectification_roles(user, item) & set(RECTIFICATION_ROLES[permission]))
+
+
+def rectification_allows(item: Rectification, permission: str) -> bool:
+    """Is the item in a status where `permission` is done (RECTIFICATION_STATES)?"""
+    return item.status in RECTIFICATION_STATES[permission]
+
+
+def can_rectification(user: User, permission: str, item: Rectification) -> bool:
+    """May `user` do `permission` to the item now: the buttons its page shows."""
+    return rectification_allows(item, permission) and may_rectification(user, permission, item)
+
+
+def rectifications_waiting_on(user: User) -> ColumnElement[bool]:
+    """整改事项 waiting on `user` (我的待办), as a WHERE clause on Rectification joined with its
+    Evaluation: for a finance reviewer the handed-in items of their bureau's units (`review`); for
+    a unit user the unfinished items they own, and those of evaluations they lead whose owner is
+    outside the system (`update`; as the due-date reminder goes to them)."""
+    if not user.active:
+        return false()
+    if user.role == "finance_reviewer":
+        review = Rectification.status.in_(RECTIFICATION_STATES["review"])
+        return and_(review, visible_evaluations(user))
+    if user.role != "unit_user":
+        return false()
+    leads = exists().where(
+        GroupMember.evaluation_id == Rectification.evaluation_id,
+        GroupMember.user_id == user.id,
+        GroupMember.role == "leader",
+    )
+    return and_(
+        Rectification.status.in_(RECTIFICATION_STATES["update"]),
+        visible_evaluations(user),
+        or_(Rectification.owner_id == user.id, and_(Rectification.owner_id.is_(None), leads)),
+    )

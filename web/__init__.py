@@ -82,6 +82,7 @@ def register_api(app: Flask) -> None:
     from web.indicators import api as indicators
     from web.notifications import api as notifications
     from web.portfolio import api as portfolio
+    from web.rectifications import api as rectifications
     from web.reports import api as reports
     from web.results import api as results
     from web.schemas import ErrorSchema
@@ -103,7 +104,7 @@ def register_api(app: Flask) -> None:
         notifications,
         reports,
     )
-    for blp in (*(m.blp for m in (*areas, portfolio, results)), tokens.account_blp):
+    for blp in (*(m.blp for m in (*areas, portfolio, results, rectifications)), tokens.account_blp):
         csrf.exempt(blp)  # bearer tokens, not cookies: CSRF does not apply
         api.register_blueprint(blp)
 
@@ -117,6 +118,7 @@ def register_pages(app: Flask) -> None:
     from web.indicators import pages as indicators
     from web.notifications import pages as notifications
     from web.portfolio import pages as portfolio
+    from web.rectifications import pages as rectifications
     from web.reports import pages as reports
     from web.results import pages as results
     from web.results import public
@@ -126,7 +128,7 @@ def register_pages(app: Flask) -> None:
     from web.ui import nav, page_url, refusal_lines
 
     areas = (auth, evaluations, indicators, scoring, selfeval, tasks, reports, notifications, admin)
-    for module in (*areas, portfolio, results, public):
+    for module in (*areas, portfolio, results, public, rectifications):
         app.register_blueprint(module.bp)
     app.context_processor(nav)
     app.add_template_global(refusal_lines)

@@ -15,6 +15,7 @@ from workflow.kernel.money import yuan
 from workflow.lifecycle.models import EVALUATION_KINDS
 from workflow.lifecycle.queries import waiting_days
 from workflow.lifecycle.states import ACTIONS, FLOW, STATES, definition_label
+from workflow.rectifications.models import RECTIFICATION_STATUSES
 from workflow.scoring.rules import DIRECTIONS, RULE_TYPES, indicator_nature
 from workflow.tasks.models import TASK_KINDS, TASK_STATUSES
 from workflow.tasks.queries import is_overdue
@@ -56,6 +57,7 @@ def init_app(app: Flask) -> None:
         DIRECTIONS=DIRECTIONS,
         TASK_KINDS=TASK_KINDS,
         TASK_STATUSES=TASK_STATUSES,
+        RECTIFICATION_STATUSES=RECTIFICATION_STATUSES,
         task_overdue=is_overdue,
         waiting_days=waiting_days,
         indicator_nature=indicator_nature,

@@ -11,6 +11,7 @@ from workflow.indicators.models import Indicator, IndicatorTemplate
 from workflow.kernel.audit import AuditEvent
 from workflow.kernel.base import Base
 from workflow.lifecycle.models import Approval, Evaluation, GroupMember
+from workflow.rectifications.models import Rectification, RectificationEvidence
 from workflow.reminders.models import (
     Notification,
     OutboxMessage,
@@ -20,7 +21,6 @@ from workflow.reminders.models import (
 )
 from workflow.reports.models import (
     ArchivedReport,
-    Rectification,
     ReportComment,
     ReportProblem,
     ReportSection,
@@ -48,6 +48,7 @@ __all__ = [
     "OutboxMessage",
     "Publication",
     "Rectification",
+    "RectificationEvidence",
     "ReminderPolicy",
     "ReportComment",
     "ReportProblem",

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from workflow.kernel import clock
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle.models import Evaluation
-from workflow.reports.models import Rectification
+from workflow.rectifications.models import Rectification
 from workflow.scoring.models import ScoreFinalization
 
 

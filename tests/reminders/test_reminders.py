@@ -359,46 +359,58 @@ def test_policy_changes_take_effect(session, team, ev, make):
 
 
 def test_rectification_owner_is_reminded_before_the_due_date_only(session, team):
-    """整改事项 of an archived report: 7 and 1 days before the due date, to its owner, once."""
-    from workflow.reports.models import Rectification
+    """整改事项 of an archived report: 7 and 1 days before the due date, to its owner, once;
+    an owner only named in text is outside the system, so the 组长 is reminded instead."""
+    from workflow.rectifications.models import Rectification
 
     archived = put_in_state(session, team.evaluation, "archived")
     owner = team.deputies[0]
-    session.add_all(
-        [
-            Rectification(
-                evaluation_id=archived.id,
-                kind="problem",
-                problem="前端点位在线率偏低",
-                measure="签订运维协议",
-                owner_id=owner.id,
-                due_date=date(2024, 3, 29),
-            ),
-            Rectification(  # owner only named in text: nobody to remind in the app
-                evaluation_id=archived.id,
-                kind="problem",
-                problem="台账不全",
-                measure="补建台账",
-                owner_text="办公室",
-                due_date=date(2024, 3, 29),
-            ),
-            Rectification(  # already done
+    due = date(2024, 3, 29)
+    items = [
+        Rectification(
+            evaluation_id=archived.id,
+            kind="problem",
+            problem="前端点位在线率偏低",
+            measure="签订运维协议",
+            owner_id=owner.id,
+            due_date=due,
+            status="in_progress",
+        ),
+        Rectification(  # owner only named in text: the 组长 is reminded
+            evaluation_id=archived.id,
+            kind="problem",
+            problem="台账不全",
+            measure="补建台账",
+            owner_text="办公室",
+            due_date=due,
+        ),
+        *(
+            Rectification(  # handed in or accepted: nothing left to remind of
                 evaluation_id=archived.id,
                 kind="problem",
                 problem="已整改",
                 measure="x",
                 owner_id=owner.id,
-                due_date=date(2024, 3, 29),
-                status="done",
-            ),
-        ]
-    )
+                due_date=due,
+                status=status,
+            )
+            for status in ("done", "accepted")
+        ),
+    ]
+    session.add_all(items)
     session.commit()
+    both = sorted([("rectification_due", owner.id), ("rectification_due", team.leader.id)])
     assert sweep(session, MON) == []  # 11 days ahead
-    assert sweep(session, FRI) == [("rectification_due", owner.id)]  # 7 days ahead
+    assert sorted(sweep(session, FRI)) == both  # 7 days ahead
     assert sweep(session, FRI, 15) == []  # once per window
-    assert sweep(session, date(2024, 3, 28)) == [("rectification_due", owner.id)]  # the day before
+    assert sorted(sweep(session, date(2024, 3, 28))) == both  # the day before
     assert sweep(session, date(2024, 3, 30)) == []  # past due: the 整改 follow-up is the bureau's
     note = session.scalars(select(Notification).where(Notification.user_id == owner.id)).first()
-    assert note.link == f"/evaluations/{archived.id}/report"
+    assert note.link == f"/rectifications/{items[0].id}"
     assert "前端点位在线率偏低" in note.title
+    to_leader = session.scalars(
+        select(Notification).where(
+            Notification.user_id == team.leader.id, Notification.kind == "rectification_due"
+        )
+    ).first()
+    assert "台账不全" in to_leader.title and "责任人办公室不在系统中，请组长跟进" in to_leader.body

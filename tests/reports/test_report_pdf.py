@@ -17,10 +17,10 @@ from report_helpers import RETURN_REASON, complete_report, return_then_archive, 
 
 from workflow.kernel import files as file_store
 from workflow.kernel.audit import AuditEvent
+from workflow.rectifications.models import Rectification
 from workflow.reports import operations as reports
 from workflow.reports import page as report_page
 from workflow.reports import queries as report_queries
-from workflow.reports.models import Rectification
 from workflow.reports.render.content import ReportContent
 from workflow.reports.render.pdf import render_report_html
 
@@ -192,6 +192,12 @@ def test_archived_report_is_read_only_and_problems_become_rectifications(
         ("problem", "资金支付进度较慢", "建立支付台账，按月调度", "open"),
         ("suggestion", "加强绩效管理业务培训", "", "open"),
     ]
+    listed = api.as_(team.leader).get("/api/v1/rectifications").json
+    assert [(i["problem"], i["owner_name"], i["status"]) for i in listed] == [
+        ("资金支付进度较慢", "刘向东", "open"),
+        ("加强绩效管理业务培训", "", "open"),
+    ]
+    assert [h["status"] for h in listed[0]["history"]] == ["open"]
 
 
 def test_a_tampered_archive_file_is_refused(api, session, team, reporting, store):

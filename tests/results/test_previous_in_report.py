@@ -7,9 +7,9 @@ from report_helpers import to_reporting
 from test_results_api import archive_with
 
 from workflow.kernel import files as file_store
+from workflow.rectifications.models import Rectification
 from workflow.reports import checks as report_checks
 from workflow.reports import page as report_page
-from workflow.reports.models import Rectification
 
 
 @pytest.fixture

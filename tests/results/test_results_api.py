@@ -12,7 +12,7 @@ from conftest import Team, put_in_state
 from openpyxl import load_workbook
 
 from workflow.kernel.audit import AuditEvent
-from workflow.reports.models import Rectification
+from workflow.rectifications.models import Rectification
 from workflow.scoring.models import ScoreFinalization
 
 

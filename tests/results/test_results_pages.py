@@ -14,8 +14,8 @@ from test_results_api import archive_with
 
 from workflow.indicators import operations as indicator_ops
 from workflow.kernel import files as file_store
+from workflow.rectifications.models import Rectification
 from workflow.reports import page as report_page
-from workflow.reports.models import Rectification
 from workflow.results import operations as results
 from workflow.results.models import Publication
 

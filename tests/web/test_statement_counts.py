@@ -6,10 +6,14 @@ notifications and users) and measured again: a count that grows is a query per r
 
 from __future__ import annotations
 
+from datetime import date
+
 from conftest import Team, fill_indicators, put_in_state, recorded_statements
 from page_helpers import Browser
 
 from workflow.lifecycle import operations as lifecycle
+from workflow.rectifications import operations as rectifications
+from workflow.rectifications.models import Rectification
 from workflow.reminders.models import Notification
 from workflow.tasks import operations as tasks
 
@@ -25,6 +29,10 @@ PAGES = [
     "/evaluations/{subject}/indicators",
     "/tasks/{task}",
     "/notifications",
+    "/rectifications",
+    "/rectifications?overdue=1&status=in_progress",
+    "/rectifications/{rectification}",
+    "/evaluations/{archived}",
 ]
 ADMIN_PAGES = ["/admin/users", "/admin/units"]
 REVIEWER_PAGES = [
@@ -33,6 +41,8 @@ REVIEWER_PAGES = [
     "/evaluations/{subject}",
     "/portfolio",
     "/portfolio?grade=优",
+    "/rectifications",
+    "/rectifications/{rectification}",
 ]
 PORTFOLIO_API = [
     "/api/v1/portfolio",
@@ -52,6 +62,9 @@ API = [
     "/api/v1/notifications",
     "/api/v1/me/todo",
     "/api/v1/me/done",
+    "/api/v1/rectifications",
+    "/api/v1/rectifications?overdue=1",
+    "/api/v1/rectifications/{rectification}",
 ]
 ADMIN_API = ["/api/v1/users", "/api/v1/units", "/api/v1/bureaus"]
 
@@ -67,6 +80,8 @@ class World:
         put_in_state(make.session, self.subject, "implementation")
         fill_indicators(make.session, self.subject, actor=self.team.leader)
         self.task = None
+        self.archived = None
+        self.rectification = None
         self.grow(2)
 
     def grow(self, n: int) -> None:
@@ -88,6 +103,7 @@ class World:
                 )
                 task = tasks.create_task(make.session, team.leader, self.subject.id, spec)
                 self.task = self.task or task
+            self._archive_with_rectifications(k)
             make.make_user(unit=make.unit)
             make.session.add(
                 Notification(
@@ -102,8 +118,42 @@ class World:
             )
             make.session.commit()
 
+    def _archive_with_rectifications(self, k: int) -> None:
+        """An archived evaluation with two 整改事项, one of them started (a history entry)."""
+        make, team = self.make, self.team
+        evaluation = make.make_evaluation(creator=team.leader, project_name=f"已归档{k}")
+        put_in_state(make.session, evaluation, "archived")
+        items = [
+            Rectification(
+                evaluation_id=evaluation.id,
+                kind="problem",
+                problem=f"问题{k}-{n}",
+                owner_id=team.members[0].id if n else None,
+                owner_text="" if n else "办公室",
+                due_date=date(2020, 1, 1),
+            )
+            for n in range(2)
+        ]
+        make.session.add_all(items)
+        make.session.commit()
+        rectifications.update_item(
+            make.session,
+            team.members[0],
+            items[1].id,
+            rectifications.Changes(status="in_progress"),
+            None,
+        )
+        self.archived = self.archived or evaluation
+        self.rectification = self.rectification or items[1]
+
     def urls(self, templates: list[str]) -> list[str]:
-        ids = {"subject": self.subject.id, "task": self.task.id, "unit": self.subject.unit_id}
+        ids = {
+            "subject": self.subject.id,
+            "task": self.task.id,
+            "unit": self.subject.unit_id,
+            "archived": self.archived.id,
+            "rectification": self.rectification.id,
+        }
         return [t.format(**ids) for t in templates]
 
 
@@ -125,7 +175,7 @@ def _measure(app, client, auth, api, world) -> dict[tuple[str, str], int]:
     counts = {}
     for who, user, pages, api_urls in [
         ("组长", team.leader, PAGES, API),
-        ("财政局", team.reviewer, [*REVIEWER_PAGES], [*API[:4], *PORTFOLIO_API]),
+        ("财政局", team.reviewer, [*REVIEWER_PAGES], [*API[:4], *API[-3:], *PORTFOLIO_API]),
         ("管理员", admin, [*PAGES[:5], *ADMIN_PAGES, "/portfolio"], [*API[:4], *ADMIN_API]),
     ]:
         browser = Browser(client, auth, user)
@@ -190,7 +240,7 @@ class ResultsWorld:
         return row.token
 
     def grow(self, n: int) -> None:
-        from workflow.reports.models import Rectification
+        from workflow.rectifications.models import Rectification
         from workflow.results import operations as results
 
         make, team = self.make, self.team

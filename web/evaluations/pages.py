@@ -22,6 +22,7 @@ from web.forms import options
 from web.indicators.pages import indicator_panel
 from web.input import query_int
 from web.presenters import evaluation_dict, group_dict
+from web.rectifications.pages import rectification_panel, rectification_todo
 from web.results.panel import result_panel
 from web.tasks.pages import PANEL_SIZE, task_panel, todo_sections
 from web.ui import (
@@ -92,8 +93,9 @@ def todo():
             "empty": "目前没有需要您处理的评价。",
         },
         *todo_sections(db(), user),
+        rectification_todo(db(), user),
     ]
-    return render_template("evaluations/todo.html", sections=sections)
+    return render_template("evaluations/todo.html", sections=sections, today=clock.today_local())
 
 
 @bp.route("/done")
@@ -312,6 +314,8 @@ def render_show(
         "indicators": indicator_panel(session, user, evaluation),
         "results": result_panel(session, user, evaluation, decision_form),
         **task_panel(session, user, evaluation),
+        **rectification_panel(session, user, evaluation),
+        "today": clock.today_local(),
     }
     return render_template("evaluations/show.html", **context), status
 

@@ -20,7 +20,8 @@ class NotificationOut(Schema):
             "description": "reminders: task_due, task_overdue, task_escalation, stage_due, "
             "stage_overdue, review_waiting, review_escalation, rectification_due; events: "
             "task_assigned, report_submitted, returned (its body carries the reason), "
-            "group_approved, archived"
+            "group_approved, archived, rectification_handed_in (to the covering finance "
+            "reviewers), rectification_reviewed (accepted or sent back with the reason)"
         }
     )
     target = fields.Function(lambda n: NotificationTarget().dump(n))

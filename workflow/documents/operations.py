@@ -45,8 +45,32 @@ def add_document(
     """上传文件: validate type, size and content, store it, and record its SHA-256."""
     evaluation = get_visible(session, actor, evaluation_id)
     require(actor, "upload_document", evaluation)
-    if category not in DOCUMENT_CATEGORIES:
-        raise InvalidInput.field("category", "文件类别应为 work_plan、basis、evidence 或 other")
+    document = store_upload(session, actor, evaluation, category, filename, stream, store)
+    session.expire(evaluation, ["has_work_plan"])
+    audit(
+        session,
+        evaluation,
+        actor,
+        "document_uploaded",
+        client_addr=client_addr,
+        comment=f"{DOCUMENT_CATEGORIES[category]}：{document.filename}",
+        details={"document_id": document.id, "sha256": document.sha256},
+    )
+    return document
+
+
+def store_upload(
+    session: Session,
+    actor: User,
+    evaluation: Evaluation,
+    category: str,
+    filename: str,
+    stream: BinaryIO,
+    store: DocumentStore,
+) -> Document:
+    """The upload checks (type, size, content) and the stored file's row, for the caller's
+    operation to permit and audit: 上传文件 here, 整改佐证材料 in `workflow.rectifications`."""
+    _check_category(category)
     name = display_name(filename)
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if not name or ext not in ALLOWED:
@@ -69,16 +93,6 @@ def add_document(
     )
     session.add(document)
     session.flush()
-    session.expire(evaluation, ["has_work_plan"])
-    audit(
-        session,
-        evaluation,
-        actor,
-        "document_uploaded",
-        client_addr=client_addr,
-        comment=f"{DOCUMENT_CATEGORIES[category]}：{name}",
-        details={"document_id": document.id, "sha256": document.sha256},
-    )
     return document
 
 

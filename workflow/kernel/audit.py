@@ -57,6 +57,13 @@ EVENTS: dict[str, str] = {
     "result_decided": "确定结果应用",
     "result_published": "公开评价结果",
     "result_unpublished": "取消公开评价结果",
+    # workflow.rectifications.operations: 整改事项 (details name the item: rectification_id)
+    "rectification_updated": "修改整改事项",
+    "rectification_evidence_added": "上传整改佐证材料",
+    "rectification_started": "开始整改",
+    "rectification_finished": "整改完成",
+    "rectification_accepted": "整改验收通过",
+    "rectification_reopened": "整改退回重新整改",
 }
 
 

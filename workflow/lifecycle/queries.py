@@ -151,6 +151,9 @@ DONE_EVENTS = (
     "task_completed",
     "report_section_saved",
     "report_commented",
+    "rectification_finished",  # 整改完成, by the owner or the 组长
+    "rectification_accepted",  # 验收 and 退回 of 整改, by the finance bureau
+    "rectification_reopened",
 )
 
 

@@ -18,7 +18,7 @@ from workflow.kernel import clock
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.queries import waiting_days, waiting_since
 from workflow.lifecycle.states import CLOSED_STATES, OPEN_STATES, REVIEW_STAGES, WORKING_STATES
-from workflow.reports.models import RECTIFICATION_CLOSED, Rectification
+from workflow.rectifications.models import UNFINISHED, Rectification
 from workflow.scoring.models import ScoreFinalization
 
 #: The action that moves each open stage on: whoever may take it is who it waits on.
@@ -233,7 +233,7 @@ def unit_overview(session: Session, user: User, unit_id: int, limit: int = 200) 
         select(func.count())
         .select_from(Rectification)
         .join(Evaluation, Evaluation.id == Rectification.evaluation_id)
-        .where(*conditions, Rectification.status.notin_(RECTIFICATION_CLOSED))
+        .where(*conditions, Rectification.status.in_(UNFINISHED))
     )
     overdue = items.where(Rectification.due_date < clock.today_local())
     return UnitOverview(

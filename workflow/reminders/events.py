@@ -8,6 +8,8 @@ by the same outbox as reminders (e-mail in the daily digest, the unit's webhook)
 | `returned` 退回 (with the reason) | 退回 from either review | the working group and the 提交人 |
 | `group_approved` 领导小组审核通过 | into 财政局审核 | the 组长 and the covering 财政局审核人 |
 | `archived` 归档 | 财政局 审核通过 | everyone in the group |
+| `rectification_handed_in` 整改待验收 | an 整改事项 handed in | the covering 财政局审核人 |
+| `rectification_reviewed` 验收/退回 | accepted, or sent back (reason) | its owner, else the 组长 |
 
 Nobody is told of what they did themselves; deactivated accounts are told nothing.
 
@@ -32,12 +34,21 @@ from workflow.accounts.models import User
 from workflow.kernel import clock
 from workflow.lifecycle.models import GROUP_ROLES, GROUP_WORKERS, Evaluation
 from workflow.lifecycle.states import STATES, WORKING_STATES, ActionContext
+from workflow.rectifications.models import Rectification
 from workflow.reminders.models import Notification
 from workflow.reminders.queue import insert_new, queue_outbox
 from workflow.tasks.models import Task
 
 #: The notification kinds of events (a subset of `NOTIFICATION_KINDS`).
-EVENT_KINDS = ("task_assigned", "report_submitted", "returned", "group_approved", "archived")
+EVENT_KINDS = (
+    "task_assigned",
+    "report_submitted",
+    "returned",
+    "group_approved",
+    "archived",
+    "rectification_handed_in",
+    "rectification_reviewed",
+)
 
 
 @dataclass(frozen=True)
@@ -168,3 +179,42 @@ def announce(ctx: ActionContext, evaluation: Evaluation) -> None:
         )
         told = [*_group(evaluation, GROUP_ROLES), evaluation.submitted_by_id]
         send(session, notice, [*told, evaluation.created_by_id], actor)
+
+
+def rectification_moved(session: Session, item: Rectification, actor: User, move: str) -> None:
+    """整改: a handed-in item → the finance reviewers who may now accept it; an accepted or
+    sent-back one → its owner, or the 组长 when the owner is outside the system."""
+    evaluation = item.evaluation
+    about = f"「{evaluation.project_name}」（{evaluation.unit.name}）的整改事项「{item.problem}」"
+    if move == "finish":
+        kind, title, body = (
+            "rectification_handed_in",
+            "整改事项待验收",
+            f"已由{_by(actor)}整改完成，请验收。",
+        )
+        reviewers = session.scalars(
+            select(User).where(
+                User.role == "finance_reviewer", User.bureau_id == evaluation.bureau_id
+            )
+        )
+        told = [u.id for u in reviewers if roles.can_rectification(u, "review", item)]
+    elif move in ("accept", "reopen"):
+        kind = "rectification_reviewed"
+        if move == "accept":
+            title, body = "整改事项已验收", f"已由{_by(actor)}验收通过。"
+        else:
+            title, body = "整改事项被退回", f"已被{_by(actor)}退回重新整改。退回理由：{item.reason}"
+        told = [item.owner_id] if item.owner_id else evaluation.ids_in("leader")
+    else:
+        return
+    notice = Notice(
+        kind=kind,
+        title=f"{title}：{item.problem}",
+        body=about + body,
+        link=f"/rectifications/{item.id}",
+        target_type="rectification",
+        target_id=item.id,
+        evaluation_id=evaluation.id,
+        event=f"rectification:{item.id}:v{item.version}",
+    )
+    send(session, notice, told, actor)

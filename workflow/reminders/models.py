@@ -42,6 +42,8 @@ NOTIFICATION_KINDS = {
     "returned": "评价被退回",
     "group_approved": "领导小组审核通过",
     "archived": "评价已归档",
+    "rectification_handed_in": "整改事项待验收",
+    "rectification_reviewed": "整改事项已验收或被退回",
 }
 
 TARGET_TYPES = ("task", "evaluation", "rectification")

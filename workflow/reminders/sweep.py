@@ -55,6 +55,7 @@ from workflow.kernel.audit import AuditEvent
 from workflow.kernel.db import unit_of_work
 from workflow.lifecycle.models import Evaluation, GroupMember
 from workflow.lifecycle.states import CLOSED_STATES, FLOW, STAGES, WORKING_STATES
+from workflow.rectifications.models import UNFINISHED, Rectification
 from workflow.reminders.models import (
     DEADLINE_STAGES,
     Notification,
@@ -63,7 +64,6 @@ from workflow.reminders.models import (
 )
 from workflow.reminders.policy import is_working_day, load_policy, local
 from workflow.reminders.queue import insert_new, queue_outbox
-from workflow.reports.models import Rectification
 from workflow.tasks.models import Task
 
 SWEEP_LOCK = 7_310_001  # pg_advisory_xact_lock: sweeps take turns (the unique key is the guarantee)
@@ -248,11 +248,22 @@ def _task_rules(sw: _Sweep) -> None:
 
 
 def _rectification_rules(sw: _Sweep) -> None:
-    """整改事项 from archived reports → their owner, N days before the due date."""
+    """整改事项 still to be worked on → their owner, N days before the due date; an owner only
+    named in text (someone outside the system) cannot be reminded, so the 组长 is instead."""
+    leader = _leaders()
+    owner_or_leader = func.coalesce(Rectification.owner_id, leader.user_id)
     base = (
         select()
         .select_from(Rectification)
         .join(Evaluation, Evaluation.id == Rectification.evaluation_id)
+        .outerjoin(
+            leader,
+            and_(
+                leader.evaluation_id == Rectification.evaluation_id,
+                leader.role == "leader",
+                Rectification.owner_id.is_(None),
+            ),
+        )
     )
     for n, lo, hi in _offset_windows(sw.policy["rectification_due_days"]):
         sw.add(
@@ -260,14 +271,14 @@ def _rectification_rules(sw: _Sweep) -> None:
             base.add_columns(
                 _cat(
                     "rectification_due:",
-                    Rectification.owner_id,
+                    owner_or_leader,
                     ":rectification:",
                     Rectification.id,
                     ":",
                     Rectification.due_date,
                     f":d{n}",
                 ).label("dedupe_key"),
-                Rectification.owner_id.label("user_id"),
+                owner_or_leader.label("user_id"),
                 literal("rectification").label("target_type"),
                 Rectification.id.label("target_id"),
                 Rectification.evaluation_id.label("evaluation_id"),
@@ -279,13 +290,25 @@ def _rectification_rules(sw: _Sweep) -> None:
                     Rectification.problem,
                     "」应于 ",
                     Rectification.due_date,
-                    " 前完成整改：",
+                    " 前完成整改",
+                    case(
+                        (
+                            Rectification.owner_id.is_(None),
+                            _cat(
+                                "（责任人",
+                                func.coalesce(func.nullif(Rectification.owner_text, ""), "未指定"),
+                                "不在系统中，请组长跟进）",
+                            ),
+                        ),
+                        else_="",
+                    ),
+                    "：",
                     Rectification.measure,
                 ).label("body"),
-                _cat("/evaluations/", Rectification.evaluation_id, "/report").label("link"),
+                _cat("/rectifications/", Rectification.id).label("link"),
             ).where(
-                Rectification.status == "open",
-                Rectification.owner_id.is_not(None),
+                Rectification.status.in_(UNFINISHED),
+                owner_or_leader.is_not(None),
                 Rectification.due_date.between(
                     sw.today + timedelta(days=lo), sw.today + timedelta(days=hi)
                 ),

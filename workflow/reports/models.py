@@ -1,5 +1,6 @@
 """The report (评价报告): sections and their versions, problems and suggestions, review comments,
-the archived PDF and the rectification (整改) items made from the problems at archive.
+and the archived PDF (the 整改 items made from the problems at archive are
+`workflow.rectifications.models`).
 
 `workflow.models` imports this module so that `Base.metadata` (and Alembic) see these tables.
 """
@@ -27,11 +28,6 @@ from workflow.kernel import clock
 from workflow.kernel.base import Base, _in
 
 PROBLEM_KINDS = {"problem": "存在的问题", "suggestion": "有关建议"}
-
-RECTIFICATION_STATUSES = {"open": "整改中", "done": "已整改"}
-
-#: 整改 items no longer open: what "open 整改" (未完成整改) counts is every other status.
-RECTIFICATION_CLOSED = ("done",)
 
 
 class ReportSection(Base):
@@ -151,29 +147,3 @@ class ArchivedReport(Base):
     docx_sha256: Mapped[str | None] = mapped_column(String(64))
     docx_storage_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     docx_size: Mapped[int | None] = mapped_column(Integer)
-
-
-class Rectification(Base):
-    """整改事项: made from a problem or suggestion when the evaluation is archived."""
-
-    __tablename__ = "rectifications"
-    __table_args__ = (
-        CheckConstraint(f"kind IN ({_in(PROBLEM_KINDS)})", name="kind"),
-        CheckConstraint(f"status IN ({_in(RECTIFICATION_STATUSES)})", name="status"),
-    )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    evaluation_id: Mapped[int] = mapped_column(
-        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
-    )
-    problem_id: Mapped[int | None] = mapped_column(
-        ForeignKey("report_problems.id", ondelete="SET NULL")
-    )
-    kind: Mapped[str] = mapped_column(String(20))
-    problem: Mapped[str] = mapped_column(Text)
-    cause: Mapped[str] = mapped_column(Text, default="")
-    measure: Mapped[str] = mapped_column(Text, default="")
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    owner_text: Mapped[str] = mapped_column(String(200), default="")
-    due_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(10), default="open")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)

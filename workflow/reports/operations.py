@@ -38,12 +38,12 @@ from workflow.kernel.errors import (
 )
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import STATES, ActionContext
+from workflow.rectifications import operations as rectifications
 from workflow.reports import draft as report_draft
 from workflow.reports.checks import _short
 from workflow.reports.models import (
     PROBLEM_KINDS,
     ArchivedReport,
-    Rectification,
     ReportComment,
     ReportProblem,
     ReportSection,
@@ -344,22 +344,7 @@ def archive_on_enter(ctx: ActionContext, evaluation: Evaluation) -> None:
             generated_by_id=ctx.actor.id if ctx.actor else None,
         )
     )
-    for problem in problems:
-        session.add(
-            Rectification(
-                evaluation_id=evaluation.id,
-                problem_id=problem.id,
-                kind=problem.kind,
-                problem=problem.problem,
-                cause=problem.cause,
-                measure=problem.measure,
-                owner_id=problem.owner_id,
-                owner_text=problem.owner_text,
-                due_date=problem.due_date,
-                status="open",
-                created_at=clock.now(),
-            )
-        )
+    rectifications.open_items(session, evaluation, problems)
     ctx.details.update(
         report_sha256=pdf_sha256,
         report_size=len(pdf),

@@ -17,7 +17,6 @@ from workflow.reports import draft as report_draft
 from workflow.reports.models import (
     PROBLEM_KINDS,
     ArchivedReport,
-    Rectification,
     ReportComment,
     ReportProblem,
     ReportSection,
@@ -226,18 +225,6 @@ def list_comments(session: Session, actor: User, evaluation_id: int) -> list[dic
     for comment in comments_of(session, evaluation):
         rounds.setdefault(comment.round, []).append(comment_dict(comment))
     return [{"round": n, "comments": items} for n, items in rounds.items()]
-
-
-def rectifications_of(session: Session, actor: User, evaluation_id: int) -> list[Rectification]:
-    """整改事项 made at archive."""
-    evaluation = get_visible(session, actor, evaluation_id)
-    return list(
-        session.scalars(
-            select(Rectification)
-            .where(Rectification.evaluation_id == evaluation.id)
-            .order_by(Rectification.id)
-        )
-    )
 
 
 def section_of(session: Session, evaluation: Evaluation, key: str) -> ReportSection:

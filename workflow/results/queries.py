@@ -15,7 +15,7 @@ import roles
 from workflow.accounts.models import Unit, User
 from workflow.kernel.access import get_visible
 from workflow.lifecycle.models import Evaluation
-from workflow.reports.models import RECTIFICATION_CLOSED, Rectification
+from workflow.rectifications.models import UNFINISHED, Rectification
 from workflow.results.models import DecisionRule, Publication, ResultDecision
 from workflow.results.rules import DECISIONS, DEFAULT_RULES, Rule
 from workflow.scoring.models import ScoreFinalization
@@ -48,7 +48,7 @@ def _open_items(evaluation_id) -> Any:
         .select_from(Rectification)
         .where(
             Rectification.evaluation_id == evaluation_id,
-            Rectification.status.notin_(RECTIFICATION_CLOSED),
+            Rectification.status.in_(UNFINISHED),
         )
         .scalar_subquery()
     )
