@@ -42,6 +42,9 @@ NOTIFICATION_KINDS = {
     "returned": "评价被退回",
     "group_approved": "领导小组审核通过",
     "archived": "评价已归档",
+    # 自评任务 (`workflow.campaigns.operations`)
+    "campaign_assigned": "自评任务下达",
+    "campaign_reminder": "自评任务催办",
 }
 
 TARGET_TYPES = ("task", "evaluation", "rectification")
