@@ -76,6 +76,7 @@ def register_api(app: Flask) -> None:
     """/api/v1: one flask-smorest blueprint per area, bearer tokens instead of CSRF."""
     from web.admin import api as admin
     from web.auth import api as tokens
+    from web.campaigns import api as campaigns
     from web.evaluations import api as evaluations
     from web.extensions import api, csrf
     from web.indicators import api as indicators
@@ -100,6 +101,7 @@ def register_api(app: Flask) -> None:
         tasks,
         notifications,
         reports,
+        campaigns,
     )
     for module in (*areas, portfolio):
         csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply

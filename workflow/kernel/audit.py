@@ -53,6 +53,9 @@ EVENTS: dict[str, str] = {
     "report_problem_updated": "修改问题或建议",
     "report_problem_deleted": "删除问题或建议",
     "report_commented": "提出审核意见",
+    # workflow.campaigns.operations
+    "campaign_dispatched": "财政局下达自评任务",
+    "campaign_reminded": "财政局催办自评任务",
 }
 
 
