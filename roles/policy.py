@@ -540,6 +540,19 @@ def can_dispatch_to(user: User, unit: Unit) -> bool:
     )
 
 
+def awaiting_group(user: User) -> ColumnElement[bool]:
+    """组建工作组 to-dos, as a WHERE clause on evaluations: the campaign evaluations of the
+    user's unit with no 组长 yet, while the group may be formed (the `unit_staff` rule)."""
+    if not user.active or user.role != "unit_user":
+        return false()
+    return and_(
+        Evaluation.campaign_id.is_not(None),
+        Evaluation.unit_id == user.unit_id,
+        Evaluation.state.in_(PERMISSION_STATES["edit_group"]),
+        ~exists().where(GroupMember.evaluation_id == Evaluation.id, GroupMember.role == "leader"),
+    )
+
+
 def visible_campaigns(user: User) -> ColumnElement[bool]:
     """自评任务 a user sees: its bureau's reviewers, administrators, and the units it was
     dispatched to (each seeing only its own items: `visible_evaluations`)."""

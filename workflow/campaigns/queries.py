@@ -202,3 +202,9 @@ def portfolio_campaigns(
 def submitted_ids(session: Session, user: User, campaign: Campaign) -> list[int]:
     """The items whose 自评表 the bureau collects: submitted (财政局审核, 已归档)."""
     return [i.evaluation_id for i in items(session, user, campaign) if i.submitted]
+
+
+def awaiting_group(session: Session, user: User, page: PageRequest) -> Page[Evaluation]:
+    """我的待办's 组建工作组: the unit's campaign evaluations with no 组长 yet, oldest first."""
+    statement = select(Evaluation).where(roles.awaiting_group(user)).order_by(Evaluation.id)
+    return paginate(session, statement, page)
