@@ -112,6 +112,7 @@ def register_pages(app: Flask) -> None:
     """The Chinese UI: one blueprint per area, and the header's menu for every page."""
     from web.admin import pages as admin
     from web.auth import pages as auth
+    from web.campaigns import pages as campaigns
     from web.confirm import consequence
     from web.evaluations import pages as evaluations
     from web.indicators import pages as indicators
@@ -124,7 +125,7 @@ def register_pages(app: Flask) -> None:
     from web.ui import nav, page_url, refusal_lines
 
     areas = (auth, evaluations, indicators, scoring, selfeval, tasks, reports, notifications, admin)
-    for module in (*areas, portfolio):
+    for module in (*areas, portfolio, campaigns):
         app.register_blueprint(module.bp)
     app.context_processor(nav)
     app.add_template_global(refusal_lines)

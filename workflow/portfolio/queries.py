@@ -13,8 +13,8 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select, union_al
 from sqlalchemy.orm import Session
 
 import roles
-from workflow.campaigns.queries import portfolio_campaigns
 from workflow.accounts.models import User
+from workflow.campaigns.queries import portfolio_campaigns
 from workflow.kernel import clock
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.queries import waiting_days, waiting_since
