@@ -519,6 +519,8 @@ def is_group_worker(user_id: int, evaluation: Evaluation) -> bool:
 def must_lead_group(user: User, evaluation: Evaluation) -> bool:
     """A unit user forming a campaign evaluation's group before it has a 组长 (and holding no
     other right to the group) becomes its 组长: the first to form the group leads it."""
+    if not stage_allows(evaluation, "edit_group"):
+        return False
     held = roles_in(user, evaluation) & set(PERMISSION_ROLES["edit_group"])
     return held == {"unit_staff"}
 
