@@ -6,9 +6,12 @@ notifications and users) and measured again: a count that grows is a query per r
 
 from __future__ import annotations
 
+from datetime import date
+
 from conftest import Team, fill_indicators, put_in_state, recorded_statements
 from page_helpers import Browser
 
+from workflow.campaigns import operations as campaigns
 from workflow.lifecycle import operations as lifecycle
 from workflow.reminders.models import Notification
 from workflow.tasks import operations as tasks
@@ -33,7 +36,10 @@ REVIEWER_PAGES = [
     "/evaluations/{subject}",
     "/portfolio",
     "/portfolio?grade=优",
+    "/campaigns",
+    "/campaigns/{campaign}",
 ]
+CAMPAIGN_API = ["/api/v1/campaigns", "/api/v1/campaigns/{campaign}"]
 PORTFOLIO_API = [
     "/api/v1/portfolio",
     "/api/v1/portfolio?overdue=1",
@@ -72,6 +78,7 @@ class World:
     def grow(self, n: int) -> None:
         make, team = self.make, self.team
         self.size = getattr(self, "size", 0) + n
+        self.items: list = []
         for k in range(n):
             for stage in STAGES:
                 evaluation = make.make_evaluation(creator=team.leader, project_name=f"项目{k}")
@@ -89,6 +96,7 @@ class World:
                 task = tasks.create_task(make.session, team.leader, self.subject.id, spec)
                 self.task = self.task or task
             make.make_user(unit=make.unit)
+            self.items.append(campaigns.ItemSpec(make.unit.id, f"自评项目{self.size}-{k}"))
             make.session.add(
                 Notification(
                     dedupe_key=f"statements-{self.subject.id}-{k}-{self.size}",
@@ -102,8 +110,20 @@ class World:
             )
             make.session.commit()
 
+        # a campaign of all the items so far: its page and list must not cost a query per item
+        spec = campaigns.CampaignSpec(
+            f"自评{self.size}", 2024, date(2025, 3, 31), "unit_self", self.items
+        )
+        self.campaign, opened = campaigns.dispatch(make.session, team.reviewer, spec)
+        put_in_state(make.session, opened[0], "finance_review")
+
     def urls(self, templates: list[str]) -> list[str]:
-        ids = {"subject": self.subject.id, "task": self.task.id, "unit": self.subject.unit_id}
+        ids = {
+            "subject": self.subject.id,
+            "task": self.task.id,
+            "unit": self.subject.unit_id,
+            "campaign": self.campaign.id,
+        }
         return [t.format(**ids) for t in templates]
 
 
@@ -125,15 +145,16 @@ def _measure(app, client, auth, api, world) -> dict[tuple[str, str], int]:
     counts = {}
     for who, user, pages, api_urls in [
         ("组长", team.leader, PAGES, API),
-        ("财政局", team.reviewer, [*REVIEWER_PAGES], [*API[:4], *PORTFOLIO_API]),
+        ("财政局", team.reviewer, [*REVIEWER_PAGES], [*API[:4], *PORTFOLIO_API, *CAMPAIGN_API]),
         ("管理员", admin, [*PAGES[:5], *ADMIN_PAGES, "/portfolio"], [*API[:4], *ADMIN_API]),
     ]:
         browser = Browser(client, auth, user)
-        for url in world.urls(pages):
-            counts[who, url] = _count(app, browser.get, url)
+        # keyed by the URL's template: the campaign measured is the newest, a bigger one
+        for template, url in zip(pages, world.urls(pages), strict=True):
+            counts[who, template] = _count(app, browser.get, url)
         as_user = api.as_(user)
-        for url in world.urls(api_urls):
-            counts[who, url] = _count(app, as_user.get, url)
+        for template, url in zip(api_urls, world.urls(api_urls), strict=True):
+            counts[who, template] = _count(app, as_user.get, url)
         auth.logout()
     return counts
 
