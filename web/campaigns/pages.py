@@ -8,6 +8,7 @@ import roles
 from web.auth import client_addr, page_user
 from web.campaigns.files import send_forms, send_summary
 from web.campaigns.forms import DispatchForm, WithdrawForm, parse_lines
+from web.confirm import unconfirmed
 from web.database import db
 from web.ui import page_request, require_login
 from workflow.campaigns import operations as campaigns
@@ -105,8 +106,11 @@ def remind(campaign_id: int):
 def withdraw(campaign_id: int, evaluation_id: int):
     """取消下达, with a reason."""
     form = WithdrawForm()
+    refusal = unconfirmed("cancel")
     if not form.validate_on_submit():
         flash("请求已失效，请重试", "error")
+    elif refusal:
+        flash(refusal, "error")
     else:
         try:
             campaigns.withdraw(
