@@ -19,8 +19,8 @@ from sqlalchemy import select, update
 
 import roles
 from workflow.accounts import operations as accounts
-from workflow.campaigns import operations as campaigns
 from workflow.accounts.models import User
+from workflow.campaigns import operations as campaigns
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle.approvals import (
     approvals_this_round,
