@@ -94,11 +94,10 @@ def send_all(
     ]
     if not rows:
         return 0
-    inserted = session.execute(
-        insert_new(session, Notification).values(rows).on_conflict_do_nothing()
-    )
+    statement = insert_new(session, Notification).values(rows).on_conflict_do_nothing()
+    inserted = session.execute(statement.returning(Notification.id)).all()
     queue_outbox(session, batch, now)
-    return max(inserted.rowcount, 0)
+    return len(inserted)
 
 
 def _by(actor: User, role: str = "") -> str:
