@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from workflow.accounts.models import Unit, User
+from workflow.campaigns.models import Campaign
 from workflow.indicators.models import Indicator
 from workflow.kernel.errors import Conflict, GuardFailed, JixiaoError, NotAllowed
 from workflow.lifecycle.models import (
@@ -60,6 +61,8 @@ ROLE_LABELS = {
     "submitter": "提交人",
     "creator": "创建人",
     "owner": "责任人",  # of a 整改事项
+    "dispatcher": "下达单位（财政局）",
+    "unit_staff": "本单位用户（待组建工作组）",
 }
 
 # Workflow actions: (action, state or "*") → roles that may take it there.
@@ -70,13 +73,14 @@ ACTION_ROLES: dict[tuple[str, str], tuple[str, ...]] = {
     ("return", "group_review"): ("approver",),
     ("return", "finance_review"): ("finance_reviewer",),
     ("withdraw", "group_review"): ("submitter",),
-    ("cancel", "*"): ("admin",),
+    ("cancel", "*"): ("admin", "dispatcher"),  # 下达单位: 取消下达 of its campaign's items
 }
 
 # Other things done to an evaluation → roles that may do them, and in which states.
 PERMISSION_ROLES: dict[str, tuple[str, ...]] = {
     "edit_project": ("leader", "creator", "admin"),
-    "edit_group": ("leader", "creator", "admin"),
+    # unit_staff: a campaign evaluation's group is formed by the first of its unit to come
+    "edit_group": ("leader", "creator", "admin", "unit_staff"),
     "upload_document": (*GROUP_WORKERS, "creator", "admin"),
     # delete, replace, re-categorise any document; the uploader may also change their own
     "manage_documents": ("leader", "creator", "admin"),
@@ -173,8 +177,14 @@ def roles_in(user: User, evaluation: Evaluation) -> set[str]:
         roles.add("approver")
     if evaluation.submitted_by_id == user.id:
         roles.add("submitter")
-    if evaluation.created_by_id == user.id:
+    if evaluation.campaign_id is None and evaluation.created_by_id == user.id:
+        # a campaign's evaluation is "created" by the dispatching reviewer, who gains nothing
         roles.add("creator")
+    if evaluation.campaign_id is not None:
+        if covers(user, evaluation):
+            roles.add("dispatcher")
+        if user.role == "unit_user" and not evaluation.ids_in("leader"):
+            roles.add("unit_staff")  # can_view: the evaluation's own unit
     if user.role == "admin":
         roles.add("admin")
     if covers(user, evaluation):
@@ -251,6 +261,17 @@ def _finance_reviewer_sql() -> Select:
     return _pairs(and_(User.role == "finance_reviewer", User.bureau_id == Unit.bureau_id))
 
 
+def _dispatcher_sql() -> Select:
+    """下达单位: the covering bureau's finance reviewers, on a campaign's evaluations."""
+    return _pairs(
+        and_(
+            User.role == "finance_reviewer",
+            User.bureau_id == Unit.bureau_id,
+            Evaluation.campaign_id.is_not(None),
+        )
+    )
+
+
 def _submitter_sql() -> Select:
     return _pairs(User.id == Evaluation.submitted_by_id)
 
@@ -266,6 +287,7 @@ ROLE_SQL: dict[str, Callable[[], Select]] = {
     "finance_reviewer": _finance_reviewer_sql,
     "submitter": _submitter_sql,
     "admin": _admin_sql,
+    "dispatcher": _dispatcher_sql,
 }
 
 
@@ -498,6 +520,66 @@ def can_comment_report(user: User, evaluation: Evaluation) -> bool:
 def is_group_worker(user_id: int, evaluation: Evaluation) -> bool:
     """A 组长, 副组长 or 成员 of the evaluation: who may hold tasks and score leaves."""
     return bool(evaluation.roles_of(user_id) & set(GROUP_WORKERS))
+
+
+def must_lead_group(user: User, evaluation: Evaluation) -> bool:
+    """A unit user forming a campaign evaluation's group before it has a 组长 (and holding no
+    other right to the group) becomes its 组长: the first to form the group leads it."""
+    if not stage_allows(evaluation, "edit_group"):
+        return False
+    held = roles_in(user, evaluation) & set(PERMISSION_ROLES["edit_group"])
+    return held == {"unit_staff"}
+
+
+# --- 自评任务下达 ---------------------------------------------------------------------------------
+
+
+def can_dispatch_campaigns(user: User) -> bool:
+    """下达自评任务: a finance reviewer of a bureau, or an administrator."""
+    return user.active and (
+        user.role == "admin" or (user.role == "finance_reviewer" and user.bureau_id is not None)
+    )
+
+
+def can_dispatch_to(user: User, unit: Unit) -> bool:
+    """A campaign's item may go to a unit the reviewer's bureau covers (an admin: any unit)."""
+    return user.role == "admin" or (
+        user.role == "finance_reviewer" and user.bureau_id == unit.bureau_id
+    )
+
+
+def awaiting_group(user: User) -> ColumnElement[bool]:
+    """组建工作组 to-dos, as a WHERE clause on evaluations: the campaign evaluations of the
+    user's unit with no 组长 yet, while the group may be formed (the `unit_staff` rule)."""
+    if not user.active or user.role != "unit_user":
+        return false()
+    return and_(
+        Evaluation.campaign_id.is_not(None),
+        Evaluation.unit_id == user.unit_id,
+        Evaluation.state.in_(PERMISSION_STATES["edit_group"]),
+        ~exists().where(GroupMember.evaluation_id == Evaluation.id, GroupMember.role == "leader"),
+    )
+
+
+def visible_campaigns(user: User) -> ColumnElement[bool]:
+    """自评任务 a user sees: its bureau's reviewers, administrators, and the units it was
+    dispatched to (each seeing only its own items: `visible_evaluations`)."""
+    if user.role == "admin":
+        return true()
+    if user.role == "finance_reviewer" and user.bureau_id is not None:
+        return Campaign.bureau_id == user.bureau_id
+    if user.role == "unit_user":
+        return exists().where(
+            Evaluation.campaign_id == Campaign.id, Evaluation.unit_id == user.unit_id
+        )
+    return false()
+
+
+def can_manage_campaign(user: User, bureau_id: int) -> bool:
+    """催办、取消下达、导出 a campaign: its bureau's finance reviewers, administrators."""
+    return user.active and (
+        user.role == "admin" or (user.role == "finance_reviewer" and user.bureau_id == bureau_id)
+    )
 
 
 def can_create_evaluation(user: User, unit_id: int) -> bool:

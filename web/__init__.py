@@ -77,6 +77,7 @@ def register_api(app: Flask) -> None:
     """/api/v1: one flask-smorest blueprint per area, bearer tokens instead of CSRF."""
     from web.admin import api as admin
     from web.auth import api as tokens
+    from web.campaigns import api as campaigns
     from web.evaluations import api as evaluations
     from web.extensions import api, csrf
     from web.indicators import api as indicators
@@ -103,6 +104,7 @@ def register_api(app: Flask) -> None:
         tasks,
         notifications,
         reports,
+        campaigns,
     )
     for blp in (*(m.blp for m in (*areas, portfolio, results, rectifications)), tokens.account_blp):
         csrf.exempt(blp)  # bearer tokens, not cookies: CSRF does not apply
@@ -113,6 +115,7 @@ def register_pages(app: Flask) -> None:
     """The Chinese UI: one blueprint per area, and the header's menu for every page."""
     from web.admin import pages as admin
     from web.auth import pages as auth
+    from web.campaigns import pages as campaigns
     from web.confirm import consequence
     from web.evaluations import pages as evaluations
     from web.indicators import pages as indicators
@@ -128,7 +131,7 @@ def register_pages(app: Flask) -> None:
     from web.ui import nav, page_url, refusal_lines
 
     areas = (auth, evaluations, indicators, scoring, selfeval, tasks, reports, notifications, admin)
-    for module in (*areas, portfolio, results, public, rectifications):
+    for module in (*areas, portfolio, results, public, rectifications, campaigns):
         app.register_blueprint(module.bp)
     app.context_processor(nav)
     app.add_template_global(refusal_lines)

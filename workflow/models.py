@@ -6,6 +6,7 @@ whoever needs the whole schema at once.
 """
 
 from workflow.accounts.models import ApiToken, Bureau, Unit, User
+from workflow.campaigns.models import Campaign
 from workflow.documents.models import Document
 from workflow.indicators.models import Indicator, IndicatorTemplate
 from workflow.kernel.audit import AuditEvent
@@ -37,6 +38,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Bureau",
+    "Campaign",
     "DecisionRule",
     "Document",
     "Evaluation",

@@ -11,6 +11,7 @@ people who have moved to another unit or role since the group was formed.
 from __future__ import annotations
 
 import random
+from datetime import date
 
 import pytest
 from conftest import Team, put_in_state
@@ -19,6 +20,7 @@ from sqlalchemy import select, update
 import roles
 from workflow.accounts import operations as accounts
 from workflow.accounts.models import User
+from workflow.campaigns import operations as campaigns
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle.approvals import (
     approvals_this_round,
@@ -98,6 +100,13 @@ def generate(session, make, seed: int) -> None:
             put_in_state(session, evaluation, "finance_review")
         elif session.get(Evaluation, evaluation.id).state == "group_review":
             waiting += [u for u in approvers if u not in approved]
+    # 自评任务: the dispatching bureau may 终止 (取消下达) its items, led or not yet.
+    leader = make.make_user(unit=make.unit)
+    items = [campaigns.ItemSpec(make.unit.id, "自评项目甲", leader=leader.id),
+             campaigns.ItemSpec(make.unit.id, "自评项目乙")]  # fmt: skip
+    spec = campaigns.CampaignSpec("自评任务", 2024, date(2025, 3, 31), "unit_self", items)
+    _campaign, (led, _unled) = campaigns.dispatch(session, reviewers[0], spec)
+    put_in_state(session, led, "group_review", submitted_by=leader)
     # Since then: accounts deactivated, people moved to another unit or to the finance bureau.
     people = list(session.scalars(select(User).where(User.id != make.admin.id)))
     waiting = rng.sample(waiting, k=len(waiting))
@@ -127,6 +136,8 @@ def covered(session, evaluations, users, bureau) -> set[str]:
     cases = set()
     for evaluation in evaluations:
         stage = evaluation.state
+        if evaluation.campaign_id is not None:
+            cases.add("campaign item")
         approvers = [by_id[i] for i in evaluation.approver_ids]
         approved = {a.user_id for a in approvals_this_round(session, evaluation, stage)}
         if stage in ("group_review", "finance_review"):
@@ -161,6 +172,7 @@ def generated(request, session, make):
         "finance review, this bureau",
         "finance review, another bureau",
         "inactive reviewer",
+        "campaign item",
         *(f"{stage} on definition {v}" for stage in ("group_review", "finance_review")
           for v in (MACHINE_VERSION, UNIT_SELF_VERSION)),
     }  # fmt: skip

@@ -36,6 +36,7 @@ from web.ui import (
 from web.urls import local_path
 from workflow.accounts import operations as accounts
 from workflow.accounts.models import Unit, User
+from workflow.campaigns import queries as campaign_queries
 from workflow.documents import operations as documents
 from workflow.exports import tables
 from workflow.kernel import access, clock
@@ -91,6 +92,13 @@ def todo():
             "items": evaluations.todo(db(), user, page_request()),
             "page_arg": "page",
             "empty": "目前没有需要您处理的评价。",
+        },
+        {
+            "key": "groups",
+            "title": "待组建工作组的自评任务",
+            "items": campaign_queries.awaiting_group(db(), user, page_request("groups_page")),
+            "page_arg": "groups_page",
+            "empty": "没有待组建工作组的自评任务。",
         },
         *todo_sections(db(), user),
         rectification_todo(db(), user),

@@ -32,7 +32,7 @@ from workflow.indicators.queries import (
 from workflow.indicators.tree import is_branch, iter_leaves, node_weight, validate_tree
 from workflow.kernel import clock
 from workflow.kernel.access import get_visible, require
-from workflow.kernel.audit import audit
+from workflow.kernel.audit import _INSERT_AUDIT, audit, audit_row
 from workflow.kernel.db import unit_of_work
 from workflow.kernel.errors import InvalidInput
 from workflow.lifecycle.models import EVALUATION_KINDS, Evaluation
@@ -77,6 +77,40 @@ def copy_template(
         comment,
         client_addr,
     )
+
+
+def plant_template(
+    session: Session,
+    actor: User,
+    evaluations: list[Evaluation],
+    template: Template,
+    client_addr: str | None = None,
+) -> None:
+    """从模板复制 into evaluations just opened by someone else (自评任务下达), in the caller's
+    transaction: their trees in one flush and one audit event each, in one insert. The trees
+    are new, so there is nothing to keep or check against (`copy_template` is the way later)."""
+    if not evaluations:
+        return
+    tree = template.indicators()
+    leaf_count = sum(1 for _ in iter_leaves(tree))
+    for evaluation in evaluations:
+        for position, node in enumerate(template.indicators()):
+            session.add(_build(evaluation.id, node, 1, position))
+    session.flush()
+    comment = f"从模板“{template.title}”复制"
+    details = {"leaves": leaf_count, "scores_kept": 0}
+    rows = [
+        audit_row(
+            e,
+            actor,
+            "indicators_from_template",
+            comment=comment,
+            client_addr=client_addr,
+            details=details,
+        )
+        for e in evaluations
+    ]
+    session.connection().execute(_INSERT_AUDIT, rows)
 
 
 @unit_of_work

@@ -64,6 +64,9 @@ EVENTS: dict[str, str] = {
     "rectification_finished": "整改完成",
     "rectification_accepted": "整改验收通过",
     "rectification_reopened": "整改退回重新整改",
+    # workflow.campaigns.operations
+    "campaign_dispatched": "财政局下达自评任务",
+    "campaign_reminded": "财政局催办自评任务",
 }
 
 

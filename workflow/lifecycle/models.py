@@ -73,6 +73,8 @@ class Evaluation(Base):
     targets: Mapped[str] = mapped_column(Text, default="")  # 年度总体目标：预期目标
     targets_achieved: Mapped[str] = mapped_column(Text, default="")  # 实际完成情况
     due_date: Mapped[date | None] = mapped_column(Date)
+    #: 自评任务: the bureau's campaign that dispatched this 单位自评 (None: opened by the unit).
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     state: Mapped[str] = mapped_column(String(20), default="preparation", index=True)
     machine_version: Mapped[str] = mapped_column(String(20))
     round: Mapped[int] = mapped_column(Integer, default=1)

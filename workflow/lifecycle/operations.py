@@ -331,6 +331,15 @@ def _check_group(session: Session, evaluation: Evaluation, spec: GroupSpec) -> d
     return users
 
 
+def _first_leads(actor: User, evaluation: Evaluation, spec: GroupSpec) -> GroupSpec:
+    """自评任务 without a 组长: the unit user who forms the group first becomes its 组长."""
+    if not roles.must_lead_group(actor, evaluation):
+        return spec
+    if spec.leader not in (None, actor.id):
+        raise InvalidInput.field("leader", "首位组建工作组的本单位用户须担任组长")
+    return replace(spec, leader=actor.id)
+
+
 @unit_of_work
 def set_group(
     session: Session,
@@ -344,6 +353,7 @@ def set_group(
     evaluation = get_visible(session, actor, evaluation_id)
     require(actor, "edit_group", evaluation)
     _check_version(evaluation, expected_version)
+    spec = _first_leads(actor, evaluation, spec)
     policy = spec.approval_policy or DEFAULT_APPROVAL_POLICY[evaluation.machine_version]
     spec = replace(spec, approval_policy=policy)
     _check_group(session, evaluation, spec)

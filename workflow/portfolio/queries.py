@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 import roles
 from workflow.accounts.models import User
+from workflow.campaigns.queries import portfolio_campaigns
 from workflow.kernel import clock
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.queries import waiting_days, waiting_since
@@ -187,6 +188,7 @@ def portfolio(session: Session, user: User, filters: Filters = Filters()) -> Por
         stuck=_waiting(session, stuck, today),
         overdue=_waiting(session, overdue.limit(OVERDUE), today),
         overdue_total=overdue_total,
+        campaigns=portfolio_campaigns(session, user, filters.year),
     )
 
 

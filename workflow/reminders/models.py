@@ -44,6 +44,9 @@ NOTIFICATION_KINDS = {
     "archived": "评价已归档",
     "rectification_handed_in": "整改事项待验收",
     "rectification_reviewed": "整改事项已验收或被退回",
+    # 自评任务 (`workflow.campaigns.operations`)
+    "campaign_assigned": "自评任务下达",
+    "campaign_reminder": "自评任务催办",
 }
 
 TARGET_TYPES = ("task", "evaluation", "rectification")
