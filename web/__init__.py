@@ -47,6 +47,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         # X-Jixiao-Statements on every response (web/diagnostics.py), for bench/scale only.
         STATEMENT_HEADER=os.environ.get("JIXIAO_STATEMENT_HEADER") == "1",
+        # How an archived report's signed files are rendered after the approval (web/jobs.py).
+        REPORT_RENDER=os.environ.get("JIXIAO_REPORT_RENDER", "thread"),
     )
     if test_config:
         app.config.update(test_config)

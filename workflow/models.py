@@ -23,6 +23,7 @@ from workflow.reports.models import (
     Rectification,
     ReportComment,
     ReportProblem,
+    ReportRender,
     ReportSection,
     ReportSectionVersion,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "ReminderPolicy",
     "ReportComment",
     "ReportProblem",
+    "ReportRender",
     "ReportSection",
     "ReportSectionVersion",
     "ScoreFinalization",

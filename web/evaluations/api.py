@@ -21,6 +21,7 @@ from web.evaluations.schemas import (
     TodoOut,
 )
 from web.files import send_document, store
+from web.jobs import background
 from web.presenters import evaluation_dict, group_dict
 from web.rest import PAGED, caller, make_blueprint, paged, session
 from web.schemas import PageQuery
@@ -174,6 +175,7 @@ def act(data, evaluation_id, action):
         expected_version=data["version"],
         client_addr=client_addr(),
         files=store(),
+        background=background(),
     )
     return evaluation_dict(session(), user, evaluation)
 

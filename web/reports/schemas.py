@@ -74,6 +74,18 @@ class ArchiveOut(Schema):
     docx_size = fields.Integer(allow_none=True)
 
 
+class ArchiveRenderOut(Schema):
+    """签发文件的生成: the signed PDF and Word file follow the approval that archives."""
+
+    status = fields.String(
+        metadata={"description": "pending / running (生成中), done (已生成), failed (生成失败)"}
+    )
+    label = fields.String()
+    attempts = Integer()
+    error = fields.String(allow_none=True, metadata={"description": "the last failed try"})
+    next_attempt_at = fields.DateTime(allow_none=True)
+
+
 class ReportOut(Schema):
     evaluation_id = Integer()
     title = fields.String()
@@ -85,6 +97,11 @@ class ReportOut(Schema):
     problems = fields.List(fields.Nested(ProblemOut))
     checks = fields.List(fields.Nested(CheckOut), metadata={"description": "blocks submission"})
     archived = fields.Nested(ArchiveOut, allow_none=True)
+    archive_render = fields.Nested(
+        ArchiveRenderOut,
+        allow_none=True,
+        metadata={"description": "once archived: whether the signed files exist yet"},
+    )
 
 
 class SectionIn(Schema):

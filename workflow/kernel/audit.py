@@ -48,6 +48,8 @@ EVENTS: dict[str, str] = {
     "report_problem_updated": "修改问题或建议",
     "report_problem_deleted": "删除问题或建议",
     "report_commented": "提出审核意见",
+    "report_signed": "生成签发报告文件",
+    "report_render_failed": "签发报告文件生成失败",
 }
 
 
