@@ -84,13 +84,14 @@ def register_api(app: Flask) -> None:
     from web.notifications import api as notifications
     from web.portfolio import api as portfolio
     from web.reports import api as reports
-    from web.schemas import ErrorSchema
+    from web.schemas import DecimalString, decimal_properties
     from web.scoring import api as scoring
     from web.tasks import api as tasks
 
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    api.spec.components.schema("ErrorSchema", schema=ErrorSchema)  # what `document_errors` cites
+    api.register_field(DecimalString, "string", "decimal")
+    api.ma_plugin.converter.add_attribute_function(decimal_properties)
     areas = (tokens, admin, evaluations, indicators, scoring, tasks, notifications, reports)
     for module in (*areas, portfolio):
         csrf.exempt(module.blp)  # bearer tokens, not cookies: CSRF does not apply

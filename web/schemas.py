@@ -2,12 +2,65 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 from marshmallow import Schema, fields, post_load, validate
 
 from web.input import INT_MAX, INT_MIN, RANGE_MESSAGE
 from workflow.kernel.paging import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, PageRequest
 
-Amount = lambda **kw: fields.Decimal(as_string=True, places=2, allow_nan=False, **kw)  # noqa: E731
+#: A decimal string of two places, as the API writes amounts, scores and totals ("300.00").
+DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]{1,2})?$"
+
+
+class DecimalString(fields.Decimal):
+    """A decimal written as a string of two places ("96.50"), never a binary float; read
+    from a string or a JSON number. The OpenAPI document says `type: string` with the pattern
+    (`decimal_properties`)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {"pattern": DECIMAL_PATTERN, **kwargs["metadata"]}
+        super().__init__(as_string=True, places=2, allow_nan=False, **kwargs)
+
+
+class Amount(DecimalString):
+    """金额 in 万元, a decimal string of two places ("300.00")."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault(
+            "metadata", {"description": '金额（万元），两位小数的十进制字符串，如 "300.00"'}
+        )
+        super().__init__(**kwargs)
+
+
+def decimal_properties(self, field, ret: dict, **_kwargs) -> dict:
+    """apispec: a decimal string's `minimum`/`maximum` as numbers, not the strings the field
+    would write ("0.00"); they say what the value may be, as with a number."""
+    if isinstance(field, DecimalString):
+        for key in ("minimum", "maximum", "x-minimum", "x-maximum"):
+            if key in ret:
+                value = Decimal(str(ret.pop(key)))
+                number = int(value) if value == value.to_integral_value() else float(value)
+                ret[key.removeprefix("x-")] = number
+    return {}
+
+
+class DateTime(fields.DateTime):
+    """A time, stored as naive UTC, written with its offset ("2026-12-02T03:13:38+00:00"); a
+    time read with an offset becomes naive UTC, one without is taken as UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
 
 
 class Integer(fields.Integer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from web.schemas import Amount, Integer, PageQuery
+from web.schemas import Amount, DateTime, Integer, PageQuery
 from workflow.documents.models import DOCUMENT_CATEGORIES
 from workflow.lifecycle.models import EVALUATION_KINDS, YEARS
 from workflow.lifecycle.queries import SORTS
@@ -79,7 +79,7 @@ class ReturnOut(Schema):
     by = fields.String(metadata={"description": "who returned it (name)"})
     by_id = fields.Integer(allow_none=True)
     role = fields.String(metadata={"description": "approver | finance_reviewer"})
-    at = fields.DateTime()
+    at = DateTime()
     to = fields.String(metadata={"description": "the stage it was returned to"})
     reason = fields.String()
     round = fields.Integer(metadata={"description": "the review round it ended"})
@@ -108,8 +108,8 @@ class EvaluationOut(Schema):
     unmet_guards = fields.List(fields.String())
     last_return = fields.Nested(ReturnOut, allow_none=True)
     group = fields.Nested(GroupOut)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = DateTime()
+    updated_at = DateTime()
 
 
 class DocumentUpload(Schema):
@@ -128,7 +128,7 @@ class DocumentOut(Schema):
     size = Integer()
     sha256 = fields.String()
     uploaded_by = Integer(attribute="uploaded_by_id")
-    uploaded_at = fields.DateTime()
+    uploaded_at = DateTime()
 
 
 class ActionIn(Schema):
@@ -145,7 +145,7 @@ class AuditEventOut(Schema):
     actor = Integer(attribute="actor_id", allow_none=True)
     actor_name = fields.Function(lambda e: e.actor.display_name if e.actor else None)
     role = fields.String(attribute="actor_role")
-    at = fields.DateTime()
+    at = DateTime()
     comment = fields.String()
     round = Integer()
     client_addr = fields.String(allow_none=True)
@@ -167,7 +167,7 @@ class TodoItemOut(Schema):
     round = fields.Integer()
     actions = fields.List(fields.String())
     due_date = fields.Date(allow_none=True)
-    since = fields.DateTime(metadata={"description": "进入当前阶段的时间（UTC）"})
+    since = DateTime(metadata={"description": "进入当前阶段的时间（UTC）"})
     waiting_days = fields.Integer(metadata={"description": "等待天数（北京时间日历日）"})
 
 
@@ -184,7 +184,7 @@ class DoneItemOut(Schema):
     evaluation_id = fields.Integer()
     project_name = fields.String()
     task_id = fields.Integer(allow_none=True)
-    at = fields.DateTime()
+    at = DateTime()
     comment = fields.String()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from web.schemas import Integer
+from web.schemas import DateTime, Integer
 from workflow.reports.models import PROBLEM_KINDS
 
 
@@ -17,7 +17,7 @@ class CommentOut(Schema):
     author = Integer()
     author_name = fields.String()
     body = fields.String()
-    at = fields.DateTime()
+    at = DateTime()
 
 
 class SectionTaskOut(Schema):
@@ -40,7 +40,7 @@ class SectionOut(Schema):
     version = Integer()
     updated_by = Integer(allow_none=True, metadata={"description": "null: generated"})
     updated_by_name = fields.String(allow_none=True)
-    updated_at = fields.DateTime()
+    updated_at = DateTime()
     generated = fields.Boolean()
     comments = fields.List(fields.Nested(CommentOut))
     tasks = fields.List(
@@ -69,7 +69,7 @@ class CheckOut(Schema):
 class ArchiveOut(Schema):
     sha256 = fields.String()
     size = Integer()
-    generated_at = fields.DateTime()
+    generated_at = DateTime()
     docx_sha256 = fields.String(allow_none=True, metadata={"description": "the signed Word file"})
     docx_size = fields.Integer(allow_none=True)
 
@@ -83,7 +83,7 @@ class ArchiveRenderOut(Schema):
     label = fields.String()
     attempts = Integer()
     error = fields.String(allow_none=True, metadata={"description": "the last failed try"})
-    next_attempt_at = fields.DateTime(allow_none=True)
+    next_attempt_at = DateTime(allow_none=True)
 
 
 class ReportOut(Schema):
@@ -114,7 +114,7 @@ class VersionOut(Schema):
     body = fields.String()
     author = Integer(allow_none=True)
     author_name = fields.String()
-    at = fields.DateTime()
+    at = DateTime()
 
 
 class DiffQuery(Schema):
