@@ -127,6 +127,25 @@ def test_measuring_a_hostile_body_does_not_build_its_table():
     assert limits.problems(body, [])
 
 
+def test_problems_are_bounded_in_number_and_length(api, monkeypatch, team, reporting):
+    problems = url(reporting, "/problems")
+    as_member = api.as_(team.members[0])
+    long = {"problem": "问" * (limits.MAX_PROBLEM_CHARS + 1), "measure": "措施"}
+    res = as_member.post(problems, json=long)
+    assert res.status_code == 400
+    assert res.json["fields"] == [
+        {"field": "problem", "message": f"内容过长（上限{limits.MAX_PROBLEM_CHARS}字）"}
+    ]
+    count = len(as_member.get(url(reporting)).json["problems"])
+    monkeypatch.setattr(limits, "MAX_PROBLEMS", count + 1)
+    assert (
+        as_member.post(problems, json={"problem": "再一条", "measure": "措施"}).status_code == 201
+    )
+    res = as_member.post(problems, json={"problem": "又一条", "measure": "措施"})
+    assert res.status_code == 400 and res.json["code"] == "report_too_large"
+    assert f"每份报告合计{count + 1}条" in res.json["message"]
+
+
 def test_a_report_saved_before_the_limits_cannot_be_submitted(api, session, team, reporting):
     section = session.scalar(
         select(ReportSection).where(

@@ -1,5 +1,6 @@
 """报告篇幅上限: what a report may hold, so that its PDF and Word file render in seconds.
 
+The problems and suggestions are printed too, so they are bounded as well (`MAX_PROBLEMS`).
 A 300-row table renders as PDF in about 1.5 s and as Word in under 1 s (`bench/report_tables`);
 the PDF grows faster than the rows (1,000 rows: 28 s), so the rows are counted over the whole
 report, not per section. The limits are checked when a section is saved (`save_section`) and,
@@ -30,6 +31,12 @@ MAX_TABLE_COLUMNS = 12
 
 #: Characters of one table cell.
 MAX_CELL_CHARS = 500
+
+#: 存在的问题 and 有关建议 of one report, together.
+MAX_PROBLEMS = 100
+
+#: Characters of a problem's text, its cause and its measure, each.
+MAX_PROBLEM_CHARS = 2_000
 
 
 @dataclass(frozen=True)

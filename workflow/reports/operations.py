@@ -188,6 +188,9 @@ def _apply_problem(
         problems.append(FieldError("kind", "应为 problem（存在的问题）或 suggestion（有关建议）"))
     if not (spec.problem or "").strip():
         problems.append(FieldError("problem", "问题或建议的内容不能为空"))
+    for name in ("problem", "cause", "measure"):
+        if len((getattr(spec, name) or "").strip()) > limits.MAX_PROBLEM_CHARS:
+            problems.append(FieldError(name, f"内容过长（上限{limits.MAX_PROBLEM_CHARS}字）"))
     owner_id, owner_text = None, ""
     if isinstance(spec.owner, int) and not isinstance(spec.owner, bool):
         owner = session.get(User, spec.owner)
@@ -239,6 +242,11 @@ def add_problem(
 ) -> dict[str, Any]:
     evaluation = get_visible(session, actor, evaluation_id)
     _require_editable(actor, evaluation)
+    if len(problems_of(session, evaluation)) >= limits.MAX_PROBLEMS:
+        raise InvalidInput(
+            f"问题与建议已达上限（每份报告合计{limits.MAX_PROBLEMS}条），请合并相近的条目",
+            code="report_too_large",
+        )
     row = ReportProblem(evaluation_id=evaluation.id, created_by_id=actor.id, created_at=clock.now())
     _apply_problem(session, evaluation, row, spec)
     session.add(row)
