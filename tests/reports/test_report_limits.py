@@ -336,3 +336,23 @@ def test_by_default_the_render_runs_beside_the_response(app, api, session, team,
         time.sleep(0.2)
         session.expire_all()
     assert events(session, reporting, "report_signed")
+
+
+def test_the_scheduler_jixiao_serve_embeds_renders_what_is_left(
+    app, api, session, team, reporting, later
+):
+    from web.scheduler import start_background
+
+    to_finance_review(api, team, reporting)
+    act(api, team.reviewer, reporting, "approve", comment="同意归档")
+    assert report_queries.archived_report(session, reporting) is None
+    scheduler = start_background(app, interval=3600)
+    try:
+        assert {job.id for job in scheduler.get_jobs()} >= {"reminder-sweep", "report-renders"}
+        deadline = time.monotonic() + 60
+        while report_queries.archived_report(session, reporting) is None:
+            assert time.monotonic() < deadline, "the scheduler never rendered it"
+            time.sleep(0.2)
+            session.expire_all()
+    finally:
+        scheduler.shutdown(wait=True)
