@@ -56,15 +56,22 @@ def _cases(operation, mode, who: str, token: str, findings: Findings, examples: 
     )
     def send(case):
         findings.cases += 1
-        response = case.call(headers={"Authorization": f"Bearer {token}"})
+        where = f"{operation.method.upper()} {operation.path}"
+        try:
+            response = case.call(headers={"Authorization": f"Bearer {token}"})
+        except Exception as exc:  # TESTING propagates what would be a 500
+            findings.statuses[500] += 1
+            findings.failures.setdefault(
+                f"{where} [500]", f"{who} {mode.value}: {case.as_curl_command()}\n  {exc!r}"
+            )
+            return
         findings.statuses[response.status_code] += 1
         try:
             case.validate_response(response, checks=checks)
         except (Exception, BaseExceptionGroup) as exc:  # a check's failure, or a group
             kind = "500" if response.status_code >= 500 else "schema"
-            where = f"{operation.method.upper()} {operation.path} [{kind}]"
             findings.failures.setdefault(
-                where,
+                f"{where} [{kind}]",
                 f"{who} {mode.value}: {case.as_curl_command()}\n  "
                 + str(exc).replace("\n", "\n  ")[:1500],
             )
