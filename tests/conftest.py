@@ -115,6 +115,8 @@ def shared_app(database_url, tmp_path_factory):
             "INSTANCE": str(tmp_path_factory.mktemp("instance")),
             "MAX_UPLOAD_BYTES": 1024 * 1024,
             "SECRET_KEY": "test",
+            # The signed report renders right after the approval commits, so a test sees it.
+            "REPORT_RENDER": "inline",
         }
     )
 

@@ -48,6 +48,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         # X-Jixiao-Statements on every response (web/diagnostics.py), for bench/scale only.
         STATEMENT_HEADER=os.environ.get("JIXIAO_STATEMENT_HEADER") == "1",
+        # How an archived report's signed files are rendered after the approval (web/jobs.py).
+        REPORT_RENDER=os.environ.get("JIXIAO_REPORT_RENDER", "thread"),
     )
     if test_config:
         app.config.update(test_config)
@@ -86,14 +88,15 @@ def register_api(app: Flask) -> None:
     from web.rectifications import api as rectifications
     from web.reports import api as reports
     from web.results import api as results
-    from web.schemas import ErrorSchema
+    from web.schemas import DecimalString, decimal_properties
     from web.scoring import api as scoring
     from web.selfeval import api as selfeval
     from web.tasks import api as tasks
 
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    api.spec.components.schema("ErrorSchema", schema=ErrorSchema)  # what `document_errors` cites
+    api.register_field(DecimalString, "string", "decimal")
+    api.ma_plugin.converter.add_attribute_function(decimal_properties)
     areas = (
         tokens,
         admin,

@@ -191,4 +191,8 @@ def init_app(app: Flask) -> None:
             message = "输入有误：" + "；".join(map(str, fields))
             code = "invalid_input"
             status = 400
-        return error_response(status, code, message, details, fields)
+        response = error_response(status, code, message, details, fields)
+        if status == 405:  # which methods the resource does take (RFC 9110)
+            body, status = response
+            return body, status, {"Allow": ", ".join(exc.valid_methods or [])}
+        return response

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, send_file
+from flask import Flask, current_app, send_file
 
 from web.rest import session
 from workflow.documents import operations as documents
@@ -14,10 +14,10 @@ DOCX = file_store.ALLOWED["docx"]
 XLSX = file_store.ALLOWED["xlsx"]
 
 
-def store() -> file_store.DocumentStore:
-    return file_store.DocumentStore(
-        current_app.config["UPLOAD_DIR"], current_app.config["MAX_UPLOAD_BYTES"]
-    )
+def store(app: Flask | None = None) -> file_store.DocumentStore:
+    """The instance's file store (of the current app, or of `app` outside a request)."""
+    config = (app or current_app).config
+    return file_store.DocumentStore(config["UPLOAD_DIR"], config["MAX_UPLOAD_BYTES"])
 
 
 def send_document(user, evaluation_id: int, document_id: int):

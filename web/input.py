@@ -93,7 +93,9 @@ def screen_request() -> None:
         raise NotFound("页面或对象不存在")
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
-            if bad_text(name) or bad_text(value):
+            if name is None:  # a multipart part without a name: nothing can read it
+                raise InvalidInput("表单中有未命名的字段")
+            if bad_text(name) or bad_text(value or ""):
                 raise InvalidInput.field(name.replace("\x00", ""), TEXT_MESSAGE)
     if request.is_json and request.content_length != 0:
         json_body()

@@ -1,4 +1,5 @@
-"""Running the reminder sweep and delivery: once (`jixiao sweep`), or on a schedule.
+"""Running the reminder sweep and delivery, and the render of archived reports' signed files
+(retried until they exist): once (`jixiao sweep`), or on a schedule.
 
 One scheduler per deployment (APScheduler's maintainers: never share a job store between
 schedulers). `jixiao scheduler` leads only while it holds a PostgreSQL advisory lock on a
@@ -26,10 +27,12 @@ from sqlalchemy.pool import NullPool
 
 from notifications import outbox
 from notifications.senders import SmtpMailer, SmtpSettings, WebhookPoster
+from web.files import store
 from workflow.kernel import clock
 from workflow.kernel.db import make_engine, make_sessionmaker
 from workflow.reminders import policy as reminder_policy
 from workflow.reminders import sweep as reminder_sweep
+from workflow.reports import operations as reports
 
 log = logging.getLogger("jixiao.scheduler")
 
@@ -48,6 +51,7 @@ _LOCK_SQL = {
 }
 _LOCK_SQL["mariadb"] = _LOCK_SQL["mysql"]
 DEFAULT_INTERVAL = 300  # seconds between sweeps (REMINDER_SWEEP_SECONDS / JIXIAO_SWEEP_SECONDS)
+RENDER_INTERVAL = 30  # seconds between passes over the signed-report render jobs
 DEFAULT_POLL = 10.0  # seconds between a standby's attempts to take the lock
 
 
@@ -176,6 +180,40 @@ def configure(
         next_run_time=datetime.now(clock.LOCAL_TZ),
         replace_existing=True,
     )
+
+    def render() -> None:
+        with app.app_context():
+            try:
+                if line := render_reports(app).summary():
+                    echo(line)
+            except Exception:
+                log.exception("签发报告生成失败")
+
+    scheduler.add_job(
+        render,
+        "interval",
+        seconds=RENDER_INTERVAL,
+        id="report-renders",
+        next_run_time=datetime.now(clock.LOCAL_TZ),
+        replace_existing=True,
+    )
+
+
+@dataclass
+class RenderSummary:
+    run: reports.RenderRun
+
+    def summary(self) -> str:
+        if not (self.run.rendered or self.run.failed):
+            return ""
+        return f"签发报告文件：生成 {self.run.rendered} 份，失败 {self.run.failed} 份（将重试）"
+
+
+def render_reports(app: Flask, at: datetime | None = None) -> RenderSummary:
+    """One pass over the archived reports whose signed files are due: new, retried, or left
+    by a process that died rendering them."""
+    factory = make_sessionmaker(app.extensions["jixiao.engine"])
+    return RenderSummary(reports.render_due(factory, store(app), at))
 
 
 def _job_defaults(interval: int) -> dict:

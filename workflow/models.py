@@ -24,6 +24,7 @@ from workflow.reports.models import (
     ArchivedReport,
     ReportComment,
     ReportProblem,
+    ReportRender,
     ReportSection,
     ReportSectionVersion,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "ReminderPolicy",
     "ReportComment",
     "ReportProblem",
+    "ReportRender",
     "ReportSection",
     "ReportSectionVersion",
     "ResultDecision",

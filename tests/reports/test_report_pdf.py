@@ -111,7 +111,9 @@ def test_archive_stores_the_pdf_once_records_its_hash_and_serves_it_unchanged(
 ):
     archive(api, team, reporting)
     event = (
-        session.query(AuditEvent).filter_by(evaluation_id=reporting.id, to_state="archived").one()
+        session.query(AuditEvent)
+        .filter_by(evaluation_id=reporting.id, action="report_signed")
+        .one()
     )
     digest = event.details["report_sha256"]
     url = f"/api/v1/evaluations/{reporting.id}/report.pdf"
@@ -142,7 +144,9 @@ def test_archived_word_file_is_the_signed_one_stored_beside_the_pdf(api, session
     assert "（报告撰写阶段文稿，未经签发归档）" in before
     archive(api, team, reporting)
     event = (
-        session.query(AuditEvent).filter_by(evaluation_id=reporting.id, to_state="archived").one()
+        session.query(AuditEvent)
+        .filter_by(evaluation_id=reporting.id, action="report_signed")
+        .one()
     )
     stored = report_queries.archived_report(session, reporting)
     assert event.details["report_docx_sha256"] == stored.docx_sha256

@@ -147,7 +147,7 @@ def test_heping_self_evaluation_scores_83_and_grades_good(api, self_evaluation):
 @pytest.fixture
 def fixed_clock():
     clock.set_now(lambda: datetime(2024, 3, 5, 8, 30, tzinfo=UTC))
-    yield "2024-03-05T08:30:00"
+    yield "2024-03-05T08:30:00+00:00"  # stored naive UTC, sent with its offset
     clock.set_now(None)
 
 

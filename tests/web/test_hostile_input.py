@@ -101,6 +101,18 @@ def test_a_lone_surrogate_in_json_is_400(api, make):
     assert field_names(res) == {"name"}
 
 
+def test_a_multipart_part_without_a_name_is_no_500(api, team):
+    """Found by schemathesis: a form part with no name reached the text screen as None."""
+    body = b"--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--\r\n"
+    res = api.as_(team.leader).post(
+        f"/api/v1/evaluations/{team.evaluation.id}/documents",
+        data=body,
+        content_type="multipart/form-data; boundary=b",
+    )
+    assert res.status_code == 400, res.json
+    assert (res.json["code"], res.json["message"]) == ("invalid_input", "表单中有未命名的字段")
+
+
 @pytest.mark.parametrize(
     "body",
     [{"username": "ad\x00min", "password": PASSWORD}, {"username": "admin", "password": "\x00"}],

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields
 from web.auth import api_token, client_addr
 from web.database import db
 from web.rest import caller, document_errors, make_blueprint
-from web.schemas import Integer
+from web.schemas import DateTime, Integer
 from workflow.accounts import operations as accounts
 
 blp = make_blueprint("tokens", "访问令牌 (bearer tokens)", public=True)
@@ -26,8 +26,8 @@ class TokenOut(Schema):
 
 class TokenInfoOut(Schema):
     id = Integer()
-    created_at = fields.DateTime()
-    expires_at = fields.DateTime()
+    created_at = DateTime()
+    expires_at = DateTime()
     current = fields.Function(
         lambda row: (current := api_token()) is not None and current.id == row.id,
         metadata={"type": "boolean", "description": "the token of this request"},

@@ -27,6 +27,7 @@ from web.evaluations.schemas import (
 )
 from web.exports import FORMATS, send_table
 from web.files import XLSX, send_document, store
+from web.jobs import background
 from web.presenters import evaluation_dict, group_dict
 from web.rest import PAGED, caller, document_errors, make_blueprint, paged, session
 from web.schemas import PageQuery
@@ -233,6 +234,7 @@ def act(data, evaluation_id, action):
         expected_version=data["version"],
         client_addr=client_addr(),
         files=store(),
+        background=background(),
     )
     return evaluation_dict(session(), user, evaluation)
 

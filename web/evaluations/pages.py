@@ -21,6 +21,7 @@ from web.files import send_document, store
 from web.forms import options
 from web.indicators.pages import indicator_panel
 from web.input import query_int
+from web.jobs import background
 from web.presenters import evaluation_dict, group_dict
 from web.rectifications.pages import rectification_panel, rectification_todo
 from web.results.panel import result_panel
@@ -455,6 +456,7 @@ def act(evaluation_id: int, action: str):
             expected_version=version_of(form.version),
             client_addr=client_addr(),
             files=store(),
+            background=background(),
         )
     except NotFound:
         raise

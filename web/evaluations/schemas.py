@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from web.schemas import Amount, Integer, PageQuery
+from web.schemas import Amount, DateTime, Integer, PageQuery
 from workflow.documents.models import DOCUMENT_CATEGORIES
 from workflow.lifecycle.funds import FUND_SOURCES
 from workflow.lifecycle.models import EVALUATION_KINDS, YEARS
@@ -124,7 +124,7 @@ class ReturnOut(Schema):
     by = fields.String(metadata={"description": "who returned it (name)"})
     by_id = Integer(allow_none=True)
     role = fields.String(metadata={"description": "approver | finance_reviewer"})
-    at = fields.DateTime()
+    at = DateTime()
     to = fields.String(metadata={"description": "the stage it was returned to"})
     reason = fields.String()
     round = Integer(metadata={"description": "the review round it ended"})
@@ -172,11 +172,9 @@ class EvaluationOut(Schema):
     cancellation = fields.Nested(ReturnOut, allow_none=True, metadata={"description": "终止"})
     previous = fields.Nested(PreviousOut, allow_none=True)
     group = fields.Nested(GroupOut)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    stage_entered_at = fields.DateTime(
-        allow_none=True, metadata={"description": "进入当前阶段的时间"}
-    )
+    created_at = DateTime()
+    updated_at = DateTime()
+    stage_entered_at = DateTime(allow_none=True, metadata={"description": "进入当前阶段的时间"})
 
 
 class DocumentUpload(Schema):
@@ -195,9 +193,9 @@ class DocumentOut(Schema):
     size = Integer()
     sha256 = fields.String()
     uploaded_by = Integer(attribute="uploaded_by_id")
-    uploaded_at = fields.DateTime()
+    uploaded_at = DateTime()
     deleted = fields.Boolean()
-    deleted_at = fields.DateTime(allow_none=True)
+    deleted_at = DateTime(allow_none=True)
     deleted_by = Integer(attribute="deleted_by_id", allow_none=True)
     delete_reason = fields.String()
     replaced_by = Integer(attribute="replaced_by_id", allow_none=True)
@@ -233,7 +231,7 @@ class AuditEventOut(Schema):
     actor = Integer(attribute="actor_id", allow_none=True)
     actor_name = fields.Function(lambda e: e.actor.display_name if e.actor else None)
     role = fields.String(attribute="actor_role")
-    at = fields.DateTime()
+    at = DateTime()
     comment = fields.String()
     round = Integer()
     client_addr = fields.String(allow_none=True)
@@ -255,7 +253,7 @@ class TodoItemOut(Schema):
     round = Integer()
     actions = fields.List(fields.String())
     due_date = fields.Date(allow_none=True)
-    since = fields.DateTime(metadata={"description": "进入当前阶段的时间（UTC）"})
+    since = DateTime(metadata={"description": "进入当前阶段的时间（UTC）"})
     waiting_days = Integer(metadata={"description": "等待天数（北京时间日历日）"})
 
 
@@ -272,7 +270,7 @@ class DoneItemOut(Schema):
     evaluation_id = Integer()
     project_name = fields.String()
     task_id = Integer(allow_none=True)
-    at = fields.DateTime()
+    at = DateTime()
     comment = fields.String()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields
 
-from web.schemas import Integer
+from web.schemas import DateTime, Integer
 from workflow.lifecycle.models import EVALUATION_KINDS
 
 
@@ -59,7 +59,7 @@ class TemplateOut(Schema):
     indicators = fields.List(fields.Nested(IndicatorNode))
     built_in = fields.Boolean(metadata={"description": "内置模板: may be edited, not deleted"})
     updated_by = Integer(allow_none=True, metadata={"description": "user id"})
-    updated_at = fields.DateTime(allow_none=True)
+    updated_at = DateTime(allow_none=True)
 
 
 class TemplateEditIn(Schema):

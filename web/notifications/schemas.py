@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from web.schemas import Integer
+from web.schemas import DateTime, Integer
 from workflow.reminders.models import DEADLINE_STAGES
 
 
@@ -29,9 +29,9 @@ class NotificationOut(Schema):
     body = fields.String()
     link = fields.String()
     evaluation_id = Integer(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = DateTime()
     read = fields.Boolean()
-    read_at = fields.DateTime(allow_none=True)
+    read_at = DateTime(allow_none=True)
 
 
 class InboxQuery(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from web.schemas import Integer
+from web.schemas import DateTime, DecimalString, Integer
 from workflow.lifecycle.models import EVALUATION_KINDS, YEARS
 from workflow.lifecycle.states import STATES
 from workflow.scoring.rules import GRADE_TITLES
@@ -33,7 +33,7 @@ class WaitingOut(Schema):
     project_name = fields.String()
     unit_name = fields.String()
     state = fields.String()
-    since = fields.DateTime(metadata={"description": "进入当前阶段的时间（UTC）"})
+    since = DateTime(metadata={"description": "进入当前阶段的时间（UTC）"})
     days = Integer(metadata={"description": "已停留天数"})
     due_date = fields.Date(allow_none=True)
     holders = fields.List(fields.Nested(HolderOut), metadata={"description": "待谁办理"})
@@ -64,7 +64,7 @@ class UnitEvaluationOut(Schema):
     year = Integer()
     project_name = fields.String()
     state = fields.String()
-    total = fields.Decimal(as_string=True, places=2, allow_none=True)
+    total = DecimalString(allow_none=True)
     grade = fields.String(allow_none=True)
 
 

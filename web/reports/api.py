@@ -140,7 +140,7 @@ def send_report(report: report_page.ReportFile, mimetype: str):
 
 @blp.route("/evaluations/<int:evaluation_id>/report.pdf")
 @blp.response(200, content_type=PDF)
-@document_errors(blp, 404)
+@document_errors(blp, 404, 409)
 def report_pdf(evaluation_id):
     """The report as A4 PDF; once archived, the signed file, byte for byte."""
     return send_report(report_page.report_pdf(session(), caller(), evaluation_id, store()), PDF)
@@ -148,7 +148,7 @@ def report_pdf(evaluation_id):
 
 @blp.route("/evaluations/<int:evaluation_id>/report.docx")
 @blp.response(200, content_type=DOCX)
-@document_errors(blp, 404)
+@document_errors(blp, 404, 409)
 def report_docx(evaluation_id):
     """The report as a Word file; once archived, the one signed with the PDF, byte for byte."""
     return send_report(report_page.report_docx(session(), caller(), evaluation_id, store()), DOCX)

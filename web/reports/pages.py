@@ -22,6 +22,7 @@ from workflow.accounts import operations as accounts
 from workflow.kernel import access as access
 from workflow.kernel.errors import Conflict, JixiaoError, NotAllowed, NotFound
 from workflow.lifecycle.models import Evaluation
+from workflow.reports import limits
 from workflow.reports import operations as reports
 from workflow.reports import page as report_page
 from workflow.reports import queries as report_queries
@@ -49,6 +50,12 @@ BODY_HELP = [
     ("列表", "以“- ”（减号加空格）开头的连续各行。"),
     ("表格", "以“|”开头的连续各行，单元格以“|”分隔；第二行写“| --- | --- |”则首行为表头。"),
     ("小标题", "以“（一）”“（二）”……开头、不含句号的短行。"),
+    (
+        "篇幅",
+        f"每章节不超过{limits.MAX_BODY}字，全文不超过{limits.MAX_REPORT_CHARS}字；全文表格合计"
+        f"不超过{limits.MAX_TABLE_ROWS}行、{limits.MAX_TABLE_CELLS}个单元格，每行不超过"
+        f"{limits.MAX_TABLE_COLUMNS}列，每格不超过{limits.MAX_CELL_CHARS}字。",
+    ),
 ]
 
 
@@ -284,9 +291,19 @@ def versions(evaluation_id: int, key: str):
 @bp.route("/evaluations/<int:evaluation_id>/report.pdf")
 def report_pdf(evaluation_id: int):
     """The report as PDF; once archived, the signed file, byte for byte."""
-    return send_report(report_page.report_pdf(db(), page_user(), evaluation_id, store()), PDF)
+    return _download(evaluation_id, report_page.report_pdf, PDF)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/report.docx")
 def report_docx(evaluation_id: int):
-    return send_report(report_page.report_docx(db(), page_user(), evaluation_id, store()), DOCX)
+    return _download(evaluation_id, report_page.report_docx, DOCX)
+
+
+def _download(evaluation_id: int, read, content_type: str):
+    """Send the file; while the signed files are still being generated, say so on the page."""
+    try:
+        report = read(db(), page_user(), evaluation_id, store())
+    except Conflict as exc:
+        flash(exc.message, "info")
+        return redirect(_url(evaluation_id, "archive"))
+    return send_report(report, content_type)

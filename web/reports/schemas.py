@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from web.schemas import Integer
+from web.schemas import DateTime, Integer
 from workflow.reports.models import PROBLEM_KINDS
 
 
@@ -17,7 +17,7 @@ class CommentOut(Schema):
     author = Integer()
     author_name = fields.String()
     body = fields.String()
-    at = fields.DateTime()
+    at = DateTime()
 
 
 class SectionTaskOut(Schema):
@@ -40,7 +40,7 @@ class SectionOut(Schema):
     version = Integer()
     updated_by = Integer(allow_none=True, metadata={"description": "null: generated"})
     updated_by_name = fields.String(allow_none=True)
-    updated_at = fields.DateTime()
+    updated_at = DateTime()
     generated = fields.Boolean()
     comments = fields.List(fields.Nested(CommentOut))
     tasks = fields.List(
@@ -69,9 +69,21 @@ class CheckOut(Schema):
 class ArchiveOut(Schema):
     sha256 = fields.String()
     size = Integer()
-    generated_at = fields.DateTime()
+    generated_at = DateTime()
     docx_sha256 = fields.String(allow_none=True, metadata={"description": "the signed Word file"})
     docx_size = Integer(allow_none=True)
+
+
+class ArchiveRenderOut(Schema):
+    """签发文件的生成: the signed PDF and Word file follow the approval that archives."""
+
+    status = fields.String(
+        metadata={"description": "pending / running (生成中), done (已生成), failed (生成失败)"}
+    )
+    label = fields.String()
+    attempts = Integer()
+    error = fields.String(allow_none=True, metadata={"description": "the last failed try"})
+    next_attempt_at = DateTime(allow_none=True)
 
 
 class ReportOut(Schema):
@@ -85,6 +97,11 @@ class ReportOut(Schema):
     problems = fields.List(fields.Nested(ProblemOut))
     checks = fields.List(fields.Nested(CheckOut), metadata={"description": "blocks submission"})
     archived = fields.Nested(ArchiveOut, allow_none=True)
+    archive_render = fields.Nested(
+        ArchiveRenderOut,
+        allow_none=True,
+        metadata={"description": "once archived: whether the signed files exist yet"},
+    )
 
 
 class SectionIn(Schema):
@@ -97,7 +114,7 @@ class VersionOut(Schema):
     body = fields.String()
     author = Integer(allow_none=True)
     author_name = fields.String()
-    at = fields.DateTime()
+    at = DateTime()
 
 
 class DiffQuery(Schema):

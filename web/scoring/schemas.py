@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_dump, validate
 
-from web.schemas import Integer
+from web.schemas import DateTime, Integer
 from workflow.scoring.rules import ScorecardNode, fmt
 
 
@@ -69,7 +69,7 @@ class ScoreOut(Schema):
     inputs = fields.Raw(allow_none=True)
     details = fields.Raw(allow_none=True)
     scored_by = Integer(allow_none=True)
-    scored_at = fields.DateTime(allow_none=True)
+    scored_at = DateTime(allow_none=True)
     total = Points(allow_none=True, metadata={"description": "评价总分 so far"})
     grade = fields.String(allow_none=True, metadata={"description": "等级 so far"})
 
@@ -105,7 +105,7 @@ class ScorecardNodeOut(Schema):
     rate = Points(allow_none=True)
     deviation_note = fields.String()
     deductions = fields.List(fields.Nested(DeductionOut))
-    scored_at = fields.DateTime(allow_none=True)
+    scored_at = DateTime(allow_none=True)
 
     @post_dump(pass_original=True)
     def _branch_or_leaf(self, data: dict, node: ScorecardNode, **kwargs: Any) -> dict:
@@ -124,6 +124,6 @@ class ScorecardOut(Schema):
     raw_total = Points(allow_none=True)
     applicable_weight = Points(allow_none=True)
     finalized = fields.Boolean()
-    finalized_at = fields.DateTime(allow_none=True)
+    finalized_at = DateTime(allow_none=True)
     finalized_by = Integer(allow_none=True)
     levels = fields.List(fields.Nested(ScorecardNodeOut))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from web.schemas import Integer, PageQuery
+from web.schemas import DateTime, Integer, PageQuery
 from workflow.kernel import clock
 from workflow.tasks import queries as task_queries
 from workflow.tasks.models import TASK_KINDS, TASK_STATUSES
@@ -73,7 +73,7 @@ class TaskOut(Schema):
     result_note = fields.String()
     attachments = fields.Function(lambda t: [a.document_id for a in t.attachments])
     created_by = Integer(attribute="created_by_id")
-    created_at = fields.DateTime()
-    completed_at = fields.DateTime(allow_none=True)
+    created_at = DateTime()
+    completed_at = DateTime(allow_none=True)
     completed_by = Integer(attribute="completed_by_id", allow_none=True)
     version = Integer()

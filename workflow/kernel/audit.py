@@ -67,6 +67,8 @@ EVENTS: dict[str, str] = {
     # workflow.campaigns.operations
     "campaign_dispatched": "财政局下达自评任务",
     "campaign_reminded": "财政局催办自评任务",
+    "report_signed": "生成签发报告文件",
+    "report_render_failed": "签发报告文件生成失败",
 }
 
 

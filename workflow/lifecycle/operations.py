@@ -398,13 +398,15 @@ def perform(
     expected_version: int | None = None,
     client_addr: str | None = None,
     files: Any = None,
+    background: Any = None,
 ) -> Evaluation:
     """Take a workflow action (推进/审核通过/退回/撤回/终止) as one transaction.
 
     State and audit event are written together; the compare-and-set on the evaluation's
     version makes a concurrent second action (or one on a version a project or group edit has
     moved on) fail with Conflict ("已被他人处理，请刷新") instead of half-writing.
-    `files` is the file store the stage hooks may write to (archiving keeps the signed PDF there).
+    `files` is the file store the stage hooks may write to (archiving keeps the signed PDF there);
+    `background` runs what follows the commit (`ActionContext.background`).
     """
     evaluation = get_visible(session, actor, evaluation_id, for_action=True)
     if action not in ACTIONS:
@@ -433,6 +435,7 @@ def perform(
         comment=comment,
         to=to,
         files=files,
+        background=background,
     )
     # Guards only read; the state change is written once, below, with its audit event.
     with session.no_autoflush:

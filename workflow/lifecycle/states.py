@@ -95,6 +95,10 @@ class ActionContext:
     #: Where hooks may store files (a `workflow.kernel.files.DocumentStore`); set by the web layer.
     #: Archiving needs it to keep the signed report.
     files: Any = None
+    #: How work that follows the commit runs (archiving's render of the signed files): given
+    #: the work, run it. The web app passes a thread's start; None runs it at once, after the
+    #: commit, in the caller's process (the command line, the tests).
+    background: Any = None
     #: Extra details hooks add to the action's audit event (e.g. the archived report's SHA-256).
     details: dict[str, Any] = field(default_factory=dict)
 

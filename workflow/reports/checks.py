@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from workflow.lifecycle.funds import amount_warnings
 from workflow.lifecycle.models import Evaluation
 from workflow.reports import draft as report_draft
+from workflow.reports import limits
 from workflow.reports.models import ReportSection
 from workflow.reports.queries import problems_of, sections_of
 
@@ -143,7 +144,10 @@ def checks_of(session: Session, evaluation: Evaluation) -> list[Check]:
     current = {part.key: part.figures for part in report_draft.draft(data)}
     kinds = {p.kind for p in problems}
     checks: list[Check] = []
-    for number, section in enumerate(sections, start=1):
+    sizes = [limits.Size.of(section.body) for section in sections]
+    for number, (section, size) in enumerate(zip(sections, sizes, strict=True), start=1):
+        for message in limits.section_problems(size):
+            checks.append(Check("too_large", f"{_label(section, number)}：{message}", section.key))
         if _is_empty(section, kinds):
             checks.append(Check("empty_section", f"{_label(section, number)}尚未填写", section.key))
             continue
@@ -153,6 +157,7 @@ def checks_of(session: Session, evaluation: Evaluation) -> list[Check]:
         evaluation.budget, evaluation.funds_received, evaluation.funds_spent
     ):  # a report must not be submitted on amounts that cannot be right
         checks.append(Check("funds_implausible", f"项目资金数据存疑：{warning}"))
+    checks += [Check("too_large", message) for message in limits.report_problems(sizes)]
     for problem in problems:
         if problem.kind == "problem" and not problem.measure.strip():
             checks.append(

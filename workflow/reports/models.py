@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -28,6 +29,9 @@ from workflow.kernel import clock
 from workflow.kernel.base import Base, _in
 
 PROBLEM_KINDS = {"problem": "存在的问题", "suggestion": "有关建议"}
+
+#: 签发文件的生成状态: waiting (or waiting to retry), being rendered, stored, given up.
+RENDER_STATUSES = {"pending": "生成中", "running": "生成中", "done": "已生成", "failed": "生成失败"}
 
 
 class ReportSection(Base):
@@ -147,3 +151,32 @@ class ArchivedReport(Base):
     docx_sha256: Mapped[str | None] = mapped_column(String(64))
     docx_storage_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     docx_size: Mapped[int | None] = mapped_column(Integer)
+
+
+class ReportRender(Base):
+    """签发文件的生成任务: the report as approved at 归档, frozen, until its signed PDF and Word
+    file are rendered and stored (`ArchivedReport`).
+
+    `content` is `ReportContent.to_data()` as of the approval, so a render that runs later (or
+    again, after a failure) produces the document that was approved. `attempts` counts the
+    renders begun; a failed one is retried at `next_attempt_at` until `MAX_RENDER_ATTEMPTS`.
+    """
+
+    __tablename__ = "report_renders"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(RENDER_STATUSES)})", name="status"),
+        Index("ix_report_renders_due", "status", "next_attempt_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), unique=True
+    )
+    content: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)

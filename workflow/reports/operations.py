@@ -7,18 +7,22 @@
 - Leaving `reporting` is refused while a check fails (an empty section, a stale figure, a total,
   grade or rate stated by hand that does not match, a problem without a measure).
 - Reviewers comment per section and round; the author sees the comments in the next round.
-- Entering `archived` renders the final PDF and Word file once, from the same content, stores
-  both, records their SHA-256 in the archive's audit event, and turns the problems and
-  suggestions into 整改 items.
+- Entering `archived` freezes the report as approved and turns the problems and suggestions
+  into 整改 items; the signed PDF and Word file are rendered from that frozen content after
+  the commit (retried until they exist) and stored with their SHA-256 in an audit event of
+  their own (`report_signed`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 import roles
@@ -27,7 +31,7 @@ from workflow.kernel import clock
 from workflow.kernel import files as file_store
 from workflow.kernel.access import get_visible
 from workflow.kernel.audit import audit
-from workflow.kernel.db import unit_of_work
+from workflow.kernel.db import after_commit, make_sessionmaker, unit_of_work
 from workflow.kernel.errors import (
     Conflict,
     FieldError,
@@ -40,17 +44,18 @@ from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import STATES, ActionContext
 from workflow.rectifications import operations as rectifications
 from workflow.reports import draft as report_draft
+from workflow.reports import limits
 from workflow.reports.checks import _short
 from workflow.reports.models import (
     PROBLEM_KINDS,
     ArchivedReport,
     ReportComment,
     ReportProblem,
+    ReportRender,
     ReportSection,
     ReportSectionVersion,
 )
 from workflow.reports.queries import (
-    MAX_BODY,
     comment_dict,
     comments_of,
     drafted_sections,
@@ -64,6 +69,8 @@ from workflow.reports.queries import (
 from workflow.reports.render.content import ReportContent
 from workflow.reports.render.docx import render_report_docx
 from workflow.reports.render.pdf import render_report_pdf
+
+log = logging.getLogger("jixiao.reports")
 
 STALE_SECTION_MESSAGE = "该章节已被他人修改，请刷新后再保存"
 
@@ -126,8 +133,11 @@ def save_section(
     if expected_version != section.version:
         raise Conflict(STALE_SECTION_MESSAGE, details={"current_version": section.version})
     body = (body or "").replace("\r\n", "\n").strip()
-    if len(body) > MAX_BODY:
-        raise InvalidInput.field("body", f"章节内容过长（上限{MAX_BODY}字）")
+    others = [s.body for s in sections_of(session, evaluation) if s.id != section.id]
+    if too_large := limits.problems(body, others):
+        raise InvalidInput(
+            code="report_too_large", errors=[FieldError("body", m) for m in too_large]
+        )
     if body != section.body:
         section.body = body
         section.updated_by_id = actor.id
@@ -178,6 +188,9 @@ def _apply_problem(
         problems.append(FieldError("kind", "应为 problem（存在的问题）或 suggestion（有关建议）"))
     if not (spec.problem or "").strip():
         problems.append(FieldError("problem", "问题或建议的内容不能为空"))
+    for name in ("problem", "cause", "measure"):
+        if len((getattr(spec, name) or "").strip()) > limits.MAX_PROBLEM_CHARS:
+            problems.append(FieldError(name, f"内容过长（上限{limits.MAX_PROBLEM_CHARS}字）"))
     owner_id, owner_text = None, ""
     if isinstance(spec.owner, int) and not isinstance(spec.owner, bool):
         owner = session.get(User, spec.owner)
@@ -229,6 +242,11 @@ def add_problem(
 ) -> dict[str, Any]:
     evaluation = get_visible(session, actor, evaluation_id)
     _require_editable(actor, evaluation)
+    if len(problems_of(session, evaluation)) >= limits.MAX_PROBLEMS:
+        raise InvalidInput(
+            f"问题与建议已达上限（每份报告合计{limits.MAX_PROBLEMS}条），请合并相近的条目",
+            code="report_too_large",
+        )
     row = ReportProblem(evaluation_id=evaluation.id, created_by_id=actor.id, created_at=clock.now())
     _apply_problem(session, evaluation, row, spec)
     session.add(row)
@@ -297,7 +315,7 @@ def add_comment(
         round=evaluation.round,
         stage=evaluation.state,
         author_id=actor.id,
-        body=body[:MAX_BODY],
+        body=body[: limits.MAX_BODY],
         at=clock.now(),
     )
     session.add(comment)
@@ -316,8 +334,9 @@ def add_comment(
 
 
 def archive_on_enter(ctx: ActionContext, evaluation: Evaluation) -> None:
-    """归档: render the final PDF and Word file once, store both with their SHA-256, open the
-    整改 items."""
+    """归档: freeze the report as approved and queue its signed PDF and Word file, open the
+    整改 items. The files are rendered after the commit (`render_archive`): at once in the
+    background, and by the scheduler until they exist."""
 
     if ctx.files is None:
         raise GuardFailed(
@@ -327,31 +346,166 @@ def archive_on_enter(ctx: ActionContext, evaluation: Evaluation) -> None:
     sections = sections_or_draft(session, evaluation)
     problems = problems_of(session, evaluation)
     content = ReportContent.of(session, evaluation, sections, problems, final=True)
-    pdf = render_report_pdf(content)
-    docx = render_report_docx(content)
-    pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    docx_sha256 = hashlib.sha256(docx).hexdigest()
-    session.add(
-        ArchivedReport(
-            evaluation_id=evaluation.id,
-            sha256=pdf_sha256,
-            storage_key=file_store.keep(session, ctx.files, pdf),
-            size=len(pdf),
-            docx_sha256=docx_sha256,
-            docx_storage_key=file_store.keep(session, ctx.files, docx),
-            docx_size=len(docx),
-            generated_at=content.generated_at,
-            generated_by_id=ctx.actor.id if ctx.actor else None,
-        )
+    job = ReportRender(
+        evaluation_id=evaluation.id,
+        content=content.to_data(),
+        status="pending",
+        attempts=0,
+        next_attempt_at=content.generated_at,
+        last_error="",
+        requested_by_id=ctx.actor.id if ctx.actor else None,
+        created_at=content.generated_at,
     )
+    session.add(job)
     rectifications.open_items(session, evaluation, problems)
-    ctx.details.update(
-        report_sha256=pdf_sha256,
-        report_size=len(pdf),
-        report_docx_sha256=docx_sha256,
-        report_docx_size=len(docx),
-        rectifications=len(problems),
+    session.flush()
+    ctx.details.update(rectifications=len(problems), report_render=job.id)
+    factory, files, job_id = make_sessionmaker(session.get_bind()), ctx.files, job.id
+    run = ctx.background or _at_once
+    after_commit(session, lambda: run(lambda: render_archive(factory, files, job_id)))
+
+
+def _at_once(job: Callable[[], None]) -> None:
+    job()
+
+
+MAX_RENDER_ATTEMPTS = 5
+
+#: The wait before each retry of a failed render (after the 1st, 2nd … failure).
+RENDER_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
+
+#: A render claimed this long ago and not finished died with its process: claim it again.
+RENDER_STALE = timedelta(minutes=15)
+
+
+def _due(now: datetime):
+    pending = (ReportRender.status == "pending") & (ReportRender.next_attempt_at <= now)
+    stale = (ReportRender.status == "running") & (ReportRender.claimed_at < now - RENDER_STALE)
+    return pending | stale
+
+
+@unit_of_work
+def claim_render(session: Session, job_id: int, now: datetime | None = None) -> bool:
+    """Take the render job if it is due and nobody else has: a compare-and-set, so of two
+    workers (the request's thread, the scheduler) one renders."""
+    now = now or clock.now()
+    claimed = session.execute(
+        update(ReportRender)
+        .where(ReportRender.id == job_id, _due(now))
+        .values(status="running", claimed_at=now, attempts=ReportRender.attempts + 1)
     )
+    return claimed.rowcount == 1
+
+
+@unit_of_work
+def finish_render(session: Session, files: Any, job_id: int, pdf: bytes, docx: bytes) -> None:
+    """Store the signed PDF and Word file with their SHA-256, in an audit event of their own."""
+    job = session.get(ReportRender, job_id)
+    evaluation = session.get(Evaluation, job.evaluation_id)
+    archive = ArchivedReport(
+        evaluation_id=evaluation.id,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        storage_key=file_store.keep(session, files, pdf),
+        size=len(pdf),
+        docx_sha256=hashlib.sha256(docx).hexdigest(),
+        docx_storage_key=file_store.keep(session, files, docx),
+        docx_size=len(docx),
+        generated_at=datetime.fromisoformat(job.content["generated_at"]),
+        generated_by_id=job.requested_by_id,
+    )
+    session.add(archive)
+    job.status, job.finished_at, job.last_error = "done", clock.now(), ""
+    audit(
+        session,
+        evaluation,
+        None,
+        "report_signed",
+        comment="签发版 PDF 与 Word 文件已生成",
+        details={
+            "report_sha256": archive.sha256,
+            "report_size": archive.size,
+            "report_docx_sha256": archive.docx_sha256,
+            "report_docx_size": archive.docx_size,
+            "attempts": job.attempts,
+        },
+    )
+
+
+@unit_of_work
+def fail_render(session: Session, job_id: int, error: str, now: datetime | None = None) -> None:
+    """A render failed: retry after a back-off, or give up after `MAX_RENDER_ATTEMPTS`; the
+    failure goes in the timeline either way."""
+    now = now or clock.now()
+    job = session.get(ReportRender, job_id)
+    evaluation = session.get(Evaluation, job.evaluation_id)
+    job.last_error = error[:2000]
+    if job.attempts >= MAX_RENDER_ATTEMPTS:
+        job.status, job.finished_at = "failed", now
+        comment = f"签发文件生成失败（第{job.attempts}次），已停止重试，请联系管理员"
+    else:
+        job.status = "pending"
+        job.next_attempt_at = now + RENDER_BACKOFF[min(job.attempts, len(RENDER_BACKOFF)) - 1]
+        comment = f"签发文件生成失败（第{job.attempts}次），将于稍后重试"
+    audit(
+        session,
+        evaluation,
+        None,
+        "report_render_failed",
+        comment=comment,
+        details={"attempts": job.attempts, "error": job.last_error, "status": job.status},
+    )
+
+
+def render_archive(
+    session_factory: Callable[[], Session], files: Any, job_id: int, now: datetime | None = None
+) -> bool:
+    """Render one archived report's signed files, if the job is due and ours: True once stored.
+
+    Runs outside any request's transaction, in a session of its own."""
+    session = session_factory()
+    try:
+        if not claim_render(session, job_id, now):
+            return False
+        job = session.get(ReportRender, job_id)
+        try:
+            content = ReportContent.from_data(job.content)
+            pdf, docx = render_report_pdf(content), render_report_docx(content)
+        except Exception as exc:  # reported and retried, never lost
+            log.exception("签发报告生成失败 evaluation=%s job=%s", job.evaluation_id, job_id)
+            fail_render(session, job_id, f"{type(exc).__name__}: {exc}", now)
+            return False
+        finish_render(session, files, job_id, pdf, docx)
+        return True
+    finally:
+        session.close()
+
+
+@dataclass
+class RenderRun:
+    """What one pass over the due render jobs did."""
+
+    rendered: int = 0
+    failed: int = 0
+
+
+def render_due(
+    session_factory: Callable[[], Session], files: Any, now: datetime | None = None
+) -> RenderRun:
+    """Render every due job (the scheduler's pass): new ones, retries, and those whose render
+    died with its process."""
+    now = now or clock.now()
+    session = session_factory()
+    try:
+        ids = list(session.scalars(select(ReportRender.id).where(_due(now)).order_by("id")))
+    finally:
+        session.close()
+    run = RenderRun()
+    for job_id in ids:
+        if render_archive(session_factory, files, job_id, now):
+            run.rendered += 1
+        else:
+            run.failed += 1
+    return run
 
 
 def sections_or_draft(session: Session, evaluation: Evaluation) -> list[ReportSection]:

@@ -20,6 +20,8 @@ from workflow.reports.queries import (
     comments_of,
     problem_dict,
     problems_of,
+    render_dict,
+    render_of,
     section_dict,
     section_tasks,
     sections_of,
@@ -28,8 +30,6 @@ from workflow.reports.queries import (
 from workflow.reports.render.content import ReportContent
 from workflow.reports.render.docx import render_report_docx
 from workflow.reports.render.pdf import render_report_pdf
-
-MAX_BODY = 100_000
 
 
 def report_view(session: Session, actor: User, evaluation_id: int) -> dict[str, Any]:
@@ -61,6 +61,7 @@ def report_view(session: Session, actor: User, evaluation_id: int) -> dict[str, 
             "docx_sha256": archive.docx_sha256,
             "docx_size": archive.docx_size,
         },
+        "archive_render": render_dict(render_of(session, evaluation)),
     }
 
 
@@ -103,12 +104,22 @@ def archived_pdf(session: Session, evaluation: Evaluation, files: Any) -> Report
     return _file(data, evaluation, "pdf", archived=True)
 
 
+def _not_yet_signed(session: Session, evaluation: Evaluation) -> None:
+    """Archived, but the signed files not stored yet: say so (409), never render them here."""
+    job = render_of(session, evaluation)
+    if job is not None and job.status == "failed":
+        raise Conflict("签发版报告文件生成失败，请联系管理员处理", code="archive_render_failed")
+    raise Conflict("签发版报告文件生成中，请稍后再下载", code="archive_rendering")
+
+
 def report_pdf(session: Session, actor: User, evaluation_id: int, files: Any) -> ReportFile:
     """The report as PDF: the archived file, unchanged, once archived; otherwise rendered now."""
     evaluation = get_visible(session, actor, evaluation_id)
     archived = archived_pdf(session, evaluation, files)
     if archived is not None:
         return archived
+    if evaluation.state == "archived":
+        _not_yet_signed(session, evaluation)
     return _file(render_report_pdf(_content(session, evaluation)), evaluation, "pdf")
 
 
@@ -122,5 +133,7 @@ def report_docx(session: Session, actor: User, evaluation_id: int, files: Any) -
     if archive is not None and archive.docx_storage_key and archive.docx_sha256:
         data = _stored(files, archive.docx_storage_key, archive.docx_sha256)
         return _file(data, evaluation, "docx", archived=True)
+    if archive is None and evaluation.state == "archived":
+        _not_yet_signed(session, evaluation)
     content = _content(session, evaluation, final=archive is not None)
     return _file(render_report_docx(content), evaluation, "docx")

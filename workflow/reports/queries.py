@@ -16,16 +16,16 @@ from workflow.lifecycle.states import STATES
 from workflow.reports import draft as report_draft
 from workflow.reports.models import (
     PROBLEM_KINDS,
+    RENDER_STATUSES,
     ArchivedReport,
     ReportComment,
     ReportProblem,
+    ReportRender,
     ReportSection,
     ReportSectionVersion,
 )
 from workflow.reports.render.text import diff_rows
 from workflow.tasks.models import TASK_STATUSES, Task
-
-MAX_BODY = 100_000
 
 
 def sections_of(session: Session, evaluation: Evaluation) -> list[ReportSection]:
@@ -83,6 +83,24 @@ def archived_report(session: Session, evaluation: Evaluation) -> ArchivedReport 
     return session.scalar(
         select(ArchivedReport).where(ArchivedReport.evaluation_id == evaluation.id)
     )
+
+
+def render_of(session: Session, evaluation: Evaluation) -> ReportRender | None:
+    """The render job of the signed files (签发文件), if the evaluation was archived."""
+    return session.scalar(select(ReportRender).where(ReportRender.evaluation_id == evaluation.id))
+
+
+def render_dict(job: ReportRender | None) -> dict[str, Any] | None:
+    """生成中 / 生成失败 / 已生成 of the signed files, with the last error of a failed try."""
+    if job is None:
+        return None
+    return {
+        "status": job.status,
+        "label": RENDER_STATUSES[job.status],
+        "attempts": job.attempts,
+        "error": job.last_error or None,
+        "next_attempt_at": job.next_attempt_at if job.status == "pending" else None,
+    }
 
 
 def drafted_sections(session: Session, evaluation: Evaluation) -> list[ReportSection]:

@@ -7,9 +7,10 @@ everything, so no markup a user typed reaches the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -31,11 +32,28 @@ ATTACHMENT_TITLE = "绩效评价指标体系及评分表"
 
 
 @dataclass
+class ItemContent:
+    """One 存在的问题 or 有关建议 as the documents print it."""
+
+    problem: str
+    cause: str = ""
+    measure: str = ""
+    owner_label: str = ""
+    due_date: date | None = None
+
+    @classmethod
+    def of(cls, problem: ReportProblem) -> ItemContent:
+        return cls(
+            problem.problem, problem.cause, problem.measure, problem.owner_label, problem.due_date
+        )
+
+
+@dataclass
 class SectionContent:
     number: str
     title: str
     blocks: list[Block]
-    items: list[ReportProblem] = field(default_factory=list)
+    items: list[ItemContent] = field(default_factory=list)
     item_kind: str | None = None
 
 
@@ -100,6 +118,43 @@ class ReportContent:
         """The cover's heading line: "2024年度项目支出部门评价"."""
         return f"{self.year}年度项目支出{self.kind_label}"
 
+    def to_data(self) -> dict[str, Any]:
+        """The content as JSON-ready data: what 归档 freezes, so that the signed files
+        rendered later say exactly what was approved (`from_data` reads it back)."""
+        data = asdict(self)
+        data["generated_at"] = self.generated_at.isoformat()
+        for section in data["sections"]:
+            for item in section["items"]:
+                item["due_date"] = item["due_date"] and item["due_date"].isoformat()
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> ReportContent:
+        sections = [
+            SectionContent(
+                number=s["number"],
+                title=s["title"],
+                blocks=[Block(**b) for b in s["blocks"]],
+                items=[
+                    ItemContent(
+                        **(i | {"due_date": i["due_date"] and date.fromisoformat(i["due_date"])})
+                    )
+                    for i in s["items"]
+                ],
+                item_kind=s["item_kind"],
+            )
+            for s in data["sections"]
+        ]
+        return cls(
+            **data
+            | {
+                "generated_at": datetime.fromisoformat(data["generated_at"]),
+                "sections": sections,
+                "score_rows": [ScoreRow(**r) for r in data["score_rows"]],
+                "approvals": [ApprovalRow(**a) for a in data["approvals"]],
+            }
+        )
+
     @classmethod
     def of(
         cls,
@@ -138,7 +193,7 @@ def _section(number: int, section: ReportSection, problems: list[ReportProblem])
         number=report_draft.numeral(number),
         title=section.title,
         blocks=parse_body(section.body),
-        items=[p for p in problems if p.kind == kind] if kind else [],
+        items=[ItemContent.of(p) for p in problems if p.kind == kind] if kind else [],
         item_kind=kind,
     )
 

@@ -161,20 +161,21 @@ def _cell(cell, text: str, *, bold: bool = False, size: float = 10.5, center: bo
 
 
 def _table(doc, rows: list[list[str]], header: bool, widths: list[float] | None = None) -> Table:
+    """A grid table filled row by row, each row's cells read once: linear in the cells
+    (python-docx's `table.cell(r, c)` walks the whole table on every call)."""
     width = max(len(row) for row in rows)
     table = doc.add_table(rows=len(rows), cols=width)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for r, row in enumerate(rows):
-        for c in range(width):
-            _cell(table.cell(r, c), row[c] if c < len(row) else "", bold=header and r == 0)
     if widths:
         table.autofit = False
-        grid = table._tbl.tblGrid
-        for column, w, col in zip(table.columns, widths, grid.gridCol_lst, strict=False):
+        for col, w in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=False):
             col.w = Cm(w)  # LibreOffice lays tables out from the grid, Word from the cells
-            for cell in column.cells:
-                cell.width = Cm(w)
+    for r, (table_row, row) in enumerate(zip(table.rows, rows, strict=True)):
+        for c, cell in enumerate(table_row.cells):
+            _cell(cell, row[c] if c < len(row) else "", bold=header and r == 0)
+            if widths and c < len(widths):
+                cell.width = Cm(widths[c])
     return table
 
 
@@ -279,26 +280,27 @@ def _scorecard(doc, report: ReportContent) -> None:
 
 def _merge(table: Table, report: ReportContent) -> None:
     """Merge each level-2 group's cells, each level-1's cells, the subtotal and total labels."""
-    r = 1
+    rows = list(table.rows)
     level1_start = 1
-    for index, row in enumerate(report.score_rows):
-        here = r + index
+    for here, row in enumerate(report.score_rows, start=1):
         if row.subtotal:
-            table.cell(here, 1).merge(table.cell(here, 2))
-            _cell(table.cell(here, 1), "小计", size=9)
-            _merge_text(table, level1_start, here, 0, row.level1)
+            cells = rows[here].cells
+            cells[1].merge(cells[2])
+            _cell(rows[here].cells[1], "小计", size=9)
+            _merge_text(rows, level1_start, here, 0, row.level1)
             level1_start = here + 1
         elif row.level2 is not None and row.span > 1:
-            _merge_text(table, here, here + row.span - 1, 1, row.level2)
-    last = len(table.rows) - 1
-    table.cell(last, 0).merge(table.cell(last, 2))
-    _cell(table.cell(last, 0), "合计", size=9, bold=True)
+            _merge_text(rows, here, here + row.span - 1, 1, row.level2)
+    cells = rows[-1].cells
+    cells[0].merge(cells[2])
+    _cell(rows[-1].cells[0], "合计", size=9, bold=True)
 
 
-def _merge_text(table: Table, first: int, last: int, column: int, text: str) -> None:
+def _merge_text(rows: list, first: int, last: int, column: int, text: str) -> None:
+    """Merge a column's cells from row `first` to `last` (each row's cells read once)."""
     if last > first:
-        table.cell(first, column).merge(table.cell(last, column))
-    _cell(table.cell(first, column), text, size=9)
+        rows[first].cells[column].merge(rows[last].cells[column])
+    _cell(rows[first].cells[column], text, size=9)
 
 
 def _centred_heading(doc, text: str) -> None:

@@ -31,14 +31,14 @@ class Block:
     header: bool = False  # a table whose first row is its header
 
 
-def _cells(line: str) -> list[str]:
+def cells_of(line: str) -> list[str]:
     inner = line.strip()
     inner = inner[1:] if inner.startswith("|") else inner
     inner = inner[:-1] if inner.endswith("|") else inner
     return [cell.strip() for cell in inner.split("|")]
 
 
-def _is_separator(cells: list[str]) -> bool:
+def is_separator(cells: list[str]) -> bool:
     return all(SEPARATOR_CELL.match(cell) for cell in cells if cell) and any(cells)
 
 
@@ -62,9 +62,9 @@ def parse_body(body: str) -> list[Block]:
             else:
                 blocks.append(Block("list", items=[item]))
         elif line.startswith("|"):
-            cells = _cells(line)
+            cells = cells_of(line)
             if last is not None and last.kind == "table":
-                if len(last.rows) == 1 and not last.header and _is_separator(cells):
+                if len(last.rows) == 1 and not last.header and is_separator(cells):
                     last.header = True
                 else:
                     last.rows.append(cells)
