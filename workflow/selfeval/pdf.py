@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from decimal import Decimal
-
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from workflow.kernel.money import money_str
 from workflow.lifecycle.funds import FUND_SOURCES, FundSource
 from workflow.reports.render.cjk import render_pdf
-from workflow.reports.render.content import TEMPLATES
+from workflow.reports.render.pdf import pdf_templates
 from workflow.scoring.rules import fmt, percentage
 from workflow.selfeval.form import SOURCE_LABELS, TITLE, FormIndicator, SelfEvaluationForm
 
@@ -31,18 +28,8 @@ class TableRow:
     level2_span: int | None
 
 
-@functools.cache
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def self_evaluation_html(form: SelfEvaluationForm) -> str:
-    template = _environment().get_template("selfeval/pdf.html")
+    template = pdf_templates().get_template("selfeval/pdf.html")
     weights = sum((i.weight for i in form.indicators), form.funds.weight or Decimal(0))
     return template.render(
         form=form,

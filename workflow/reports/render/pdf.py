@@ -11,7 +11,8 @@ from workflow.reports.render.content import ATTACHMENT_TITLE, TEMPLATES, ReportC
 
 
 @functools.cache
-def _environment() -> Environment:
+def pdf_templates() -> Environment:
+    """The templates the PDFs are written from (the report, the 自评表), autoescaped."""
     return Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -21,7 +22,7 @@ def _environment() -> Environment:
 
 
 def render_report_html(content: ReportContent) -> str:
-    template = _environment().get_template("reports/pdf.html")
+    template = pdf_templates().get_template("reports/pdf.html")
     return template.render(report=content, attachment_title=ATTACHMENT_TITLE)
 
 
