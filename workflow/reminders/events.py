@@ -105,8 +105,13 @@ def send_all(
     ]
     if not rows:
         return 0
-    # rowcount: how many were new (the dedupe key skips the rest), on every database
-    inserted = session.execute(insert_new(session, Notification).values(rows)).rowcount
+    # How many were new (the dedupe key skips the rest): the ids a database returns, else the
+    # row count (a multi-row INSERT's rowcount is not reliable everywhere).
+    statement = insert_new(session, Notification).values(rows)
+    if session.get_bind().dialect.insert_returning:
+        inserted = len(session.execute(statement.returning(Notification.id)).all())
+    else:
+        inserted = session.execute(statement).rowcount
     queue_outbox(session, batch, now)
     return inserted
 
