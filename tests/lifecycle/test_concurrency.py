@@ -17,6 +17,7 @@ from workflow.kernel.db import make_engine, make_sessionmaker
 from workflow.kernel.errors import Conflict, GuardFailed, NotAllowed
 from workflow.lifecycle import operations as evaluations
 from workflow.lifecycle.models import Approval, Evaluation
+from workflow.lifecycle.states import DEFAULT_APPROVAL_POLICY
 from workflow.scoring import operations as scoring
 from workflow.scoring import scorecard as scorecards
 
@@ -204,7 +205,10 @@ def test_two_group_edits_of_one_version_at_once_one_wins(app, session, make, tea
     evaluation = session.get(Evaluation, team.evaluation.id)
     won = specs[results.index("ok")]
     assert evaluation.version == version + 1
-    assert evaluation.approval_policy == won.approval_policy
+    # a spec without a policy keeps the definition's default (会签 for the full one)
+    assert evaluation.approval_policy == (
+        won.approval_policy or DEFAULT_APPROVAL_POLICY[evaluation.machine_version]
+    )
     assert (
         evaluation.ids_in("member") == won.members and evaluation.ids_in("deputy") == won.deputies
     )
