@@ -61,9 +61,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute(f"DELETE FROM notifications WHERE kind IN ({CAMPAIGN_KINDS})")
     _kinds(OLD_KINDS)
+    # The foreign key before its index (MariaDB keeps the index while a key needs it); the
+    # campaigns table goes with its own index.
     with op.batch_alter_table("evaluations") as batch:
-        batch.drop_index(op.f("ix_evaluations_campaign_id"))
         batch.drop_constraint(op.f("fk_evaluations_campaign_id_campaigns"), type_="foreignkey")
+        batch.drop_index(op.f("ix_evaluations_campaign_id"))
         batch.drop_column("campaign_id")
-    op.drop_index("ix_campaigns_bureau_year", table_name="campaigns")
     op.drop_table("campaigns")

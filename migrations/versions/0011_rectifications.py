@@ -39,7 +39,12 @@ def upgrade() -> None:
     _notification_kinds(f"{OLD_KINDS}, {NEW_KINDS}")
     with op.batch_alter_table("rectifications") as batch:
         batch.drop_constraint(op.f("ck_rectifications_status"), type_="check")
-        batch.alter_column("status", existing_type=sa.String(length=10), type_=sa.String(length=20))
+        batch.alter_column(  # NOT NULL said again: MySQL/MariaDB's MODIFY would drop it
+            "status",
+            existing_type=sa.String(length=10),
+            type_=sa.String(length=20),
+            existing_nullable=False,
+        )
         batch.add_column(sa.Column("note", sa.Text(), nullable=False, server_default=""))
         batch.add_column(sa.Column("reason", sa.Text(), nullable=False, server_default=""))
         batch.add_column(sa.Column("updated_at", sa.DateTime(), nullable=True))
@@ -83,9 +88,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute(f"DELETE FROM notifications WHERE kind IN ({NEW_KINDS})")
     _notification_kinds(OLD_KINDS)
-    op.drop_index(op.f("ix_rectification_evidence_document_id"), "rectification_evidence")
-    op.drop_index(op.f("ix_rectification_evidence_rectification_id"), "rectification_evidence")
-    op.drop_table("rectification_evidence")
+    op.drop_table("rectification_evidence")  # with its indexes (MariaDB: not before its keys)
     op.execute(
         "UPDATE rectifications SET status = CASE WHEN status = 'accepted' THEN 'done' "
         "WHEN status IN ('in_progress', 'reopened') THEN 'open' ELSE status END"
@@ -97,7 +100,12 @@ def downgrade() -> None:
         batch.drop_column("updated_at")
         batch.drop_column("reason")
         batch.drop_column("note")
-        batch.alter_column("status", existing_type=sa.String(length=20), type_=sa.String(length=10))
+        batch.alter_column(
+            "status",
+            existing_type=sa.String(length=20),
+            type_=sa.String(length=10),
+            existing_nullable=False,
+        )
         batch.create_check_constraint(
             op.f("ck_rectifications_status"), "status IN ('open', 'done')"
         )

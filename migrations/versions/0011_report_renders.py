@@ -54,5 +54,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_report_renders_due", table_name="report_renders")
-    op.drop_table("report_renders")
+    op.drop_table("report_renders")  # with its index
