@@ -218,3 +218,23 @@ def test_every_api_integer_is_a_bounded_one():
         if "fields.Integer(" in path.read_text() or "fields.Int(" in path.read_text()
     ]
     assert unbounded == []
+
+
+@pytest.mark.parametrize("amount", [1.6330718075173669e308, 4.076621539791937e201, "1e+300"])
+def test_an_amount_too_large_to_round_is_a_400(api, make, team, amount):
+    """Found by schemathesis: a number so large it cannot be rounded to the 分 (a
+    decimal.InvalidOperation) is refused as out of range, in a fund source and a decision rule."""
+    res = api.as_(team.leader).post(
+        "/api/v1/evaluations",
+        json={
+            "unit_id": team.evaluation.unit_id,
+            "project_name": "超大金额",
+            "year": 2024,
+            "kind": "department",
+            "fund_sources": [{"source": "fiscal", "budget": amount}],
+        },
+    )
+    assert res.status_code == 400, res.json
+    rules = {"rules": [{"grade": "中", "decision": "reduce", "percentage": amount}]}
+    res = api.as_(make.admin).put("/api/v1/decision-rules", json=rules)
+    assert res.status_code == 400, res.json

@@ -25,15 +25,16 @@ Money = Numeric(MONEY_DIGITS, MONEY_PLACES)  # 万元, exact to the 分; never b
 
 
 def money_problem(value: Decimal) -> str | None:
-    """What is wrong with an amount in 万元 (negative, finer than the 分, too large), or None."""
+    """What is wrong with an amount in 万元 (negative, too large, finer than the 分), or None.
+    The range is checked first: a number like 1e+300 cannot even be rounded to the 分."""
     if not value.is_finite():
         return "应为数字"
     if value < 0:
         return "不能为负数"
-    if value != value.quantize(_QUANTUM):
-        return f"最多保留 {MONEY_PLACES} 位小数（万元，精确到分）"
     if value >= MONEY_LIMIT:
         return f"超出可填写的范围（应小于 {MONEY_LIMIT:,} 万元）"
+    if value != value.quantize(_QUANTUM):
+        return f"最多保留 {MONEY_PLACES} 位小数（万元，精确到分）"
     return None
 
 
