@@ -62,6 +62,9 @@ def url(evaluation, path: str = "") -> str:
 
 
 def section(session, team, evaluation, key: str) -> dict:
+    """The section as the database has it now (not as this test's session loaded it before)."""
+    session.rollback()
+    session.expire_all()
     view = report_page.report_view(session, team.leader, evaluation.id)
     return next(s for s in view["sections"] if s["key"] == key)
 
