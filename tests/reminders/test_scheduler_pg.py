@@ -107,19 +107,29 @@ def wait_for(predicate, timeout: float, step: float = 0.2):
 
 
 def all_sent(session, expected: int) -> bool:
+    """Every due reminder's e-mail sent (the 新任务 notices of the same tasks aside)."""
     session.rollback()
     sent = session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent")
+        select(func.count())
+        .select_from(OutboxMessage)
+        .join(Notification, Notification.id == OutboxMessage.notification_id)
+        .where(OutboxMessage.status == "sent", Notification.kind == "task_due")
     )
     return sent == expected
 
 
 def links_received(smtp: Inbox) -> collections.Counter:
-    """(recipient, task link) → how many e-mails carried it."""
+    """(recipient, task link) → how many due reminders carried it (an e-mail lists several
+    items; the 新任务 notice of the same task is another item, not counted)."""
     seen: collections.Counter = collections.Counter()
     for message in smtp.messages:
-        for link in re.findall(r"/tasks/(\d+)", message.get_content()):
-            seen[(message["To"], int(link))] += 1
+        title = ""
+        for line in message.get_content().splitlines():
+            if re.match(r"\d+\. ", line):
+                title = line
+            link = re.search(r"/tasks/(\d+)", line)
+            if link and "任务即将到期" in title:
+                seen[(message["To"], int(link.group(1)))] += 1
     return seen
 
 
