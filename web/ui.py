@@ -4,7 +4,10 @@ pages (a refusal's field problems shown at their fields), and the header's menu.
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 import roles
@@ -13,7 +16,7 @@ from web.database import db
 from web.errors import STATUS
 from web.extensions import login_manager
 from web.forms import whole
-from workflow.kernel.errors import InvalidInput, JixiaoError
+from workflow.kernel.errors import InvalidInput, JixiaoError, NotFound
 from workflow.kernel.paging import MAX_PAGE, PER_PAGE, PageRequest
 from workflow.reminders import inbox
 
@@ -117,3 +120,19 @@ def page_url(number: int, arg: str = "page", anchor: str | None = None) -> str:
     `anchor`, for a card of a longer page)."""
     args = {**(request.view_args or {}), **request.args.to_dict(), arg: number}
     return url_for(request.endpoint, **args, _anchor=anchor)
+
+
+def form_action(form, call: Callable[[Any], Any], success: str, done: str, again: Callable):
+    """One button of a page that holds several forms (a task's, a 整改事项's): call its service
+    and go back to `done` with `success`, or show the page `again(error, status)` with the
+    refusal beside the form (a missing or invisible object stays a 404)."""
+    if form.validate_on_submit():
+        try:
+            call(form)
+        except NotFound:
+            raise
+        except JixiaoError as exc:
+            return again(exc, status_of(exc))
+        flash(success, "success")
+        return redirect(done)
+    return again(None, 400)

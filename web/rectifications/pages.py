@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 import roles
 from web.auth import client_addr, page_user
@@ -16,10 +16,15 @@ from web.files import store
 from web.input import query_int
 from web.rectifications.forms import EditForm, EvidenceForm, FinishForm, ReopenForm, VersionForm
 from web.tasks.forms import uploaded
-from web.ui import attach_field_errors, page_request, require_login, status_of, version_of
+from web.ui import (
+    attach_field_errors,
+    form_action,
+    page_request,
+    require_login,
+    version_of,
+)
 from workflow.accounts.models import User
 from workflow.kernel import clock
-from workflow.kernel.errors import JixiaoError, NotFound
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.models import Evaluation
 from workflow.rectifications import operations as rectifications
@@ -139,16 +144,10 @@ def _render(item_id: int, posted: tuple[str, Any] | None = None, error=None, sta
 def _act(item_id: int, name: str, call: Callable[[Any], Any], success: str):
     """One form of the item page: call its service, or show the page again with the message."""
     form = FORMS[name](prefix=name)
-    if form.validate_on_submit():
-        try:
-            call(form)
-        except NotFound:
-            raise
-        except JixiaoError as exc:
-            return _render(item_id, (name, form), exc, status_of(exc))
-        flash(success, "success")
-        return redirect(url_for(".show", item_id=item_id))
-    return _render(item_id, (name, form), None, 400)
+    done = url_for(".show", item_id=item_id)
+    return form_action(
+        form, call, success, done, lambda exc, status: _render(item_id, (name, form), exc, status)
+    )
 
 
 def _files(form) -> list:

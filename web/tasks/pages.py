@@ -27,10 +27,10 @@ from web.tasks.forms import (
 )
 from web.ui import (
     attach_field_errors,
+    form_action,
     form_page,
     page_request,
     require_login,
-    status_of,
     version_of,
 )
 from workflow.accounts.models import User
@@ -200,16 +200,10 @@ def _render(task_id: int, posted: tuple[str, Any] | None = None, error=None, sta
 
 def _act(task_id: int, name: str, form, call: Callable[[Any], Task], success: str):
     """One button of the task page: call its service, or show the page again with the message."""
-    if form.validate_on_submit():
-        try:
-            call(form)
-        except NotFound:
-            raise
-        except JixiaoError as exc:
-            return _render(task_id, (name, form), exc, status_of(exc))
-        flash(success, "success")
-        return redirect(url_for(".show", task_id=task_id))
-    return _render(task_id, (name, form), None, 400)
+    done = url_for(".show", task_id=task_id)
+    return form_action(
+        form, call, success, done, lambda exc, status: _render(task_id, (name, form), exc, status)
+    )
 
 
 @bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
