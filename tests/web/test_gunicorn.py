@@ -125,12 +125,16 @@ def server(db_url, is_postgres, tmp_path):
         while time.monotonic() < deadline:
             assert proc.poll() is None, (tmp_path / "gunicorn.log").read_text()
             try:
-                if Http(port).call("GET", "/login")[0] == 200:
+                # the master answers through its first worker; the others may still be booting
+                booted = len(worker_pids(proc.pid)) == WORKERS
+                if booted and Http(port).call("GET", "/login")[0] == 200:
                     break
             except OSError:
-                time.sleep(0.3)
+                pass
+            time.sleep(0.3)
         else:
-            pytest.fail("gunicorn did not answer on /login")
+            log_text = (tmp_path / "gunicorn.log").read_text()
+            pytest.fail(f"gunicorn did not answer on /login with {WORKERS} workers:\n{log_text}")
         yield port, proc, tmp_path
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -146,7 +150,7 @@ def test_a_leader_journey_through_gunicorn_with_four_workers(server, make, files
     port, proc, tmp_path = server
     leader = make.make_user(name="组长甲")
     deputy, member = make.make_user(), make.make_user()
-    assert len(worker_pids(proc.pid)) == WORKERS
+    assert len(worker_pids(proc.pid)) == WORKERS, (tmp_path / "gunicorn.log").read_text()
 
     browser = Http(port)
     assert browser.log_in(leader.username) == 302
