@@ -330,12 +330,12 @@ def test_comments_by_reviewers_of_each_stage_reach_the_author_next_round(
     assert {c["section"] for c in report["checks"]} == {"conclusion", "analysis"}
     assert act(api, team.leader, reporting, "advance").status_code == 409
 
-    # The author fixes the words; the report can go back to review.
+    # The author fixes the words (as each section's `changes` lists them); the report can go
+    # back to review.
     for key in ("conclusion", "analysis"):
         body = drafted[key]["body"]
-        for check in stale:
-            old, new = check["message"].split("中的“", 1)[1].split("”与当前数据不符，应为“")
-            body = body.replace(old, new.rstrip("”"))
+        for change in drafted[key]["changes"]:
+            body = body.replace(change["was"], change["now"] or "")
         res = api.as_(team.leader).put(
             url(reporting, f"/sections/{key}"),
             json={"body": body, "version": drafted[key]["version"]},

@@ -16,6 +16,7 @@ from web.reports.schemas import (
     DiffQuery,
     ProblemIn,
     ProblemOut,
+    RegenerateIn,
     ReportOut,
     RoundOut,
     SectionIn,
@@ -58,6 +59,18 @@ def put_section(data, evaluation_id, key):
     """Save a section with the version read (a stale version is 409); each save is a version."""
     return reports.save_section(
         session(), caller(), evaluation_id, key, data["body"], data["version"], client_addr()
+    )
+
+
+@blp.route("/evaluations/<int:evaluation_id>/report/sections/<key>/regenerate", methods=["POST"])
+@blp.arguments(RegenerateIn, required=False)
+@blp.response(200, SectionOut)
+@document_errors(blp, 400, 403, 404, 409)
+def regenerate_section(data, evaluation_id, key):
+    """按最新数据重新生成本章: redraft a generated section from the data now; its text until now
+    is kept as a version (see …/versions)."""
+    return reports.regenerate_section(
+        session(), caller(), evaluation_id, key, (data or {}).get("version"), client_addr()
     )
 
 

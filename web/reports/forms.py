@@ -19,6 +19,12 @@ class SectionForm(Form):
     version = HiddenField()
 
 
+class RegenerateForm(Form):
+    """按最新数据重新生成本章: the version the page showed (a newer save is not overwritten)."""
+
+    version = HiddenField()
+
+
 class ProblemForm(Form):
     """存在的问题 / 有关建议: the owner is a user of the unit or a name typed in."""
 

@@ -16,7 +16,14 @@ from web.files import DOCX, PDF, store
 from web.forms import options
 from web.presenters import evaluation_dict
 from web.reports.api import send_report
-from web.reports.forms import CommentForm, CompareForm, DeleteForm, ProblemForm, SectionForm
+from web.reports.forms import (
+    CommentForm,
+    CompareForm,
+    DeleteForm,
+    ProblemForm,
+    RegenerateForm,
+    SectionForm,
+)
 from web.ui import attach_field_errors, form_page, require_login, status_of, version_of
 from workflow.accounts import operations as accounts
 from workflow.kernel import access as access
@@ -115,6 +122,7 @@ def _render(evaluation_id: int, posted: tuple[str, Any] | None = None, error=Non
         "problem_form": problem_form,
         "comment_forms": comment_forms,
         "delete_form": DeleteForm(formdata=None),
+        "regenerate_form": RegenerateForm(formdata=None),
         "error": error,
         "error_form": posted[0] if posted else None,
         "problem_checks": [c for c in view["checks"] if c["section"] == "problems"],
@@ -256,6 +264,30 @@ def edit_section(evaluation_id: int, key: str):
         checks=[c for c in view["checks"] if c["section"] == key],
         body_help=BODY_HELP,
     )
+
+
+@bp.route("/evaluations/<int:evaluation_id>/report/sections/<key>/regenerate", methods=["POST"])
+def regenerate_section(evaluation_id: int, key: str):
+    """按最新数据重新生成本章; the text until now stays in 历史版本."""
+    form = RegenerateForm()
+    if form.validate_on_submit():
+        try:
+            saved = reports.regenerate_section(
+                db(), page_user(), evaluation_id, key, version_of(form.version), client_addr()
+            )
+        except NotFound:
+            raise
+        except JixiaoError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(
+                f"已按最新数据重新生成“{saved['number']}、{saved['title']}”（第{saved['version']}版），"
+                "原文字已保存为历史版本",
+                "success",
+            )
+    else:
+        flash("页面已过期，请刷新后重试", "error")
+    return redirect(_url(evaluation_id, f"section-{key}"))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/report/sections/<key>/versions")

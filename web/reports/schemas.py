@@ -32,6 +32,15 @@ class SectionTaskOut(Schema):
     due_date = fields.Date(allow_none=True)
 
 
+class ChangeOut(Schema):
+    """A figure the section was drafted with that the data now words otherwise."""
+
+    figure = fields.String(metadata={"description": "what it is, e.g. '3.3.1 完成值', '总分'"})
+    was = fields.String(metadata={"description": "the words drafted"})
+    now = fields.String(allow_none=True, metadata={"description": "the words now; null: gone"})
+    in_text = fields.Boolean(metadata={"description": "the section's text still says `was`"})
+
+
 class SectionOut(Schema):
     key = fields.String()
     number = fields.String(metadata={"description": "一、二、…"})
@@ -45,6 +54,13 @@ class SectionOut(Schema):
     comments = fields.List(fields.Nested(CommentOut))
     tasks = fields.List(
         fields.Nested(SectionTaskOut), metadata={"description": "open 报告章节 tasks"}
+    )
+    stale = fields.Boolean(
+        metadata={"description": "the data changed since the section was drafted (报告撰写)"}
+    )
+    changes = fields.List(fields.Nested(ChangeOut))
+    regenerable = fields.Boolean(
+        metadata={"description": "drafted from the data: POST …/regenerate redrafts it"}
     )
 
 
@@ -107,6 +123,13 @@ class ReportOut(Schema):
 class SectionIn(Schema):
     body = fields.String(required=True)
     version = Integer(required=True, metadata={"description": "the version read"})
+
+
+class RegenerateIn(Schema):
+    version = Integer(
+        load_default=None,
+        metadata={"description": "the version read: if given and no longer current, 409"},
+    )
 
 
 class VersionOut(Schema):

@@ -49,6 +49,7 @@ EVENTS: dict[str, str] = {
     # workflow.reports.operations
     "report_drafted": "生成报告初稿",
     "report_section_saved": "修改报告章节",
+    "report_section_regenerated": "按最新数据重新生成报告章节",
     "report_problem_added": "添加问题或建议",
     "report_problem_updated": "修改问题或建议",
     "report_problem_deleted": "删除问题或建议",

@@ -150,6 +150,7 @@ DONE_EVENTS = (
     "task_transferred",
     "task_completed",
     "report_section_saved",
+    "report_section_regenerated",
     "report_commented",
     "rectification_finished",  # 整改完成, by the owner or the 组长
     "rectification_accepted",  # 验收 and 退回 of 整改, by the finance bureau

@@ -55,16 +55,27 @@ def _label(section: ReportSection, number: int) -> str:
     return f"“{report_draft.numeral(number)}、{section.title}”"
 
 
+def figure_changes(section: ReportSection, current: dict[str, str]) -> list[dict[str, Any]]:
+    """What changed in the data since the section was drafted: each figure it was drafted with
+    (`was`) that the data now words otherwise (`now`, None if gone), and whether the text still
+    says the old words (`in_text`)."""
+    return [
+        {"figure": label, "was": words, "now": current.get(label), "in_text": words in section.body}
+        for label, words in (section.figures or {}).items()
+        if current.get(label) != words
+    ]
+
+
 def _stale_figures(
-    section: ReportSection, number: int, current: dict[str, str]
+    section: ReportSection, number: int, changes: list[dict[str, Any]]
 ) -> tuple[list[Check], str]:
     """Figures the draft stated that the data no longer supports, if the words are still there.
 
     Returns the checks and the body with those words removed (for the hand-stated checks)."""
     checks, body = [], section.body
-    for label, words in (section.figures or {}).items():
-        now = current.get(label)
-        if now == words or words not in body:
+    for change in changes:
+        words, now = change["was"], change["now"]
+        if not change["in_text"]:
             continue
         if now is None:
             message = f"{_label(section, number)}中的“{words}”已无对应数据，请删除或改写"
@@ -134,14 +145,24 @@ def section_is_empty(session: Session, evaluation: Evaluation, key: str) -> bool
     return _is_empty(section, {p.kind for p in problems_of(session, evaluation)})
 
 
-def checks_of(session: Session, evaluation: Evaluation) -> list[Check]:
-    """Everything that still blocks submission of the report, all at once."""
+@dataclass
+class Review:
+    """一致性检查 of the report as stored: what blocks submission, and per section what changed
+    in the data since it was drafted (`figure_changes`)."""
+
+    checks: list[Check]
+    changes: dict[str, list[dict[str, Any]]]
+
+
+def review(session: Session, evaluation: Evaluation) -> Review:
+    """Everything that still blocks submission of the report, all at once, and the changes."""
     sections = sections_of(session, evaluation)
     if not sections:
-        return [Check("not_drafted", "报告尚未起草")]
+        return Review([Check("not_drafted", "报告尚未起草")], {})
     problems = problems_of(session, evaluation)
     data = report_draft.gather(session, evaluation, problems)
     current = {part.key: part.figures for part in report_draft.draft(data)}
+    changes = {s.key: figure_changes(s, current.get(s.key, {})) for s in sections}
     kinds = {p.kind for p in problems}
     checks: list[Check] = []
     sizes = [limits.Size.of(section.body) for section in sections]
@@ -151,7 +172,7 @@ def checks_of(session: Session, evaluation: Evaluation) -> list[Check]:
         if _is_empty(section, kinds):
             checks.append(Check("empty_section", f"{_label(section, number)}尚未填写", section.key))
             continue
-        stale, rest = _stale_figures(section, number, current.get(section.key, {}))
+        stale, rest = _stale_figures(section, number, changes[section.key])
         checks += stale + _hand_stated(section, number, rest, data)
     for warning in amount_warnings(
         evaluation.budget, evaluation.funds_received, evaluation.funds_spent
@@ -167,7 +188,12 @@ def checks_of(session: Session, evaluation: Evaluation) -> list[Check]:
                     "problems",
                 )
             )
-    return checks
+    return Review(checks, changes)
+
+
+def checks_of(session: Session, evaluation: Evaluation) -> list[Check]:
+    """What still blocks submission of the report (the guard of leaving 报告撰写)."""
+    return review(session, evaluation).checks
 
 
 def _short(text: str, length: int = 20) -> str:

@@ -249,7 +249,9 @@ def _funds(data: ReportData, w: Writer, *, split: bool) -> None:
         exec_rate = "，" + w.fig("预算执行率", f"预算执行率为{data.execution_rate}%")
     if split:
         w.line("（一）资金安排情况")
-        w.line(f"{ev.unit.name}{ev.project_name}{ev.year}年度{budget}，{received}{funds_rate}。")
+        w.line(
+            f"{_unit_prefix(data)}{ev.project_name}{ev.year}年度{budget}，{received}{funds_rate}。"
+        )
         w.line("（二）资金使用情况")
         w.line(f"截至评价时，项目{spent}{exec_rate}。")
     else:
@@ -263,6 +265,22 @@ def _funds(data: ReportData, w: Writer, *, split: bool) -> None:
             f"| {_pct(data.funds_rate)} | {_pct(data.execution_rate)} |",
         )
     )
+
+
+def _unit_prefix(data: ReportData) -> str:
+    """The unit's name before the project's, unless the project's name already begins with it
+    ("某县公安局2024年度某县公安局视频监控项目" reads as a slip)."""
+    return "" if data.evaluation.project_name.startswith(data.unit_name) else data.unit_name
+
+
+def _scope(data: ReportData) -> str:
+    """评价范围 from the 一级指标: "项目的决策、过程…", never "项目的项目决策"."""
+    names = [level.name for level in data.levels]
+    if not names:
+        return "项目的决策、过程、产出和效益"
+    if all(name.startswith("项目") for name in names):
+        return "、".join(names)
+    return "项目的" + "、".join(names)
 
 
 def _pct(value: Decimal | None) -> str:
@@ -435,9 +453,9 @@ def build_work(data: ReportData, w: Writer) -> None:
     w.line("（一）评价目的")
     w.line(PURPOSE)
     w.line("（二）评价对象和范围")
-    scope = "、".join(level.name for level in data.levels) or "决策、过程、产出和效益"
     w.line(
-        f"本次评价对象为{data.unit_name}{ev.year}年度{ev.project_name}，评价范围涵盖项目的{scope}。"
+        f"本次评价对象为{_unit_prefix(data)}{ev.year}年度{ev.project_name}，"
+        f"评价范围涵盖{_scope(data)}。"
     )
     w.line("（三）评价原则")
     w.line(PRINCIPLES)
@@ -492,30 +510,32 @@ def build_conclusion(data: ReportData, w: Writer) -> None:
     )
     _level_table(data, w)
     if data.card.rescaled:
-        w.line("因部分指标不适用，总分按适用指标的分值折算为百分制。")
+        w.line(w.fig("折算说明", "因部分指标不适用，总分按适用指标的分值折算为百分制。"))
     w.line("评分详见附件：绩效评价指标体系及评分表。")
 
 
 def _leaf_line(leaf: ScorecardNode, w: Writer) -> str:
-    name, weight = leaf.name, points(leaf.weight)
+    """A leaf's sentence; its score, 完成值, 扣分 and 偏差说明 each a figure of their own, so the
+    consistency check finds any of them the data no longer supports (a re-score after a 退回)."""
+    name, weight, code = leaf.name, points(leaf.weight), leaf.code
     if leaf.not_applicable:
-        head = w.fig(f"{leaf.code} 得分", f"{name}（分值{weight}分）：不适用")
+        head = w.fig(f"{code} 得分", f"{name}（分值{weight}分）：不适用")
         return f"- {head}。理由：{leaf.reason or '—'}"
     if leaf.score is None:
-        return f"- {name}（分值{weight}分）：尚未打分。"
-    head = w.fig(f"{leaf.code} 得分", f"{name}（分值{weight}分）：得{score(leaf.score)}分")
-    parts = [head]
+        return "- " + w.fig(f"{code} 得分", f"{name}（分值{weight}分）：尚未打分") + "。"
+    parts = [w.fig(f"{code} 得分", f"{name}（分值{weight}分）：得{score(leaf.score)}分")]
     if leaf.target:
-        unit = leaf.unit or ""
         done = f"，完成值{leaf.completion_value}" if leaf.completion_value else ""
-        parts.append(f"指标值{leaf.target}{unit}{done}")
+        if leaf.respondents is not None:
+            done += f"（回收有效问卷{leaf.respondents}份）"
+        parts.append(w.fig(f"{code} 完成值", f"指标值{leaf.target}{leaf.unit or ''}{done}"))
     if leaf.deductions:
         listed = "；".join(f"{clause(d.reason)}扣{points(d.points)}分" for d in leaf.deductions)
-        parts.append(f"扣分情况：{listed}")
+        parts.append(w.fig(f"{code} 扣分", f"扣分情况：{listed}"))
     elif leaf.reason and leaf.score < leaf.weight:
-        parts.append(f"扣分理由：{leaf.reason}")
+        parts.append(w.fig(f"{code} 扣分", clause(f"扣分理由：{leaf.reason}")))
     if leaf.deviation_note:
-        parts.append(f"偏差说明：{leaf.deviation_note}")
+        parts.append(w.fig(f"{code} 偏差说明", clause(f"偏差说明：{leaf.deviation_note}")))
     return "- " + sentences(parts)
 
 
@@ -603,3 +623,10 @@ BUILDERS = {
     "process": build_process,
     "results": build_results,
 }
+
+
+#: The sections drafted from the data, which 按最新数据重新生成本章 can redraft (the others are
+#: written by the group or listed from the 问题与建议).
+REGENERABLE = frozenset(
+    key for key, build in BUILDERS.items() if build not in (build_nothing, build_other)
+)

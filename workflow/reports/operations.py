@@ -45,7 +45,7 @@ from workflow.lifecycle.states import STATES, ActionContext
 from workflow.rectifications import operations as rectifications
 from workflow.reports import draft as report_draft
 from workflow.reports import limits
-from workflow.reports.checks import _short
+from workflow.reports.checks import _short, review
 from workflow.reports.models import (
     PROBLEM_KINDS,
     ArchivedReport,
@@ -139,20 +139,7 @@ def save_section(
             code="report_too_large", errors=[FieldError("body", m) for m in too_large]
         )
     if body != section.body:
-        section.body = body
-        section.updated_by_id = actor.id
-        section.updated_at = clock.now()
-        session.flush()  # the version column moves on, or StaleDataError → Conflict
-        session.add(
-            ReportSectionVersion(
-                section_id=section.id,
-                version=section.version,
-                body=body,
-                author_id=actor.id,
-                at=section.updated_at,
-            )
-        )
-        session.flush()
+        _new_version(session, section, body, actor)
         audit(
             session,
             evaluation,
@@ -162,10 +149,77 @@ def save_section(
             client_addr=client_addr,
             details={"section": key, "version": section.version},
         )
+    return _section_out(session, evaluation, section)
+
+
+def _new_version(session: Session, section: ReportSection, body: str, actor: User) -> None:
+    """The section's text is now `body`, by `actor`: a new version, the earlier ones kept."""
+    section.body = body
+    section.updated_by_id = actor.id
+    section.updated_at = clock.now()
+    session.flush()  # the version column moves on, or StaleDataError → Conflict
+    session.add(
+        ReportSectionVersion(
+            section_id=section.id,
+            version=section.version,
+            body=body,
+            author_id=actor.id,
+            at=section.updated_at,
+        )
+    )
+    session.flush()
+
+
+def _section_out(session: Session, evaluation: Evaluation, section: ReportSection) -> dict:
+    """The section as the API gives it, with what changed in the data since its draft."""
     session.refresh(section, ["updated_by"])
     comments = comments_of(session, evaluation)
     tasks = section_tasks(session, evaluation)
-    return section_dict(section, _number(session, evaluation, section), comments, tasks)
+    changes = review(session, evaluation).changes.get(section.key)
+    number = _number(session, evaluation, section)
+    return section_dict(section, number, comments, tasks, changes)
+
+
+@unit_of_work
+def regenerate_section(
+    session: Session,
+    actor: User,
+    evaluation_id: int,
+    key: str,
+    expected_version: int | None = None,
+    client_addr: str | None = None,
+) -> dict[str, Any]:
+    """按最新数据重新生成本章: the section redrafted from the data as it is now (scores,
+    完成值, 扣分, amounts, totals, grade). Its text until now stays a version of its own
+    (历史版本), as every save does; a stale `expected_version` is a Conflict."""
+    evaluation = get_visible(session, actor, evaluation_id)
+    _require_editable(actor, evaluation)
+    section = section_of(session, evaluation, key)
+    if key not in report_draft.REGENERABLE:
+        raise InvalidInput(
+            f"“{section.title}”由工作组撰写，没有可按数据重新生成的内容",
+            code="section_not_generated",
+        )
+    if expected_version is not None and expected_version != section.version:
+        raise Conflict(STALE_SECTION_MESSAGE, details={"current_version": section.version})
+    data = report_draft.gather(session, evaluation, problems_of(session, evaluation))
+    part = next(p for p in report_draft.draft(data) if p.key == key)
+    if part.body == section.body and part.figures == (section.figures or {}):
+        return _section_out(session, evaluation, section)  # already says what the data says
+    replaced = section.version
+    section.figures = part.figures  # any change moves the version: it is saved as one
+    _new_version(session, section, part.body, actor)
+    audit(
+        session,
+        evaluation,
+        actor,
+        "report_section_regenerated",
+        comment=f"按最新数据重新生成报告章节“{section.title}”（第{section.version}版；"
+        f"原第{replaced}版保留为历史版本）",
+        client_addr=client_addr,
+        details={"section": key, "version": section.version, "replaced": replaced},
+    )
+    return _section_out(session, evaluation, section)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from workflow.kernel.access import get_visible
 from workflow.kernel.errors import Conflict
 from workflow.lifecycle.models import Evaluation
 from workflow.reports import draft as report_draft
-from workflow.reports.checks import checks_of
+from workflow.reports.checks import Review, review
 from workflow.reports.queries import (
     archived_report,
     comments_of,
@@ -40,6 +40,8 @@ def report_view(session: Session, actor: User, evaluation_id: int) -> dict[str, 
     tasks = section_tasks(session, evaluation)
     archive = archived_report(session, evaluation)
     editable = roles.can_edit_report(actor, evaluation)
+    # the data can change only while the report is written (scores reopen back to 分析评价)
+    checked = review(session, evaluation) if evaluation.state == "reporting" else Review([], {})
     return {
         "evaluation_id": evaluation.id,
         "title": report_draft.report_title(evaluation),
@@ -47,11 +49,12 @@ def report_view(session: Session, actor: User, evaluation_id: int) -> dict[str, 
         "round": evaluation.round,
         "editable": editable,
         "can_comment": roles.can_comment_report(actor, evaluation),
-        "sections": [section_dict(s, n, comments, tasks) for n, s in enumerate(sections, start=1)],
+        "sections": [
+            section_dict(s, n, comments, tasks, checked.changes.get(s.key))
+            for n, s in enumerate(sections, start=1)
+        ],
         "problems": [problem_dict(p) for p in problems_of(session, evaluation)],
-        "checks": [c.as_dict() for c in checks_of(session, evaluation)]
-        if evaluation.state == "reporting"
-        else [],
+        "checks": [c.as_dict() for c in checked.checks],
         "archived": None
         if archive is None
         else {

@@ -177,8 +177,10 @@ def section_dict(
     number: int,
     comments: list[ReportComment] = (),
     tasks: dict[str, list[Task]] | None = None,
+    changes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """A section; `tasks` (open 报告章节 tasks by section) says who it is assigned to."""
+    """A section; `tasks` (open 报告章节 tasks by section) says who it is assigned to, `changes`
+    what in the data changed since it was drafted (`stale` if anything did)."""
     return {
         "key": section.key,
         "number": report_draft.numeral(number),
@@ -191,6 +193,9 @@ def section_dict(
         "generated": section.updated_by_id is None and section.version == 1,
         "comments": [comment_dict(c) for c in comments if c.section_key == section.key],
         "tasks": [section_task_dict(t) for t in (tasks or {}).get(section.key, [])],
+        "stale": bool(changes),
+        "changes": changes or [],
+        "regenerable": section.key in report_draft.REGENERABLE,
     }
 
 

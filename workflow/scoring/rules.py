@@ -701,6 +701,7 @@ class ScorecardNode:
     deductions: tuple[Deduction, ...] = ()
     scored_at: datetime | None = None
     actual_text: str = ""  # a 定性 完成值 ("有效")
+    respondents: int | None = None  # 回收问卷份数 of a survey leaf
 
     @property
     def completion_value(self) -> str:

@@ -164,7 +164,14 @@ def _card_node(node: Indicator, scores: dict[int, IndicatorScore]) -> ScorecardN
         deductions=_deductions(row),
         scored_at=row.scored_at if row else None,
         actual_text=actual_text(row),
+        respondents=_respondents(row),
     )
+
+
+def _respondents(row: IndicatorScore | None) -> int | None:
+    """回收问卷份数 a `survey` rule stored in the score's details (None for other rules)."""
+    value = (row.details or {}).get("respondents") if row else None
+    return value if isinstance(value, int) else None
 
 
 def actual_text(row: IndicatorScore | None) -> str:
