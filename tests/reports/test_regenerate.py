@@ -11,6 +11,7 @@ from workflow.kernel import files as file_store
 from workflow.kernel.audit import AuditEvent
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle.models import Evaluation
+from workflow.reports import page as report_page
 from workflow.scoring import operations as scoring
 
 
@@ -144,3 +145,19 @@ def test_the_report_page_shows_the_changes_and_regenerates(client, auth, api, te
     page = client.get(res.headers["Location"]).get_data(as_text=True)
     assert "已按最新数据重新生成“五、绩效评价指标分析”" in page
     assert 'data-testid="changes-analysis"' not in page
+
+
+def test_the_draft_names_the_unit_once_and_the_scope_plainly(session, team, store):
+    evaluation = team.evaluation
+    evaluation.project_name = f"{evaluation.unit.name}视频监控项目"
+    session.commit()
+    drafted = by_key({"sections": _sections(session, team, to_reporting(session, team, store))})
+    unit = evaluation.unit.name
+    work = drafted["work"]["body"]
+    assert f"本次评价对象为{evaluation.year}年度{unit}视频监控项目" in work
+    assert f"{unit}{evaluation.year}年度{unit}" not in work
+    assert "项目的项目" not in work and "评价范围涵盖项目过程、项目产出、项目效果" in work
+
+
+def _sections(session, team, evaluation) -> list[dict]:
+    return report_page.report_view(session, team.leader, evaluation.id)["sections"]
