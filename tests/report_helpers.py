@@ -12,6 +12,7 @@ from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle.models import Evaluation
 from workflow.reports import operations as reports
 from workflow.reports import page as report_page
+from workflow.scoring import operations as scoring
 
 TARGETS = (
     "建成1个市级视频云共享平台、1个综治分平台和9个县级分平台，新建行政村高清监控点2100路，"
@@ -106,3 +107,19 @@ def return_then_archive(session, team, evaluation, store, reason: str = RETURN_R
     lifecycle.perform(
         session, team.reviewer, evaluation.id, "approve", comment="同意归档", files=store
     )
+
+
+def rescore_after_return(session, team, store) -> Evaluation:
+    """Reported once, returned to 分析评价, 3.3.1 群众满意度 re-surveyed (300 questionnaires,
+    still above the 90 % target: the same full score, a new 完成值), back in 报告撰写."""
+    evaluation = to_reporting(session, team, store)
+    complete_report(session, team, evaluation)
+    lifecycle.perform(session, team.leader, evaluation.id, "advance")
+    lifecycle.perform(
+        session, team.deputies[0], evaluation.id, "return", to="analysis", comment="满意度重新调查"
+    )
+    survey = scoring.ScoreEntry({"respondents": 300, "satisfied": 290})
+    scoring.score_leaf(session, team.leader, evaluation.id, "3.3.1", survey)
+    scoring.finalize_scores(session, team.leader, evaluation.id)
+    lifecycle.perform(session, team.leader, evaluation.id, "advance")
+    return evaluation

@@ -35,7 +35,8 @@ class SectionTaskOut(Schema):
 class ChangeOut(Schema):
     """A figure the section was drafted with that the data now words otherwise."""
 
-    figure = fields.String(metadata={"description": "what it is, e.g. '3.3.1 完成值', '总分'"})
+    figure = fields.String(metadata={"description": "its key, e.g. '3.3.1 完成值', '总分'"})
+    label = fields.String(metadata={"description": "for a person: '3.3.1 群众满意度 完成值'"})
     was = fields.String(metadata={"description": "the words drafted"})
     now = fields.String(allow_none=True, metadata={"description": "the words now; null: gone"})
     in_text = fields.Boolean(metadata={"description": "the section's text still says `was`"})

@@ -55,15 +55,34 @@ def _label(section: ReportSection, number: int) -> str:
     return f"“{report_draft.numeral(number)}、{section.title}”"
 
 
-def figure_changes(section: ReportSection, current: dict[str, str]) -> list[dict[str, Any]]:
+def figure_changes(
+    section: ReportSection, current: dict[str, str], names: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     """What changed in the data since the section was drafted: each figure it was drafted with
     (`was`) that the data now words otherwise (`now`, None if gone), and whether the text still
-    says the old words (`in_text`)."""
+    says the old words (`in_text`); `label` names it for a person ("3.3.1 群众满意度 完成值")."""
     return [
-        {"figure": label, "was": words, "now": current.get(label), "in_text": words in section.body}
-        for label, words in (section.figures or {}).items()
-        if current.get(label) != words
+        {
+            "figure": figure,
+            "label": _figure_label(figure, names or {}),
+            "was": words,
+            "now": current.get(figure),
+            "in_text": words in section.body,
+        }
+        for figure, words in (section.figures or {}).items()
+        if current.get(figure) != words
     ]
+
+
+def _figure_label(figure: str, names: dict[str, str]) -> str:
+    """"3.3.1 完成值" → "3.3.1 群众满意度 完成值": the indicator's name after its code."""
+    code, _, what = figure.partition(" ")
+    return f"{code} {names[code]} {what}" if code in names and what else figure
+
+
+def _indicator_names(data: report_draft.ReportData) -> dict[str, str]:
+    rows = [*data.levels, *(child for level in data.levels for child in level.children)]
+    return {row.code: row.name for row in [*rows, *data.card.leaves()]}
 
 
 def _stale_figures(
@@ -162,7 +181,8 @@ def review(session: Session, evaluation: Evaluation) -> Review:
     problems = problems_of(session, evaluation)
     data = report_draft.gather(session, evaluation, problems)
     current = {part.key: part.figures for part in report_draft.draft(data)}
-    changes = {s.key: figure_changes(s, current.get(s.key, {})) for s in sections}
+    names = _indicator_names(data)
+    changes = {s.key: figure_changes(s, current.get(s.key, {}), names) for s in sections}
     kinds = {p.kind for p in problems}
     checks: list[Check] = []
     sizes = [limits.Size.of(section.body) for section in sections]
