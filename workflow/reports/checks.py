@@ -75,7 +75,7 @@ def figure_changes(
 
 
 def _figure_label(figure: str, names: dict[str, str]) -> str:
-    """"3.3.1 完成值" → "3.3.1 群众满意度 完成值": the indicator's name after its code."""
+    """ "3.3.1 完成值" → "3.3.1 群众满意度 完成值": the indicator's name after its code."""
     code, _, what = figure.partition(" ")
     return f"{code} {names[code]} {what}" if code in names and what else figure
 
