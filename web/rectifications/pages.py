@@ -12,6 +12,7 @@ from flask import Blueprint, render_template, request, url_for
 import roles
 from web.auth import client_addr, page_user
 from web.database import db
+from web.exports import FORMATS, send_table
 from web.files import store
 from web.input import query_int
 from web.rectifications.forms import EditForm, EvidenceForm, FinishForm, ReopenForm, VersionForm
@@ -24,7 +25,9 @@ from web.ui import (
     version_of,
 )
 from workflow.accounts.models import User
+from workflow.exports import tables
 from workflow.kernel import clock
+from workflow.kernel.errors import NotFound
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.models import Evaluation
 from workflow.rectifications import operations as rectifications
@@ -80,6 +83,14 @@ def index():
         statuses=RECTIFICATION_STATUSES,
         today=clock.today_local(),
     )
+
+
+@bp.route("/rectifications/export.<fmt>")
+def export(fmt: str):
+    """导出整改事项 (Excel or CSV) with the filters the list shows."""
+    if fmt not in FORMATS:
+        raise NotFound("不支持的导出格式")
+    return send_table(tables.rectification_list(db(), page_user(), _filters()), fmt)
 
 
 FORMS = {
