@@ -19,6 +19,7 @@ from web.rectifications.forms import EditForm, EvidenceForm, FinishForm, ReopenF
 from web.tasks.forms import uploaded
 from web.ui import (
     attach_field_errors,
+    filter_args,
     form_action,
     page_request,
     require_login,
@@ -77,6 +78,7 @@ def index():
         "rectifications/index.html",
         filters=filters,
         filtered=bool(filters.unit_id or filters.status or filters.overdue),
+        export_args=filter_args(filters),
         rows=rectification_queries.list_items(session, user, filters, page_request()),
         per_unit=rectification_queries.per_unit(session, user) if bureau_view else None,
         units=evaluations.visible_units(session, user) if bureau_view else [],
