@@ -140,28 +140,31 @@ def rectification_list(
     """整改事项 as the list shows them (the same visibility, filters and order), every page:
     单位, 项目, 年度, 问题, 整改措施, 责任人, 整改期限, 状态, 逾期, 整改说明, 验收 and 退回."""
     owner = User.__table__.alias("owner")
+    overdue = rectification_queries.overdue_condition(clock.today_local())
+    item = Rectification
+    # Plain columns, not the items: rows streamed in batches, no ORM object per row.
     statement = rectification_queries.list_statement(
         user,
         filters,
-        Rectification.id,
-        Unit.name,
+        item.id,
+        Unit.name.label("unit_name"),
         Evaluation.project_name,
         Evaluation.year,
-        Rectification.kind,
-        Rectification.problem,
-        Rectification.measure,
+        item.kind,
+        item.problem,
+        item.measure,
+        item.due_date,
+        item.status,
+        item.note,
+        item.reason,
         # 责任人 as `Rectification.owner_name`: the user's name, else the name written
-        func.coalesce(owner.c.display_name, Rectification.owner_text),
-        Rectification.due_date,
-        Rectification.status,
-        case((rectification_queries.overdue_condition(clock.today_local()), 1), else_=0),
-        Rectification.note,
-        Rectification.reason,
-        _last_move("accept"),
-        _last_move("reopen"),
+        func.coalesce(owner.c.display_name, item.owner_text).label("owner_name"),
+        case((overdue, 1), else_=0).label("overdue"),
+        _last_move("accept").label("accepted_at"),
+        _last_move("reopen").label("reopened_at"),
     )
     statement = statement.join(Unit, Unit.id == Evaluation.unit_id).outerjoin(
-        owner, owner.c.id == Rectification.owner_id
+        owner, owner.c.id == item.owner_id
     )
     headers = ["编号", "预算单位", "评价项目", "年度", "类别", "问题", "整改措施"]
     headers += ["责任人", "整改期限", "状态", "是否逾期", "整改说明", "退回理由"]
@@ -170,24 +173,22 @@ def rectification_list(
     def rows() -> Iterator[list[Any]]:
         result = session.execute(statement.limit(MAX_ROWS).execution_options(yield_per=BATCH))
         for row in result:
-            (item_id, unit, project, year, kind, problem, measure, owner_name) = row[:8]
-            (due, status, overdue, note, reason, accepted_at, reopened_at) = row[8:]
             yield [
-                item_id,
-                unit,
-                project,
-                year,
-                PROBLEM_KINDS.get(kind, kind),
-                problem,
-                measure,
-                owner_name or "",
-                due,
-                RECTIFICATION_STATUSES.get(status, status),
-                "是" if overdue else "否",
-                note,
-                reason,
-                _local(accepted_at),
-                _local(reopened_at),
+                row.id,
+                row.unit_name,
+                row.project_name,
+                row.year,
+                PROBLEM_KINDS.get(row.kind, row.kind),
+                row.problem,
+                row.measure,
+                row.owner_name or "",
+                row.due_date,
+                RECTIFICATION_STATUSES.get(row.status, row.status),
+                "是" if row.overdue else "否",
+                row.note,
+                row.reason,
+                _local(row.accepted_at),
+                _local(row.reopened_at),
             ]
 
     return Table("整改事项", headers, rows())
