@@ -4,7 +4,8 @@ pages (a refusal's field problems shown at their fields), and the header's menu.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -120,6 +121,14 @@ def page_url(number: int, arg: str = "page", anchor: str | None = None) -> str:
     `anchor`, for a card of a longer page)."""
     args = {**(request.view_args or {}), **request.args.to_dict(), arg: number}
     return url_for(request.endpoint, **args, _anchor=anchor)
+
+
+def filter_args(filters: Mapping[str, Any] | Any) -> dict[str, Any]:
+    """A list's filters (a dict or a dataclass) as the query arguments of its links (导出 Excel
+    or CSV, the ZIP): only the ones set, a yes/no as 1. Never the request's own arguments,
+    which may carry anything (an `?fmt=` of its own broke the export link's `url_for`)."""
+    values = dataclasses.asdict(filters) if dataclasses.is_dataclass(filters) else filters
+    return {k: 1 if v is True else v for k, v in values.items() if v not in (None, False, "")}
 
 
 def form_action(form, call: Callable[[Any], Any], success: str, done: str, again: Callable):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -101,3 +102,12 @@ def test_a_years_archived_reports_come_as_one_zip_with_an_index(api, make, team,
     ) as z:
         assert z.namelist() == ["index.xlsx"]
     assert api.as_(team.reviewer).get("/api/v1/archive.zip").status_code == 400  # year needed
+
+
+def test_the_evaluation_list_pages_export_link_carries_its_search(client, auth, make, team):
+    make.make_evaluation(creator=team.leader, project_name="学生营养餐补助", year=2022)
+    browser = Browser(client, auth, team.leader)
+    html = browser.get("/evaluations?q=营养&year=2022&page=1").get_data(as_text=True)
+    link = re.search(r'href="(/evaluations/export\.csv[^"]*)"', html)[1].replace("&amp;", "&")
+    assert "q=%E8%90%A5%E5%85%BB" in link and "year=2022" in link and "page=" not in link
+    assert [r[1] for r in _csv(browser.get(link))[1:]] == ["学生营养餐补助"]

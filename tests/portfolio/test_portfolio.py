@@ -2,63 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 
 import pytest
-from conftest import Team, fill_indicators, put_in_state, score_everything
+from conftest import fill_indicators, put_in_state, score_everything
 from page_helpers import Browser, page
-from sqlalchemy import update
+from portfolio_helpers import bureau_world
 
-from workflow.kernel import clock
-from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle.models import Evaluation
 from workflow.rectifications.models import Rectification
 from workflow.scoring.models import ScoreFinalization
 
 
-def _finalised(session, team, evaluation, total: str, grade: str) -> None:
-    """An archived evaluation with its 评分定稿 (the total and grade it locked)."""
-    put_in_state(session, evaluation, "archived")
-    session.add(
-        ScoreFinalization(
-            evaluation_id=evaluation.id,
-            finalized_by_id=team.leader.id,
-            round=1,
-            total=Decimal(total),
-            grade=grade,
-        )
-    )
-    session.commit()
-
-
 @pytest.fixture
 def bureau(make):
-    """Two units of one bureau and a unit of another, in several stages and grades."""
-    home = Team(make)
-    neighbour = Team(make, unit=make.make_unit("和平县教育局"))
-    elsewhere = Team(make, unit=make.make_unit("别县公安局", make.make_bureau("别县财政局")))
-    session = make.session
-    for n, (total, grade) in enumerate([("96.50", "优"), ("91.00", "优"), ("72.00", "中")]):
-        evaluation = make.make_evaluation(creator=home.leader, project_name=f"已归档{n}")
-        _finalised(session, home, evaluation, total, grade)
-    _finalised(session, neighbour, neighbour.evaluation, "100.00", "优")
-    _finalised(session, elsewhere, elsewhere.evaluation, "55.00", "差")
-    late = make.make_evaluation(creator=home.leader, project_name="逾期未办", year=2024)
-    deputies, members = [u.id for u in home.deputies], [u.id for u in home.members]
-    spec = lifecycle.GroupSpec(home.leader.id, deputies, members, [])
-    lifecycle.set_group(session, home.leader, late.id, spec)
-    put_in_state(session, late, "group_review", submitted_by=home.leader)
-    session.execute(
-        update(Evaluation)
-        .where(Evaluation.id == late.id)
-        .values(
-            due_date=clock.today_local() - timedelta(days=3),
-            stage_entered_at=clock.now() - timedelta(days=12),
-        )
-    )
-    session.commit()
-    return home, neighbour, elsewhere, late
+    return bureau_world(make)
 
 
 def test_the_bureau_sees_counts_grades_histogram_stuck_and_overdue(api, bureau):

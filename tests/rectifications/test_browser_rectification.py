@@ -1,11 +1,13 @@
 """整改 in real Chromium: the owner finds the item in the header's 整改事项, starts it, hands in
-a 佐证材料 and a note; the finance reviewer sees the unit's item waiting and accepts it.
+a 佐证材料 and a note; the finance reviewer sees the unit's item waiting, downloads the list
+as CSV, and accepts it.
 
 Screenshots are kept in tests/artifacts/ for a person to look at.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -80,6 +82,16 @@ def test_an_item_goes_from_open_to_accepted(page: Page, live_server, make, item,
     expect(per_unit).to_contain_text("和平县公安局")
     shot(page, "rectification-02-bureau")
     per_unit.get_by_role("link", name="1").click()  # 待验收
+    export = page.get_by_role("link", name="导出 CSV")  # what the list shows, as a file
+    expect(export).to_have_attribute("href", re.compile(r"export\.csv\?.*status=done"))
+    with page.expect_download() as download:
+        export.click()
+    text = download.value.path().read_text(encoding="utf-8-sig")
+    assert PROBLEM in text and "已整改待验收" in text and "陈晓燕" in text
+    for width, height in ((1280, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        shot(page, f"rectification-list-{width}")
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.locator("#items").get_by_role("link", name=PROBLEM).click()
     page.locator("#rectification-actions").get_by_role("button", name="验收通过").click()
     expect(page.locator(".flash-success")).to_have_text("整改事项已验收通过")

@@ -4,6 +4,8 @@ error in Chinese, never a 500 from the database."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import PASSWORD, put_in_state
 from page_helpers import Browser, page
@@ -53,6 +55,15 @@ def test_a_query_number_beyond_the_column_is_400_with_its_field(api, make, name)
 def test_a_page_filter_beyond_the_column_is_ignored(client, auth, make):
     Browser(client, auth, make.admin)
     assert client.get("/evaluations?unit_id=99999999999").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/evaluations", "/portfolio", "/rectifications"])
+def test_a_lists_export_links_carry_its_filters_not_any_argument(client, auth, make, path):
+    Browser(client, auth, make.admin)
+    html = page(client.get(f"{path}?fmt=pdf&page=2&kind=&overdue=1"))
+    links = re.findall(r'href="([^"]*export\.xlsx[^"]*)"', html)
+    assert len(links) == 1 and "fmt=" not in links[0] and "page=" not in links[0], links
+    assert "kind=" not in links[0]
 
 
 @pytest.mark.parametrize("version", ["99999999999", "²", "9" * 5000])

@@ -34,6 +34,7 @@ PROTECTED = [
     "/rectifications",
     "/rectifications?overdue=1",
     "/rectifications/1",
+    "/rectifications/export.xlsx?overdue=1",
     "/admin/",
     "/admin/bureaus",
     "/admin/bureaus/new",

@@ -33,6 +33,7 @@ PAGES = [
     "/rectifications",
     "/rectifications?overdue=1&status=in_progress",
     "/rectifications/{rectification}",
+    "/rectifications/export.xlsx?overdue=1",
     "/evaluations/{archived}",
 ]
 ADMIN_PAGES = ["/admin/users", "/admin/units"]
@@ -44,6 +45,7 @@ REVIEWER_PAGES = [
     "/portfolio?grade=优",
     "/rectifications",
     "/rectifications/{rectification}",
+    "/rectifications/export.csv",
     "/campaigns",
     "/campaigns/{campaign}",
 ]
@@ -66,6 +68,7 @@ API = [
     "/api/v1/notifications",
     "/api/v1/me/todo",
     "/api/v1/me/done",
+    "/api/v1/rectifications.csv?status=in_progress",
     "/api/v1/rectifications",
     "/api/v1/rectifications?overdue=1",
     "/api/v1/rectifications/{rectification}",
@@ -188,7 +191,7 @@ def _measure(app, client, auth, api, world) -> dict[tuple[str, str], int]:
             "财政局",
             team.reviewer,
             [*REVIEWER_PAGES],
-            [*API[:4], *API[-3:], *PORTFOLIO_API, *CAMPAIGN_API],
+            [*API[:4], *API[-4:], *PORTFOLIO_API, *CAMPAIGN_API],
         ),
         ("管理员", admin, [*PAGES[:5], *ADMIN_PAGES, "/portfolio"], [*API[:4], *ADMIN_API]),
     ]:

@@ -28,6 +28,7 @@ from web.results.panel import result_panel
 from web.tasks.pages import PANEL_SIZE, task_panel, todo_sections
 from web.ui import (
     attach_field_errors,
+    filter_args,
     form_page,
     page_request,
     require_login,
@@ -126,6 +127,8 @@ def index():
         units=evaluations.visible_units(db(), user),
         sorts={key: label for key, (label, _order) in evaluations.SORTS.items()},
         filtered=any(filters[k] for k in ("state", "unit_id", "year", "kind", "search")),
+        # the query string names the search `q`
+        export_args=filter_args({"q" if k == "search" else k: v for k, v in filters.items()}),
         today=clock.today_local(),
         **filters,
     )

@@ -9,7 +9,7 @@ from web.database import db
 from web.exports import FORMATS, send_archive, send_table
 from web.files import store
 from web.input import query_int
-from web.ui import require_login
+from web.ui import filter_args, require_login
 from workflow.exports import archive as archived
 from workflow.exports import tables
 from workflow.kernel import clock
@@ -47,6 +47,7 @@ def index():
         "portfolio/index.html",
         figures=figures,
         filters=filters,
+        export_args=filter_args(filters),
         units=evaluations.visible_units(db(), user),
         grades=GRADE_TITLES,
         by_state=[(label, figures.by_state.get(key, 0)) for key, label in STATES.items()],

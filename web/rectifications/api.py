@@ -1,5 +1,5 @@
-"""整改 API: the list (filters, paged), one item, PATCH by its owner or the 组长, evidence upload,
-验收 and 退回重新整改 by the covering finance reviewer."""
+"""整改 API: the list (filters, paged) and its exports (Excel, CSV), one item, PATCH by its
+owner or the 组长, evidence upload, 验收 and 退回重新整改 by the covering finance reviewer."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from flask.views import MethodView
 
 from web.auth import client_addr
 from web.evaluations.schemas import DocumentFile
-from web.files import store
+from web.exports import FORMATS, send_table
+from web.files import XLSX, store
 from web.rectifications.schemas import (
+    RectificationExportQuery,
     RectificationOut,
     RectificationPatch,
     RectificationQuery,
@@ -16,7 +18,8 @@ from web.rectifications.schemas import (
     RectificationVersionIn,
 )
 from web.rest import PAGED, caller, document_errors, make_blueprint, paged, session
-from workflow.kernel.errors import FieldError, InvalidInput
+from workflow.exports import tables
+from workflow.kernel.errors import FieldError, InvalidInput, NotFound
 from workflow.rectifications import operations as rectifications
 from workflow.rectifications import queries as rectification_queries
 
@@ -33,6 +36,19 @@ def list_items(query):
     page = query.pop("page")
     filters = rectification_queries.Filters(**query)
     return paged(rectification_queries.list_items(session(), caller(), filters, page))
+
+
+@blp.route("/rectifications.<fmt>")
+@blp.arguments(RectificationExportQuery, location="query")
+@blp.response(200, {"format": "binary", "type": "string"}, content_type=XLSX)
+@document_errors(blp, 404)
+def export_list(query, fmt):
+    """整改事项 as Excel (`.xlsx`) or CSV (`.csv`, UTF-8 with BOM): the list's visibility,
+    filters and order, every page, with 是否逾期, 验收时间 and 退回重新整改时间."""
+    if fmt not in FORMATS:
+        raise NotFound("不支持的导出格式（可选 xlsx、csv）")
+    filters = rectification_queries.Filters(**query)
+    return send_table(tables.rectification_list(session(), caller(), filters), fmt)
 
 
 @blp.route("/rectifications/<int:item_id>")

@@ -12,19 +12,23 @@ from flask import Blueprint, render_template, request, url_for
 import roles
 from web.auth import client_addr, page_user
 from web.database import db
+from web.exports import FORMATS, send_table
 from web.files import store
 from web.input import query_int
 from web.rectifications.forms import EditForm, EvidenceForm, FinishForm, ReopenForm, VersionForm
 from web.tasks.forms import uploaded
 from web.ui import (
     attach_field_errors,
+    filter_args,
     form_action,
     page_request,
     require_login,
     version_of,
 )
 from workflow.accounts.models import User
+from workflow.exports import tables
 from workflow.kernel import clock
+from workflow.kernel.errors import NotFound
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.models import Evaluation
 from workflow.rectifications import operations as rectifications
@@ -74,12 +78,21 @@ def index():
         "rectifications/index.html",
         filters=filters,
         filtered=bool(filters.unit_id or filters.status or filters.overdue),
+        export_args=filter_args(filters),
         rows=rectification_queries.list_items(session, user, filters, page_request()),
         per_unit=rectification_queries.per_unit(session, user) if bureau_view else None,
         units=evaluations.visible_units(session, user) if bureau_view else [],
         statuses=RECTIFICATION_STATUSES,
         today=clock.today_local(),
     )
+
+
+@bp.route("/rectifications/export.<fmt>")
+def export(fmt: str):
+    """导出整改事项 (Excel or CSV) with the filters the list shows."""
+    if fmt not in FORMATS:
+        raise NotFound("不支持的导出格式")
+    return send_table(tables.rectification_list(db(), page_user(), _filters()), fmt)
 
 
 FORMS = {

@@ -9,12 +9,22 @@ from web.schemas import Integer, PageQuery
 from workflow.rectifications.models import RECTIFICATION_STATUSES
 
 
-class RectificationQuery(PageQuery):
+class RectificationFilters(Schema):
+    """The 整改 list's filters (the list and its exports)."""
+
     unit_id = Integer(load_default=None, metadata={"description": "预算单位"})
     status = fields.String(load_default=None, validate=validate.OneOf(list(RECTIFICATION_STATUSES)))
     overdue = fields.Boolean(
         load_default=False, metadata={"description": "1: due before today, not done/accepted"}
     )
+
+
+class RectificationQuery(RectificationFilters, PageQuery):
+    """The list's filters, a page at a time."""
+
+
+class RectificationExportQuery(RectificationFilters):
+    """The list's filters: the export has every page."""
 
 
 class RectificationVersionIn(Schema):

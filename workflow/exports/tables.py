@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 import roles
-from workflow.accounts.models import User
+from workflow.accounts.models import Unit, User
 from workflow.kernel import clock
 from workflow.kernel.access import get_visible
 from workflow.kernel.audit import EVENTS, AuditEvent
@@ -19,6 +19,9 @@ from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.models import EVALUATION_KINDS, Evaluation
 from workflow.lifecycle.states import STATES
 from workflow.portfolio import queries as portfolio
+from workflow.rectifications import queries as rectification_queries
+from workflow.rectifications.models import MOVE_EVENTS, RECTIFICATION_STATUSES, Rectification
+from workflow.reports.models import PROBLEM_KINDS
 from workflow.scoring.models import ScoreFinalization
 
 BATCH = 500  # rows read per round trip while streaming
@@ -115,3 +118,77 @@ def portfolio_figures(session: Session, user: User, filters: portfolio.Filters) 
         for w in figures.stuck
     ]
     return Table("评价概览", ["统计项", "分类", "数量（项）/天数"], iter(lines))
+
+
+def _last_move(move: str):
+    """When an item last made `move` (验收通过, 退回重新整改): read from the audit trail, which is
+    the item's history (`workflow.rectifications.queries.history_of`), by its evaluation."""
+    return (
+        select(func.max(AuditEvent.at))
+        .where(
+            AuditEvent.evaluation_id == Rectification.evaluation_id,
+            AuditEvent.action == MOVE_EVENTS[move],
+            AuditEvent.details["rectification_id"].as_integer() == Rectification.id,
+        )
+        .scalar_subquery()
+    )
+
+
+def rectification_list(
+    session: Session, user: User, filters: rectification_queries.Filters
+) -> Table:
+    """整改事项 as the list shows them (the same visibility, filters and order), every page:
+    单位, 项目, 年度, 问题, 整改措施, 责任人, 整改期限, 状态, 逾期, 整改说明, 验收 and 退回."""
+    owner = User.__table__.alias("owner")
+    overdue = rectification_queries.overdue_condition(clock.today_local())
+    item = Rectification
+    # Plain columns, not the items: rows streamed in batches, no ORM object per row.
+    statement = rectification_queries.list_statement(
+        user,
+        filters,
+        item.id,
+        Unit.name.label("unit_name"),
+        Evaluation.project_name,
+        Evaluation.year,
+        item.kind,
+        item.problem,
+        item.measure,
+        item.due_date,
+        item.status,
+        item.note,
+        item.reason,
+        # 责任人 as `Rectification.owner_name`: the user's name, else the name written
+        func.coalesce(owner.c.display_name, item.owner_text).label("owner_name"),
+        case((overdue, 1), else_=0).label("overdue"),
+        _last_move("accept").label("accepted_at"),
+        _last_move("reopen").label("reopened_at"),
+    )
+    statement = statement.join(Unit, Unit.id == Evaluation.unit_id).outerjoin(
+        owner, owner.c.id == item.owner_id
+    )
+    headers = ["编号", "预算单位", "评价项目", "年度", "类别", "问题", "整改措施"]
+    headers += ["责任人", "整改期限", "状态", "是否逾期", "整改说明", "退回理由"]
+    headers += ["验收时间", "退回重新整改时间"]
+
+    def rows() -> Iterator[list[Any]]:
+        result = session.execute(statement.limit(MAX_ROWS).execution_options(yield_per=BATCH))
+        for row in result:
+            yield [
+                row.id,
+                row.unit_name,
+                row.project_name,
+                row.year,
+                PROBLEM_KINDS.get(row.kind, row.kind),
+                row.problem,
+                row.measure,
+                row.owner_name or "",
+                row.due_date,
+                RECTIFICATION_STATUSES.get(row.status, row.status),
+                "是" if row.overdue else "否",
+                row.note,
+                row.reason,
+                _local(row.accepted_at),
+                _local(row.reopened_at),
+            ]
+
+    return Table("整改事项", headers, rows())

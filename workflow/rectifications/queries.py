@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -143,30 +144,33 @@ def get_view(session: Session, actor: User, item_id: int) -> RectificationView:
     return view_of(session, get_item(session, actor, item_id))
 
 
-def _visible(actor: User) -> Select:
-    return (
-        select(Rectification)
+def list_statement(actor: User, filters: Filters = Filters(), *columns: Any) -> Select:
+    """The SELECT of the 整改事项 the actor may see (a unit user their unit's, a finance
+    reviewer their bureau's units', an administrator all), filtered, the nearest due date
+    first (none last): the list reads a page of it, the exports all of it, as `columns`
+    (the items themselves when none are given; `Evaluation` is joined)."""
+    statement = (
+        select(*(columns or (Rectification,)))
+        .select_from(Rectification)
         .join(Evaluation, Evaluation.id == Rectification.evaluation_id)
         .where(roles.visible_evaluations(actor))
     )
-
-
-def list_items(
-    session: Session, actor: User, filters: Filters = Filters(), page: PageRequest = FIRST_PAGE
-) -> Page[RectificationView]:
-    """整改事项 the actor may see (a unit user their unit's, a finance reviewer their bureau's
-    units', an administrator all), filtered, the nearest due date first (none last)."""
-    statement = _visible(actor)
     if filters.unit_id is not None:
         statement = statement.where(Evaluation.unit_id == filters.unit_id)
     if filters.status is not None:
         statement = statement.where(Rectification.status == filters.status)
     if filters.overdue:
         statement = statement.where(overdue_condition(clock.today_local()))
-    statement = statement.order_by(
+    return statement.order_by(
         Rectification.due_date.is_(None), Rectification.due_date, Rectification.id
     )
-    found = paginate(session, _details(statement), page)
+
+
+def list_items(
+    session: Session, actor: User, filters: Filters = Filters(), page: PageRequest = FIRST_PAGE
+) -> Page[RectificationView]:
+    """整改事项 the actor may see, filtered, a page at a time (`list_statement`)."""
+    found = paginate(session, _details(list_statement(actor, filters)), page)
     histories = history_of(session, found.items)
     return found.map(lambda item: RectificationView(item, histories[item.id]))
 
