@@ -49,6 +49,7 @@ from workflow.lifecycle.funds import amount_warnings, sources_of
 from workflow.lifecycle.models import EVALUATION_KINDS as KINDS
 from workflow.lifecycle.models import YEARS, Evaluation
 from workflow.lifecycle.states import ACTIONS, STATES
+from workflow.reminders import deadlines
 from workflow.scoring.rules import percentage
 
 bp = Blueprint("evaluation_pages", __name__)
@@ -306,6 +307,7 @@ def render_show(
         ),
         "fund_sources": sources_of(evaluation.fund_sources),
         "policy_label": policy_label(evaluation.approval_policy),
+        "stage_deadline": deadlines.deadlines_of(session, evaluation).get(evaluation.state),
         "round_approvals": round_approvals,
         "documents": documents.list_documents(session, user, evaluation_id),
         "events": evaluations.audit_log(
