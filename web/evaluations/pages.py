@@ -51,6 +51,7 @@ from workflow.lifecycle.models import YEARS, Evaluation
 from workflow.lifecycle.states import ACTIONS, STATES
 from workflow.reminders import deadlines
 from workflow.scoring.rules import percentage
+from workflow.scoring.scorecard import execution_rate_of
 
 bp = Blueprint("evaluation_pages", __name__)
 require_login(bp)
@@ -70,6 +71,7 @@ def _project_fields(form: ProjectForm) -> lifecycle.ProjectFields:
         initial_budget=form.initial_budget.data,
         fund_sources=form.fund_sources(),
         targets_achieved=form.targets_achieved.data or "",
+        execution_basis=form.execution_basis.data,
     )
 
 
@@ -298,10 +300,8 @@ def render_show(
     context = {
         "evaluation": evaluation,
         "info": info,
-        "rates": {
-            "received": percentage(evaluation.funds_received, evaluation.budget),
-            "spent": percentage(evaluation.funds_spent, evaluation.budget),
-        },
+        "rates": {"received": percentage(evaluation.funds_received, evaluation.budget)},
+        "execution": execution_rate_of(evaluation),
         "amount_warnings": amount_warnings(
             evaluation.budget, evaluation.funds_received, evaluation.funds_spent
         ),
