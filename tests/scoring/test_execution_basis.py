@@ -70,6 +70,14 @@ def test_the_labels_have_one_definition():
     assert execution_label("received") == "预算执行率（实际支出÷到位资金）"
 
 
+def test_the_report_check_reads_a_rate_stated_with_its_basis():
+    from workflow.reports.checks import RATE_STATED
+
+    stated = RATE_STATED.search("本项目预算执行率（实际支出÷到位资金）为96.88%。")
+    assert stated and stated.groups() == ("预算执行率", "96.88")
+    assert RATE_STATED.search("预算执行率为90.42%").groups() == ("预算执行率", "90.42")
+
+
 # --- the API ----------------------------------------------------------------------------------
 
 
