@@ -38,11 +38,10 @@ for _stage in DEADLINE_STAGES:
 
 
 class DaysField(StringField):
-    """A list of days typed as "7, 3, 1" (commas, 顿号 or spaces between); blank is none."""
+    """A list of days typed as "7, 3, 1" (commas, 顿号 or spaces between); blank is none.
+    `days` holds the list once the form is validated."""
 
-    def process_formdata(self, valuelist: list[str]) -> None:
-        super().process_formdata(valuelist)
-        self.days: list[int] | None = None
+    days: list[int] | None = None
 
     def _value(self) -> str:
         if isinstance(self.data, list):
