@@ -206,6 +206,7 @@ class Factory:
             funds_received=fields.pop("funds_received", Decimal("3000.00")),
             funds_spent=fields.pop("funds_spent", Decimal("2712.60")),
             due_date=fields.pop("due_date", date(2024, 4, 30)),
+            execution_basis=fields.pop("execution_basis", None),
         )
         return lifecycle.create_evaluation(self.session, creator, creator.unit_id, project)
 

@@ -123,6 +123,7 @@ def register_pages(app: Flask) -> None:
     from web.evaluations import pages as evaluations
     from web.indicators import pages as indicators
     from web.notifications import pages as notifications
+    from web.notifications import settings as reminder_settings
     from web.portfolio import pages as portfolio
     from web.rectifications import pages as rectifications
     from web.reports import pages as reports
@@ -134,7 +135,8 @@ def register_pages(app: Flask) -> None:
     from web.ui import nav, page_url, refusal_lines
 
     areas = (auth, evaluations, indicators, scoring, selfeval, tasks, reports, notifications, admin)
-    for module in (*areas, portfolio, results, public, rectifications, campaigns):
+    settings = (reminder_settings,)
+    for module in (*areas, *settings, portfolio, results, public, rectifications, campaigns):
         app.register_blueprint(module.bp)
     app.context_processor(nav)
     app.add_template_global(refusal_lines)

@@ -14,6 +14,7 @@ from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.states import STATES, return_targets
 from workflow.lifecycle.wiring import unmet_guards
 from workflow.results.queries import previous_of
+from workflow.scoring.scorecard import execution_rate_of
 
 
 def group_dict(evaluation: Evaluation) -> dict[str, Any]:
@@ -26,6 +27,16 @@ def group_dict(evaluation: Evaluation) -> dict[str, Any]:
         "approvers": ids("approver"),
         "effective_approvers": evaluation.approver_ids,
         "approval_policy": evaluation.approval_policy,
+    }
+
+
+def execution_fields(evaluation: Evaluation) -> dict[str, Any]:
+    """预算执行率 with its 口径: `execution_basis`, its label, and the rate by it."""
+    execution = execution_rate_of(evaluation)
+    return {
+        "execution_basis": execution.basis,
+        "execution_basis_label": execution.basis_label,
+        "execution_rate": execution.rate,
     }
 
 
@@ -56,6 +67,7 @@ def evaluation_dict(
         "amount_warnings": amount_warnings(
             evaluation.budget, evaluation.funds_received, evaluation.funds_spent
         ),
+        **execution_fields(evaluation),
         "due_date": evaluation.due_date,
         "targets": evaluation.targets,
         "competent_department": evaluation.competent_department,

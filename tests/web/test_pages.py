@@ -30,6 +30,7 @@ PROTECTED = [
     "/evaluations/1",
     "/evaluations/1/edit",
     "/evaluations/1/group",
+    "/evaluations/1/deadlines",
     "/evaluations/1/documents/1",
     "/rectifications",
     "/rectifications?overdue=1",
@@ -46,6 +47,8 @@ PROTECTED = [
     "/admin/templates/new",
     "/admin/templates/xueliang/edit",
     "/admin/decision-rules",
+    "/admin/reminder-policy",
+    "/admin/units/1/webhook",
 ]
 
 

@@ -59,6 +59,7 @@ def _fields(data) -> lifecycle.ProjectFields:
         initial_budget=data["initial_budget"],
         fund_sources=[FundSource(**row) for row in data["fund_sources"]],
         targets_achieved=data["targets_achieved"],
+        execution_basis=data["execution_basis"],
     )
 
 

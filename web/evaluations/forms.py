@@ -33,6 +33,7 @@ from workflow.documents.models import DOCUMENT_CATEGORIES
 from workflow.lifecycle.approvals import POLICY_LABELS
 from workflow.lifecycle.funds import FUND_SOURCES, FundSource, sources_of
 from workflow.lifecycle.models import EVALUATION_KINDS
+from workflow.scoring.rules import DEFAULT_EXECUTION_BASIS, EXECUTION_BASES, execution_label
 
 
 class FundRow(SubForm):
@@ -56,6 +57,12 @@ class ProjectForm(Form):
     budget = MoneyField("全年预算数 / 预算金额（万元）")
     funds_received = MoneyField("到位资金（万元）")
     funds_spent = MoneyField("全年执行数 / 实际支出（万元）")
+    execution_basis = SelectField(
+        "预算执行率口径",
+        choices=options((key, execution_label(key)) for key in EXECUTION_BASES),
+        default=DEFAULT_EXECUTION_BASIS,
+        description="部门评价可按共性指标框架以到位资金为分母；评分规则和报告按此口径计算",
+    )
     fiscal = FormField(FundRow, FUND_SOURCES["fiscal"])
     carryover = FormField(FundRow, FUND_SOURCES["carryover"])
     other = FormField(FundRow, FUND_SOURCES["other"])

@@ -50,7 +50,9 @@ from workflow.lifecycle.funds import amount_warnings, sources_of
 from workflow.lifecycle.models import EVALUATION_KINDS as KINDS
 from workflow.lifecycle.models import YEARS, Evaluation
 from workflow.lifecycle.states import ACTIONS, STATES
+from workflow.reminders import deadlines
 from workflow.scoring.rules import percentage
+from workflow.scoring.scorecard import execution_rate_of
 
 bp = Blueprint("evaluation_pages", __name__)
 require_login(bp)
@@ -70,6 +72,7 @@ def _project_fields(form: ProjectForm) -> lifecycle.ProjectFields:
         initial_budget=form.initial_budget.data,
         fund_sources=form.fund_sources(),
         targets_achieved=form.targets_achieved.data or "",
+        execution_basis=form.execution_basis.data,
     )
 
 
@@ -300,15 +303,14 @@ def render_show(
     context = {
         "evaluation": evaluation,
         "info": info,
-        "rates": {
-            "received": percentage(evaluation.funds_received, evaluation.budget),
-            "spent": percentage(evaluation.funds_spent, evaluation.budget),
-        },
+        "rates": {"received": percentage(evaluation.funds_received, evaluation.budget)},
+        "execution": execution_rate_of(evaluation),
         "amount_warnings": amount_warnings(
             evaluation.budget, evaluation.funds_received, evaluation.funds_spent
         ),
         "fund_sources": sources_of(evaluation.fund_sources),
         "policy_label": policy_label(evaluation.approval_policy),
+        "stage_deadline": deadlines.deadlines_of(session, evaluation).get(evaluation.state),
         "round_approvals": round_approvals,
         "documents": documents.list_documents(session, user, evaluation_id),
         "events": evaluations.audit_log(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from web.schemas import Amount, DateTime, Integer, PageQuery
+from web.schemas import Amount, DateTime, DecimalString, Integer, PageQuery
 from workflow.documents.models import DOCUMENT_CATEGORIES
 from workflow.lifecycle.funds import FUND_SOURCES
 from workflow.lifecycle.models import EVALUATION_KINDS, YEARS
 from workflow.lifecycle.queries import SORTS
 from workflow.lifecycle.states import ACTIONS, RETURN_TARGETS, STATES
+from workflow.scoring.rules import EXECUTION_BASES, EXECUTION_BASIS_ERROR
 
 
 class FundSourceIn(Schema):
@@ -54,6 +55,15 @@ class EvaluationIn(Schema):
     )
     targets_achieved = fields.String(
         load_default="", metadata={"description": "年度总体目标：实际完成情况"}
+    )
+    execution_basis = fields.String(
+        load_default=None,
+        allow_none=False,
+        validate=validate.OneOf(list(EXECUTION_BASES), error=EXECUTION_BASIS_ERROR),
+        metadata={
+            "description": "预算执行率口径: budget（实际支出÷预算，默认）| received"
+            "（实际支出÷到位资金）; omitted on an edit, it stays as it is"
+        },
     )
 
 
@@ -152,6 +162,13 @@ class EvaluationOut(Schema):
     funds_spent = Amount(allow_none=True)
     amount_warnings = fields.List(
         fields.String(), metadata={"description": "资金数据存疑（实际支出超过到位资金等）"}
+    )
+    execution_basis = fields.String(metadata={"description": "预算执行率口径: budget | received"})
+    execution_basis_label = fields.String(
+        metadata={"description": "the basis in words: 实际支出÷预算 | 实际支出÷到位资金"}
+    )
+    execution_rate = DecimalString(
+        allow_none=True, metadata={"description": "预算执行率 in %, by its basis"}
     )
     due_date = fields.Date(allow_none=True)
     targets = fields.String()

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from web.schemas import DateTime, Integer
 from workflow.reminders.models import DEADLINE_STAGES
+from workflow.reminders.policy import DAYS_RANGE, FACTOR_RANGE, HHMM_PATTERN
 
 
 class NotificationTarget(Schema):
@@ -58,15 +59,16 @@ class PreferencesOut(Schema):
     address = fields.String(attribute="email", allow_none=True)
 
 
-_HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$", error="应写作 HH:MM")
+_HHMM = validate.Regexp(HHMM_PATTERN, error="应写作 HH:MM")
 
 
-_Days = fields.List(Integer(validate=validate.Range(min=1, max=60)))
+_DAYS = validate.Range(*DAYS_RANGE)
+_Days = fields.List(Integer(validate=_DAYS))
 
 
 class ReviewWaitingDays(Schema):
-    group_review = Integer(required=True, validate=validate.Range(min=1, max=60))
-    finance_review = Integer(required=True, validate=validate.Range(min=1, max=60))
+    group_review = Integer(required=True, validate=_DAYS)
+    finance_review = Integer(required=True, validate=_DAYS)
 
 
 class ReminderPolicySchema(Schema):
@@ -74,12 +76,12 @@ class ReminderPolicySchema(Schema):
 
     task_due_days = _Days
     task_overdue_daily = fields.Boolean()
-    task_escalation_days = Integer(validate=validate.Range(min=1, max=60))
+    task_escalation_days = Integer(validate=_DAYS)
     stage_due_days = _Days
     stage_overdue_daily = fields.Boolean()
     rectification_due_days = _Days
     review_waiting_days = fields.Nested(ReviewWaitingDays)
-    review_escalation_factor = Integer(validate=validate.Range(min=1, max=10))
+    review_escalation_factor = Integer(validate=validate.Range(*FACTOR_RANGE))
     work_start = fields.String(validate=_HHMM, metadata={"description": "工作时段开始（北京时间）"})
     work_end = fields.String(validate=_HHMM)
     weekends = fields.Boolean(metadata={"description": "周末也发送"})

@@ -25,6 +25,8 @@ EVENTS: dict[str, str] = {
     "create": "创建评价",
     "project_updated": "修改项目信息",
     "group_changed": "调整工作组",
+    # workflow.reminders.deadlines
+    "stage_deadlines_set": "设置阶段期限",
     # workflow.documents.operations
     "document_uploaded": "上传文件",
     "document_deleted": "删除文件",

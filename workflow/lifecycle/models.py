@@ -68,6 +68,11 @@ class Evaluation(Base):
     budget: Mapped[Decimal | None] = mapped_column(Money)  # 全年预算数
     funds_received: Mapped[Decimal | None] = mapped_column(Money)
     funds_spent: Mapped[Decimal | None] = mapped_column(Money)  # 全年执行数
+    #: 预算执行率口径: "budget" (实际支出÷预算) or "received" (实际支出÷到位资金)
+    #: (`workflow.scoring.rules.EXECUTION_BASES`)
+    execution_basis: Mapped[str] = mapped_column(
+        String(10), default="budget", server_default="budget"
+    )
     # 资金来源: [{"source", "initial_budget", "budget", "spent"}] (`lifecycle.funds`)
     fund_sources: Mapped[list | None] = mapped_column(JSON)
     targets: Mapped[str] = mapped_column(Text, default="")  # 年度总体目标：预期目标

@@ -63,6 +63,11 @@ from workflow.lifecycle.states import (
     return_targets,
 )
 from workflow.lifecycle.wiring import trigger
+from workflow.scoring.rules import (
+    EXECUTION_BASES,
+    EXECUTION_BASIS_ERROR,
+    execution_basis_label,
+)
 
 
 @dataclass
@@ -81,10 +86,12 @@ class ProjectFields:
     initial_budget: Decimal | None = None
     fund_sources: list[FundSource] = field(default_factory=list)
     targets_achieved: str = ""
+    #: 预算执行率口径 ("budget" | "received"); None keeps the current one (预算 on creation)
+    execution_basis: str | None = None
 
 
 def _check_project(fields: ProjectFields) -> None:
-    problems = []
+    problems: list[str | FieldError] = []
     if not fields.project_name.strip():
         problems.append("项目名称不能为空")
     if fields.year not in YEARS:
@@ -102,6 +109,8 @@ def _check_project(fields: ProjectFields) -> None:
         problem = None if value is None else money_problem(value)
         if problem:
             problems.append(f"{label}{problem}")
+    if fields.execution_basis is not None and fields.execution_basis not in EXECUTION_BASES:
+        problems.append(FieldError("execution_basis", EXECUTION_BASIS_ERROR))
     if problems:
         raise InvalidInput(errors=problems)
     check_fund_sources(fields.fund_sources, _project_values(fields))
@@ -121,7 +130,7 @@ def _project_values(fields: ProjectFields) -> dict[str, Any]:
         "initial_budget": fields.initial_budget,
         "fund_sources": [row.as_json() for row in fields.fund_sources] or None,
         "targets_achieved": fields.targets_achieved,
-    }
+    } | ({"execution_basis": fields.execution_basis} if fields.execution_basis else {})
 
 
 @unit_of_work
@@ -195,6 +204,7 @@ CHANGE_LABELS = {
     "due_date": "完成期限",
     "competent_department": "主管部门",
     "initial_budget": "年初预算数",
+    "execution_basis": "预算执行率口径",
 }
 LONG_TEXT = {"targets": "绩效目标", "targets_achieved": "实际完成情况", "fund_sources": "资金来源"}
 
@@ -221,6 +231,8 @@ def _shown(value: Any) -> str:
         return money_str(value) or ""
     if isinstance(value, str) and value in EVALUATION_KINDS:
         return EVALUATION_KINDS[value]
+    if isinstance(value, str) and value in EXECUTION_BASES:
+        return execution_basis_label(value)
     return str(value)
 
 

@@ -15,6 +15,12 @@ from workflow.kernel.errors import InvalidInput, NotAllowed
 from workflow.lifecycle.states import REVIEW_STAGES
 from workflow.reminders.models import ReminderPolicy
 
+#: A time of day as the policy writes it (北京时间), "08:30"; "24:00" ends a working day.
+HHMM_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
+#: The reminder offsets (天) a policy may name, and the 审核上报 factor.
+DAYS_RANGE = (1, 60)
+FACTOR_RANGE = (1, 10)
+
 DEFAULT_POLICY: dict[str, Any] = {
     "task_due_days": [3, 1],
     "task_overdue_daily": True,

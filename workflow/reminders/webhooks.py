@@ -12,6 +12,21 @@ from workflow.kernel.db import unit_of_work
 from workflow.kernel.errors import InvalidInput, NotFound
 from workflow.reminders.models import UnitSettings
 
+#: How much of a webhook address's end a page shows (the rest is its secret key).
+SHOWN_TAIL = 4
+
+
+def masked_url(url: str | None) -> str | None:
+    """A webhook address as a page shows it: its scheme and host, then only the last few
+    characters of the rest ("https://qyapi.weixin.qq.com/…3f9a"), none of a short rest; the
+    key in its path or query stays unsaid."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    rest = url.split(parts.netloc, 1)[-1] if parts.netloc else url
+    tail = rest[-SHOWN_TAIL:] if len(rest) > 3 * SHOWN_TAIL else ""
+    return f"{parts.scheme}://{parts.hostname or ''}/…{tail}"
+
 
 def _admin_unit(session: Session, actor: User, unit_id: int) -> None:
     roles.require_admin(actor)

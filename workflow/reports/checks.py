@@ -40,7 +40,10 @@ TOTAL_BLANK = re.compile(TOTAL_WORDS + r"(?:为|是|：|:)?[ \t\u3000]*分")
 
 GRADE_STATED = re.compile(r"等级" + _SAYS + r"[“\"「『]?([优良中差])")
 
-RATE_STATED = re.compile(r"(预算执行率|资金到位率)" + _SAYS + r"([0-9]+(?:\.[0-9]+)?)\s*%")
+# 预算执行率 may name its basis: "预算执行率（实际支出÷到位资金）为96.88%".
+RATE_STATED = re.compile(
+    r"(预算执行率|资金到位率)(?:（[^）]{0,20}）)?" + _SAYS + r"([0-9]+(?:\.[0-9]+)?)\s*%"
+)
 
 
 def _matches(stated: str, actual: Decimal) -> bool:

@@ -40,6 +40,26 @@ PERCENT_RULES = ("rate", "survey")
 
 MEASURES = {"budget_execution": "预算执行率", "funds_received": "资金到位率"}
 
+#: 预算执行率的计算口径 (an evaluation's `execution_basis`): 实际支出 ÷ 预算 by default (the
+#: 自评表's 全年执行数 ÷ 全年预算数, and the seeds), or 实际支出 ÷ 到位资金 where the 共性指标框架
+#: so defines it for a 部门评价. The one definition the rule, the pages, the API and the report
+#: read.
+EXECUTION_BASES = {"budget": "预算", "received": "到位资金"}
+DEFAULT_EXECUTION_BASIS = "budget"
+EXECUTION_BASIS_ERROR = "预算执行率口径应为 budget（预算）或 received（到位资金）"
+
+
+def execution_basis_label(basis: str | None) -> str:
+    """The 口径 in words: "实际支出÷到位资金"."""
+    return f"实际支出÷{EXECUTION_BASES[basis or DEFAULT_EXECUTION_BASIS]}"
+
+
+def execution_label(basis: str | None) -> str:
+    """预算执行率 with its basis named, as every page and the report show it:
+    "预算执行率（实际支出÷到位资金）"."""
+    return f"{MEASURES['budget_execution']}（{execution_basis_label(basis)}）"
+
+
 # 达成 / 部分达成并有一定效果 / 未达成且效果较差: share of the weight, inclusive on both ends.
 BANDS: dict[str, tuple[Decimal, Decimal, str]] = {
     "met": (Decimal("0.8"), Decimal("1"), "达成"),
@@ -118,6 +138,11 @@ class Amounts:
     budget: Decimal
     funds_received: Decimal
     funds_spent: Decimal
+    execution_basis: str = DEFAULT_EXECUTION_BASIS  # 预算执行率口径 (EXECUTION_BASES)
+
+    def execution_denominator(self) -> Decimal:
+        """What 实际支出 is divided by for 预算执行率: 预算, or 到位资金 by the basis."""
+        return self.funds_received if self.execution_basis == "received" else self.budget
 
 
 @dataclass(frozen=True)
@@ -141,6 +166,16 @@ def percentage(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
     if part is None or not whole:
         return None
     return q2(Decimal(part) * HUNDRED / Decimal(whole))
+
+
+def execution_rate(
+    spent: Decimal | None,
+    budget: Decimal | None,
+    received: Decimal | None,
+    basis: str | None = DEFAULT_EXECUTION_BASIS,
+) -> Decimal | None:
+    """预算执行率 in % by its basis: 实际支出 ÷ 预算, or ÷ 到位资金; None when undefined."""
+    return percentage(spent, received if basis == "received" else budget)
 
 
 def _capped(weight: Decimal, ratio: Decimal) -> Decimal:
@@ -245,7 +280,8 @@ def score_rate(
     leaf: Mapping[str, Any],
     amounts: Amounts | None,
 ) -> ScoreResult:
-    """预算执行率 = 实际支出 / 预算, 资金到位率 = 到位资金 / 预算; score = weight × rate / target.
+    """预算执行率 = 实际支出 / 预算 (or / 到位资金, by the evaluation's `execution_basis`),
+    资金到位率 = 到位资金 / 预算; score = weight × rate / target.
 
     The target is the leaf's 指标值 in % (100 when not given). The score uses the exact ratio,
     not the rounded rate: 2712.6 / 3000 → 90.42 %, on 5 points → 4.52.
@@ -256,34 +292,44 @@ def score_rate(
         raise InvalidInput("比率规则须指定measure：budget_execution或funds_received")
     if amounts is None:
         raise InvalidInput("缺少项目预算、到位资金和实际支出金额，无法计算比率")
-    budget = parse_decimal(amounts.budget, "预算金额")
-    numerator_label = "实际支出" if measure == "budget_execution" else "到位资金"
-    numerator = parse_decimal(
-        amounts.funds_spent if measure == "budget_execution" else amounts.funds_received,
-        numerator_label,
+    execution = measure == "budget_execution"
+    basis = amounts.execution_basis if execution else DEFAULT_EXECUTION_BASIS
+    denominator_label = EXECUTION_BASES[basis] if execution else "预算"
+    what = "预算金额" if denominator_label == "预算" else denominator_label
+    denominator = parse_decimal(
+        amounts.execution_denominator() if execution else amounts.budget, what
     )
-    if budget <= 0:
-        raise InvalidInput(f"预算金额须大于0，无法计算{MEASURES[measure]}")
+    numerator_label = "实际支出" if execution else "到位资金"
+    numerator = parse_decimal(
+        amounts.funds_spent if execution else amounts.funds_received, numerator_label
+    )
+    if denominator <= 0:
+        raise InvalidInput(f"{what}须大于0，无法计算{MEASURES[measure]}")
     if numerator < 0:
         raise InvalidInput(f"{numerator_label}不能为负数")
     target = _numeric_target(leaf)
     target = HUNDRED if target is None else target
     if target <= 0:
         raise InvalidInput("比率规则的指标值须大于0（通常为100%）")
-    ratio = numerator / budget
+    ratio = numerator / denominator
     rate = q2(ratio * HUNDRED)
+    details = {
+        "measure": measure,
+        "label": MEASURES[measure],
+        "numerator": money_str(numerator),
+        "budget": money_str(parse_decimal(amounts.budget, "预算金额")),
+        "target_rate": str(target),
+        "denominator": money_str(denominator),
+        "denominator_label": denominator_label,
+    }
+    if execution:
+        details |= {"basis": basis, "basis_label": execution_label(basis)}
     return ScoreResult(
         score=_capped(weight, ratio * HUNDRED / target),
         actual=rate,
         rate=rate,
         deviation_note_required=needs_deviation_note(ratio * HUNDRED, target),
-        details={
-            "measure": measure,
-            "label": MEASURES[measure],
-            "numerator": money_str(numerator),
-            "budget": money_str(budget),
-            "target_rate": str(target),
-        },
+        details=details,
     )
 
 

@@ -25,6 +25,9 @@ from workflow.scoring.rules import (
     Deduction,
     Scorecard,
     ScorecardNode,
+    execution_basis_label,
+    execution_label,
+    execution_rate,
     fmt,
     q2,
     shown_actual,
@@ -78,7 +81,26 @@ def amounts_of(evaluation: Evaluation) -> Amounts | None:
     values = (evaluation.budget, evaluation.funds_received, evaluation.funds_spent)
     if any(value is None for value in values):
         return None
-    return Amounts(*values)
+    return Amounts(*values, execution_basis=evaluation.execution_basis)
+
+
+@dataclass(frozen=True)
+class ExecutionRate:
+    """预算执行率 of an evaluation by its 口径 (`execution_basis`), for pages and the report."""
+
+    basis: str  # "budget" | "received"
+    basis_label: str  # 实际支出÷到位资金
+    label: str  # 预算执行率（实际支出÷到位资金）
+    rate: Decimal | None  # in %, two places; None when undefined
+
+
+def execution_rate_of(evaluation: Evaluation) -> ExecutionRate:
+    """预算执行率 as the evaluation defines it: 实际支出 ÷ 预算 or ÷ 到位资金, its basis named."""
+    basis = evaluation.execution_basis
+    rate = execution_rate(
+        evaluation.funds_spent, evaluation.budget, evaluation.funds_received, basis
+    )
+    return ExecutionRate(basis, execution_basis_label(basis), execution_label(basis), rate)
 
 
 def finalization(session: Session, evaluation: Evaluation) -> ScoreFinalization | None:
