@@ -4,12 +4,15 @@ redrafts a generated section on request, the old text kept as a version."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from report_helpers import rescore_after_return, to_reporting
 
 from workflow.kernel import files as file_store
 from workflow.kernel.audit import AuditEvent
 from workflow.lifecycle.models import Evaluation
+from workflow.reports import checks as report_checks
 from workflow.reports import page as report_page
 
 
@@ -148,3 +151,17 @@ def test_the_draft_names_the_unit_once_and_the_scope_plainly(session, team, stor
 
 def _sections(session, team, evaluation) -> list[dict]:
     return report_page.report_view(session, team.leader, evaluation.id)["sections"]
+
+
+def test_the_draft_names_the_execution_basis_it_used(session, make, team, store):
+    evaluation = team.evaluation
+    evaluation.execution_basis = "received"
+    evaluation.funds_received = evaluation.budget * 95 / 100
+    session.commit()
+    reported = to_reporting(session, team, store)
+    basic = by_key({"sections": _sections(session, team, reported)})["basic"]["body"]
+    rate = (reported.funds_spent * 100 / reported.funds_received).quantize(Decimal("0.01"))
+    assert f"预算执行率（实际支出÷到位资金）为{rate}%" in basic
+    assert "| 资金到位率 | 预算执行率（实际支出÷到位资金） |" in basic
+    codes = {c.code for c in report_checks.checks_of(session, reported)}
+    assert "rate_mismatch" not in codes and "stale_figure" not in codes

@@ -24,8 +24,15 @@ from workflow.kernel.audit import AuditEvent
 from workflow.lifecycle.models import EVALUATION_KINDS, Evaluation
 from workflow.lifecycle.states import STAGES
 from workflow.results.queries import Previous, previous_of
-from workflow.scoring.rules import Scorecard, ScorecardNode, percentage, q2
-from workflow.scoring.scorecard import finalization, scorecard_of
+from workflow.scoring.rules import (
+    DEFAULT_EXECUTION_BASIS,
+    MEASURES,
+    Scorecard,
+    ScorecardNode,
+    percentage,
+    q2,
+)
+from workflow.scoring.scorecard import execution_rate_of, finalization, scorecard_of
 from workflow.tasks.models import Task
 
 #: 部门评价/财政评价: the nine parts of the outline, as 陇南市监控视频共享云平台's published
@@ -124,6 +131,7 @@ class ReportData:
     finalized_on: date | None
     problems: list[Any] = field(default_factory=list)
     previous: Previous | None = None  # 上年评价结果 of the same project
+    execution_words: str = MEASURES["budget_execution"]  # its basis named when not 预算
 
     @property
     def levels(self) -> tuple[ScorecardNode, ...]:
@@ -183,11 +191,15 @@ def gather(session: Session, evaluation: Evaluation, problems: list[Any]) -> Rep
         )
     )
     lock = finalization(session, evaluation)
+    execution = execution_rate_of(evaluation)
     return ReportData(
         evaluation=evaluation,
         unit_name=evaluation.unit.name,
         funds_rate=percentage(evaluation.funds_received, evaluation.budget),
-        execution_rate=percentage(evaluation.funds_spent, evaluation.budget),
+        execution_rate=execution.rate,
+        execution_words=MEASURES["budget_execution"]
+        if execution.basis == DEFAULT_EXECUTION_BASIS
+        else execution.label,
         group=_group(evaluation),
         stage_dates=_stage_dates(session, evaluation),
         documents=documents,
@@ -246,7 +258,8 @@ def _funds(data: ReportData, w: Writer, *, split: bool) -> None:
     if data.funds_rate is not None:
         funds_rate = "，" + w.fig("资金到位率", f"资金到位率为{data.funds_rate}%")
     if data.execution_rate is not None:
-        exec_rate = "，" + w.fig("预算执行率", f"预算执行率为{data.execution_rate}%")
+        words = f"{data.execution_words}为{data.execution_rate}%"
+        exec_rate = "，" + w.fig("预算执行率", words)
     if split:
         w.line("（一）资金安排情况")
         w.line(
@@ -256,7 +269,10 @@ def _funds(data: ReportData, w: Writer, *, split: bool) -> None:
         w.line(f"截至评价时，项目{spent}{exec_rate}。")
     else:
         w.line(f"本项目{ev.year}年度{budget}，{received}{funds_rate}；{spent}{exec_rate}。")
-    w.line("| 预算资金（万元） | 到位资金（万元） | 实际支出（万元） | 资金到位率 | 预算执行率 |")
+    w.line(
+        f"| 预算资金（万元） | 到位资金（万元） | 实际支出（万元） | 资金到位率 "
+        f"| {data.execution_words} |"
+    )
     w.line("| --- | --- | --- | --- | --- |")
     w.line(
         w.fig(
