@@ -132,6 +132,17 @@ def test_a_basis_that_is_neither_is_refused_with_a_chinese_field_error(api, team
         assert problem["message"] == "预算执行率口径应为 budget（预算）或 received（到位资金）"
 
 
+def test_a_unit_self_evaluation_keeps_the_forms_basis(api, team):
+    url = f"/api/v1/evaluations/{team.evaluation.id}"
+    body = {"project_name": "营养改善计划", "year": 2023, "kind": "unit_self"}
+    res = api.as_(team.leader).put(url, json={**body, "execution_basis": "received"})
+    assert res.status_code == 400
+    (problem,) = [f for f in res.json["fields"] if f["field"] == "execution_basis"]
+    assert "全年执行数÷全年预算数" in problem["message"]
+    ok = api.as_(team.leader).put(url, json={**body, "execution_basis": "budget"})
+    assert ok.status_code == 200, ok.json
+
+
 # --- the pages --------------------------------------------------------------------------------
 
 

@@ -111,9 +111,17 @@ def _check_project(fields: ProjectFields) -> None:
             problems.append(f"{label}{problem}")
     if fields.execution_basis is not None and fields.execution_basis not in EXECUTION_BASES:
         problems.append(FieldError("execution_basis", EXECUTION_BASIS_ERROR))
+    elif fields.execution_basis == "received" and fields.kind == "unit_self":
+        # the 自评表 defines 执行率 as 全年执行数 ÷ 全年预算数; its score must agree with it
+        problems.append(FieldError("execution_basis", UNIT_SELF_BASIS_ERROR))
     if problems:
         raise InvalidInput(errors=problems)
     check_fund_sources(fields.fund_sources, _project_values(fields))
+
+
+UNIT_SELF_BASIS_ERROR = (
+    "单位自评按自评表口径计算预算执行率（全年执行数÷全年预算数），不能选择按到位资金计算"
+)
 
 
 def _project_values(fields: ProjectFields) -> dict[str, Any]:
