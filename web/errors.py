@@ -3,7 +3,7 @@
 Bad input (400) also lists its problems in `fields`, one {"field", "message"} each (field null
 for a problem of the input as a whole), beside `details` as it always was:
 
-    {"code": "invalid_input", "message": "reason：人工评分须写明评分依据",
+    {"code": "invalid_input", "message": "人工评分须写明评分依据",
      "details": ["reason：人工评分须写明评分依据"],
      "fields": [{"field": "reason", "message": "人工评分须写明评分依据"}]}
 """
@@ -126,6 +126,8 @@ def error_response(
         body["fields"] = [f.as_dict() for f in fields]
     if wants_json():
         return jsonify(body), status
+    if fields:  # the page lists the problems in words, without the API's field names
+        details = [f.text for f in fields]
     return render_template("error.html", status=status, message=message, details=details), status
 
 
@@ -188,7 +190,7 @@ def init_app(app: Flask) -> None:
         if data and "messages" in data:
             details = translate(data["messages"])
             fields = _field_errors(details)
-            message = "输入有误：" + "；".join(map(str, fields))
+            message = "输入有误：" + "；".join(f.text for f in fields)
             code = "invalid_input"
             status = 400
         response = error_response(status, code, message, details, fields)

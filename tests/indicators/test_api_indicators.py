@@ -99,7 +99,7 @@ def test_every_tree_problem_is_reported_at_once(api, team, implementing):
     assert res.status_code == 400
     assert res.json["code"] == "invalid_input"
     details = res.json["details"]
-    assert any("measure" in d for d in details)  # rate rule without its parameter
+    assert any("计量方式" in d for d in details)  # rate rule without its parameter
     assert any("组织实施" in d and "没有下级指标" in d for d in details)
     assert any("magic" in d for d in details)
     assert any("分值为60分" in d and "50分" in d for d in details)

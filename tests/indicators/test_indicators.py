@@ -16,7 +16,7 @@ from workflow.indicators.tree import (
     validate_tree,
 )
 from workflow.kernel.errors import NotFound
-from workflow.scoring.rules import Amounts, build_scorecard, compute_score
+from workflow.scoring.rules import RULE_TYPES, Amounts, build_scorecard, compute_score
 
 D = Decimal
 
@@ -131,11 +131,10 @@ def test_validation_reports_every_problem_at_once():
     assert problems == [
         "二级指标“质量”（1.2）没有下级指标",
         "三级指标“指标2.1.1”（2.1.1）：评分规则“guess”未知，"
-        "可选：rate、completion、tiered、deduction、survey、manual",
-        "三级指标“指标3.1.1”（3.1.1）：目标满意度（target_rate）须大于0且不超过100",
+        f"可选：{'、'.join(RULE_TYPES.values())}",
+        "三级指标“指标3.1.1”（3.1.1）：目标满意度须大于0且不超过100",
         "三级指标“指标4.1.1”缺少指标代码",
-        "三级指标“指标4.1.1”：比率规则须指定measure："
-        "budget_execution（预算执行率）或funds_received（资金到位率）",
+        "三级指标“指标4.1.1”：比率规则须指定计量方式：预算执行率或资金到位率",
         "三级指标分值合计为95分，应为100分",
     ]
 

@@ -74,7 +74,15 @@ def test_problems_give_the_message_and_details_as_before():
         FieldError(None, "预算金额不能为负数"),
     ]
     assert exc.details == ["title：任务标题不能为空", "预算金额不能为负数"]
-    assert exc.message == "title：任务标题不能为空；预算金额不能为负数"
+    assert exc.message == "任务标题不能为空；预算金额不能为负数"  # words only: no field names
+
+
+def test_the_message_names_a_field_by_its_chinese_label():
+    exc = InvalidInput(errors=[FieldError("due_date", "应为日期"), FieldError("x_y", "必填")])
+    assert exc.message == "截止日期：应为日期；必填"  # an unknown name is left out, never shown
+    assert [p.text for p in exc.errors] == ["截止日期：应为日期", "必填"]
+    nested = FieldError("deductions.0.reason", "必填")
+    assert nested.text == "扣分项第1项理由：必填"
 
 
 def test_a_plain_message_is_a_problem_of_the_whole_input():
@@ -93,7 +101,7 @@ def test_a_bad_field_is_a_400_naming_the_field_in_chinese(api, make, team, ev):
     assert res.status_code == 400
     assert res.json == {
         "code": "invalid_input",
-        "message": f"assignee：{ASSIGNEE}",
+        "message": f"负责人：{ASSIGNEE}",  # in words: the field's Chinese label
         "details": [f"assignee：{ASSIGNEE}"],  # the contract as it was
         "fields": [{"field": "assignee", "message": ASSIGNEE}],
     }
@@ -128,6 +136,7 @@ def test_schema_errors_name_their_fields_too(api, make):
     assert {"field": "display_name", "message": "必填"} in res.json["fields"]
     role = next(f for f in res.json["fields"] if f["field"] == "role")
     assert role["message"].startswith("取值应为")
+    assert "姓名：必填" in res.json["message"] and "display_name" not in res.json["message"]
 
 
 def test_other_refusals_have_no_fields(api, team):

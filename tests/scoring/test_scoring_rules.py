@@ -102,7 +102,12 @@ def test_rate_needs_the_project_amounts():
 
 def test_rate_rule_requires_a_known_measure():
     errors = validate_rule(make_leaf({"type": "rate", "measure": "spending"}))
-    assert errors and "budget_execution" in errors[0] and chinese(errors[0])
+    assert (
+        errors
+        and "预算执行率" in errors[0]
+        and "budget_execution" not in errors[0]
+        and chinese(errors[0])
+    )
 
 
 # --- completion -------------------------------------------------------------------------------
@@ -388,7 +393,7 @@ def test_survey_rule_validation_reports_bad_target_and_options():
     rule = {"type": "survey", "target_rate": "120", "options": {"满意": 130}, "extra": 1}
     assert validate_rule(make_leaf(rule)) == [
         "满意度规则参数含未知字段：extra",
-        "目标满意度（target_rate）须大于0且不超过100",
+        "目标满意度须大于0且不超过100",
         "选项“满意”的分值须在0至100之间",
     ]
 
@@ -469,7 +474,7 @@ def test_manual_score_outside_zero_and_weight_is_refused(score, message):
 def test_unknown_rule_type_is_reported():
     errors = validate_rule(make_leaf({"type": "magic"}))
     assert errors == [
-        "评分规则“magic”未知，可选：rate、completion、tiered、deduction、survey、manual"
+        "评分规则“magic”未知，可选：比率、完成率、分档评价、扣分法、满意度调查、人工评分"
     ]
 
 

@@ -79,6 +79,9 @@ def test_report_section_task_needs_a_section_of_the_outline(api, session, team):
     missing = create(api, team.leader, ev, section=None)
     assert missing.status_code == 400
     assert missing.json["details"][0].startswith("section：“报告章节”任务须指定报告章节")
+    # the words name the sections by their titles only: no "section：", no "basic（…）"
+    assert missing.json["message"].startswith("“报告章节”任务须指定报告章节，可选 “")
+    assert "section" not in missing.json["message"] and "basic" not in missing.json["message"]
     unknown = create(api, team.leader, ev, section="process")  # 单位自评 only
     assert unknown.status_code == 400
     assert unknown.json["details"][0].startswith("section：部门评价报告没有章节“process”")

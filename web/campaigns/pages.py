@@ -14,7 +14,7 @@ from web.ui import page_request, require_login
 from workflow.campaigns import operations as campaigns
 from workflow.campaigns import queries as campaign_queries
 from workflow.indicators.queries import list_templates
-from workflow.kernel.errors import InvalidInput, NotAllowed
+from workflow.kernel.errors import FieldError, InvalidInput, NotAllowed
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.states import STATES
 
@@ -53,20 +53,21 @@ def new():
         try:
             campaign, created = campaigns.dispatch(db(), user, spec, client_addr())
         except InvalidInput as exc:
-            problems = [_line_label(str(p)) for p in exc.errors]
+            problems = [_line_label(p) for p in exc.errors]
         else:
             flash(f"已下达 {len(created)} 个自评项目", "success")
             return redirect(url_for("campaign_pages.show", campaign_id=campaign.id))
     return render_template("campaigns/new.html", form=form, units=units, problems=problems)
 
 
-def _line_label(problem: str) -> str:
-    """ "items.3.unit_id：…" as the page's "第 4 行：…"."""
-    if problem.startswith("items."):
-        index, _, rest = problem[len("items.") :].partition(".")
+def _line_label(problem: FieldError) -> str:
+    """ "items.3.unit_id：…" as the page's "第 4 行：…"; any other problem in words (a field's
+    Chinese label, never its API name)."""
+    if problem.field and problem.field.startswith("items."):
+        index = problem.field.split(".")[1]
         if index.isdigit():
-            return f"第 {int(index) + 1} 行：{rest.partition('：')[2]}"
-    return problem
+            return f"第 {int(index) + 1} 行：{problem.message}"
+    return problem.text
 
 
 @bp.route("/campaigns/<int:campaign_id>")

@@ -97,9 +97,7 @@ def _check_project(fields: ProjectFields) -> None:
     if fields.year not in YEARS:
         problems.append(f"年度应在 {YEARS.start} 至 {YEARS.stop - 1} 之间")
     if fields.kind not in EVALUATION_KINDS:
-        problems.append(
-            "评价类型应为 unit_self（单位自评）、department（部门评价）或 finance（财政评价）"
-        )
+        problems.append("评价类型应为单位自评、部门评价或财政评价")
     for label, value in (
         ("年初预算数", fields.initial_budget),
         ("预算金额", fields.budget),

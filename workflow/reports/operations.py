@@ -239,7 +239,7 @@ def _apply_problem(
 ) -> None:
     problems: list[FieldError] = []
     if spec.kind not in PROBLEM_KINDS:
-        problems.append(FieldError("kind", "应为 problem（存在的问题）或 suggestion（有关建议）"))
+        problems.append(FieldError("kind", "类型应为存在的问题或有关建议"))
     if not (spec.problem or "").strip():
         problems.append(FieldError("problem", "问题或建议的内容不能为空"))
     for name in ("problem", "cause", "measure"):

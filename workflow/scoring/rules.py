@@ -265,9 +265,7 @@ def _require_mapping(data: Any, what: str) -> Mapping[str, Any]:
 def validate_rate(params: Mapping[str, Any], leaf: Mapping[str, Any]) -> list[str]:
     errors = _check_keys(params, {"measure"}, "比率规则参数")
     if params.get("measure") not in MEASURES:
-        errors.append(
-            "比率规则须指定measure：budget_execution（预算执行率）或funds_received（资金到位率）"
-        )
+        errors.append("比率规则须指定计量方式：预算执行率或资金到位率")
     target = _numeric_target(leaf)
     if target is not None and target <= 0:
         errors.append("比率规则的指标值须大于0（通常为100%）")
@@ -289,7 +287,7 @@ def score_rate(
     weight = leaf_weight(leaf)
     measure = params.get("measure")
     if measure not in MEASURES:
-        raise InvalidInput("比率规则须指定measure：budget_execution或funds_received")
+        raise InvalidInput("比率规则须指定计量方式：预算执行率或资金到位率")
     if amounts is None:
         raise InvalidInput("缺少项目预算、到位资金和实际支出金额，无法计算比率")
     execution = measure == "budget_execution"
@@ -362,7 +360,7 @@ def score_completion(
     if target is None or target <= 0:
         raise InvalidInput("完成率规则的指标值须为大于0的数字")
     if "actual" not in inputs:
-        raise InvalidInput("请填写完成值（actual）")
+        raise InvalidInput("请填写完成值")
     actual = parse_decimal(inputs["actual"], "完成值")
     if actual < 0:
         raise InvalidInput("完成值不能为负数")
@@ -403,7 +401,7 @@ def score_tiered(
     if band not in BANDS:
         raise InvalidInput("请选择评价档次：met（达成）、partial（部分达成）或unmet（未达成）")
     if "value" not in inputs:
-        raise InvalidInput("请填写该档次内的得分（value）")
+        raise InvalidInput("请填写该档次内的得分")
     value = parse_points(inputs["value"], "得分")
     low, high = band_limits(weight, band)
     if not low <= value <= high:
@@ -432,7 +430,7 @@ def score_deduction(
     weight = leaf_weight(leaf)
     items = inputs.get("deductions", [])
     if not isinstance(items, list):
-        raise InvalidInput("扣分项（deductions）须为列表")
+        raise InvalidInput("扣分项须逐条填写（列表）")
     deductions = [_parse_deduction(index, item) for index, item in enumerate(items, start=1)]
     total = sum((points for points, _ in deductions), ZERO)
     score = max(ZERO, weight - total)
@@ -475,12 +473,12 @@ def validate_survey(params: Mapping[str, Any], leaf: Mapping[str, Any]) -> list[
     try:
         target = survey_target_rate(params)
         if not ZERO < target <= HUNDRED:
-            errors.append("目标满意度（target_rate）须大于0且不超过100")
+            errors.append("目标满意度须大于0且不超过100")
     except InvalidInput as exc:
         errors.append(exc.message)
     options = params.get("options")
     if options is not None and (not isinstance(options, Mapping) or not options):
-        errors.append("满意度选项（options）须为非空的“选项: 分值”对象")
+        errors.append("满意度选项须逐项填写“选项: 分值”，不能为空")
         return errors
     try:
         for name, value in survey_options(params).items():
@@ -508,9 +506,7 @@ def score_survey(
         raise InvalidInput("目标满意度须大于0")
     has_answers, has_counts = "answers" in inputs, "respondents" in inputs or "satisfied" in inputs
     if has_answers == has_counts:
-        raise InvalidInput(
-            "请填写各选项的份数（answers），或回收份数与满意份数（respondents、satisfied），二选一"
-        )
+        raise InvalidInput("请填写各选项的份数，或回收份数与满意份数，二选一")
     if has_answers:
         rate, details = _rate_from_answers(survey_options(params), inputs["answers"])
     else:
@@ -525,7 +521,7 @@ def score_survey(
 
 
 def _rate_from_answers(options: Mapping[str, Decimal], answers: Any) -> tuple[Decimal, dict]:
-    answers = _require_mapping(answers, "问卷答案（answers）")
+    answers = _require_mapping(answers, "问卷答案")
     unknown = [name for name in answers if name not in options]
     if unknown:
         raise InvalidInput(
@@ -606,7 +602,7 @@ def score_manual(
     The 完成值 (`actual`) given beside it is kept: a number as the others' are, a text as is."""
     weight = leaf_weight(leaf)
     if "score" not in inputs:
-        raise InvalidInput("请填写得分（score）")
+        raise InvalidInput("请填写得分")
     score = parse_points(inputs["score"], "得分")
     if score > weight:
         raise InvalidInput(f"得分{fmt(score)}超过该指标分值{fmt(weight)}")
@@ -689,7 +685,7 @@ def validate_rule(leaf: Mapping[str, Any]) -> list[str]:
     """Problems with the leaf's rule and its parameters (Chinese messages; empty when fine)."""
     rule_type, params = split_rule(leaf.get("rule"))
     if rule_type not in RULES:
-        known = "、".join(RULES)
+        known = "、".join(rule.title for rule in RULES.values())
         return [f"评分规则“{rule_type or '未填写'}”未知，可选：{known}"]
     errors = []
     if leaf_direction(leaf) not in DIRECTIONS:

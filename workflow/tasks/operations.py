@@ -58,7 +58,7 @@ class TaskSpec:
 def _check_spec(evaluation: Evaluation, spec: TaskSpec) -> None:
     problems: list[FieldError] = []
     if spec.kind not in TASK_KINDS:
-        kinds = "、".join(f"{key}（{label}）" for key, label in TASK_KINDS.items())
+        kinds = "、".join(TASK_KINDS.values())
         problems.append(FieldError("kind", f"任务类型应为 {kinds}"))
     else:
         problems += _section_problems(evaluation, spec.kind, spec.section)
@@ -263,13 +263,11 @@ def _evidence(session: Session, task: Task, document_ids: list[int]) -> list[Doc
     for document_id in dict.fromkeys(document_ids):
         document = session.get(Document, document_id)
         if document is None or document.evaluation_id != task.evaluation_id:
-            raise InvalidInput.field("documents", f"附件 {document_id} 不是本评价的文件")
+            raise InvalidInput.field("documents", f"附件（编号 {document_id}）不是本评价的文件")
         if document.deleted:
             raise InvalidInput.field("documents", f"附件“{document.filename}”已删除")
         if document.category != "evidence":
-            raise InvalidInput.field(
-                "documents", f"附件“{document.filename}”须为佐证材料（evidence）类文件"
-            )
+            raise InvalidInput.field("documents", f"附件“{document.filename}”须为佐证材料类文件")
         documents.append(document)
     return documents
 

@@ -136,7 +136,7 @@ def _section_problems(evaluation: Evaluation, kind: str, section: str | None) ->
     """A 报告章节 task needs a section of the outline; no other kind may have one."""
     if kind != "report_section":
         return [FieldError("section", "只有“报告章节”任务可以指定报告章节")] if section else []
-    keys = "、".join(f"{key}（{title}）" for key, title in section_choices(evaluation))
+    keys = "、".join(f"“{title}”" for _, title in section_choices(evaluation))
     if not section:
         return [FieldError("section", f"“报告章节”任务须指定报告章节，可选 {keys}")]
     if section not in dict(section_choices(evaluation)):
