@@ -208,3 +208,27 @@ def _leaves(nodes):
             yield from _leaves(node["children"])
         else:
             yield node
+
+
+DEDUCTION_LEAF = "2.2.1"  # a 扣分 leaf of the 雪亮工程 template
+
+
+def test_enter_in_a_deduction_row_saves_the_score(page: Page, live_server, evaluation, make):
+    session = make.session
+    indicator_ops.copy_template(session, evaluation.leader, evaluation.id, "xueliang")
+    evaluation = put_in_state(session, evaluation, "analysis")
+    log_in(page, live_server, "zhangjm")
+    page.goto(f"{live_server}/evaluations/{evaluation.id}/scores")
+    leaf = page.locator(f'article[data-code="{DEDUCTION_LEAF}"]')
+    leaf.get_by_label("第1项扣分", exact=True).fill("1")
+    reason = leaf.get_by_label("第1项扣分原因")
+    reason.fill("部分点位验收资料不全")
+    leaf.get_by_label("扣分理由", exact=False).fill("验收资料不全")
+    reason.press("Enter")
+    expect(page.locator(".flash-success")).to_contain_text("已保存")
+    leaf = page.locator(f'article[data-code="{DEDUCTION_LEAF}"]')
+    expect(leaf).to_contain_text("部分点位验收资料不全")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        leaf.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"re-deduction-saved-{width}.png"))

@@ -785,3 +785,14 @@ def test_todo_shows_my_tasks_overdue_marks_and_the_pool(as_user, session, team, 
     assert 'class="is-overdue"' in mine and "已逾期" in mine
     assert "收集合同与验收资料" in pool and "核验前端点位" not in pool
     assert evaluation.project_name in mine
+
+
+def test_enter_in_a_deduction_row_saves_rather_than_adding_a_row(as_user, team, analysis):
+    """A browser submits a form on Enter with its first submit button: in the 扣分 form that is
+    “保存得分”, not “添加扣分行” (which sends op=add_row and saves nothing)."""
+    html = page(as_user(team.leader).get(f"/evaluations/{analysis.id}/scores"))
+    form = html[html.index(f'action="{score_url(analysis, "2.2.1")}') :]
+    form = form[: form.index("</form>")]
+    first_button = form[form.index("<button") : form.index(">", form.index("<button"))]
+    assert 'type="submit"' in first_button and "name=" not in first_button
+    assert form.index("<button") < form.index("添加扣分行")
