@@ -275,18 +275,19 @@ def load(session: Session, store: file_store.DocumentStore) -> bool:
     indicator_ops.copy_template(session, xu, police, "unit_self")
     soon = clock.today_local() + timedelta(days=2)
     late = clock.today_local() - timedelta(days=3)
-    tasks.create_task(
-        session,
-        xu,
-        police,
-        tasks.TaskSpec(
-            "collect",
-            "收集项目合同、验收报告和资金支付凭证",
-            "按自评指标逐项收集佐证材料",
-            huang.id,
-            late,
-        ),
-    )
+    with clock.days_ago(10):  # given ten days ago, due three days ago: overdue now
+        tasks.create_task(
+            session,
+            xu,
+            police,
+            tasks.TaskSpec(
+                "collect",
+                "收集项目合同、验收报告和资金支付凭证",
+                "按自评指标逐项收集佐证材料",
+                huang.id,
+                late,
+            ),
+        )
     tasks.create_task(
         session,
         xu,

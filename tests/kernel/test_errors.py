@@ -79,8 +79,8 @@ def test_problems_give_the_message_and_details_as_before():
 
 def test_the_message_names_a_field_by_its_chinese_label():
     exc = InvalidInput(errors=[FieldError("due_date", "应为日期"), FieldError("x_y", "必填")])
-    assert exc.message == "截止日期：应为日期；必填"  # an unknown name is left out, never shown
-    assert [p.text for p in exc.errors] == ["截止日期：应为日期", "必填"]
+    assert exc.message == "完成期限：应为日期；必填"  # an unknown name is left out, never shown
+    assert [p.text for p in exc.errors] == ["完成期限：应为日期", "必填"]
     nested = FieldError("deductions.0.reason", "必填")
     assert nested.text == "扣分项第1项理由：必填"
 

@@ -17,15 +17,11 @@ from workflow.tasks import operations as tasks
 def reminded(session, team):
     """Two overdue tasks for the first member, swept into two notifications."""
     member = team.members[0]
+    yesterday = clock.today_local() - timedelta(days=1)
     for title in ("收集合同和验收报告", "发放满意度问卷"):
-        tasks.create_task(
-            session,
-            team.leader,
-            team.evaluation.id,
-            tasks.TaskSpec(
-                "collect", title, "", member.id, clock.today_local() - timedelta(days=1)
-            ),
-        )
+        with clock.days_ago(3):  # given three days ago, due yesterday
+            spec = tasks.TaskSpec("collect", title, "", member.id, yesterday)
+            tasks.create_task(session, team.leader, team.evaluation.id, spec)
     forget_event_notices(session)  # the inbox here is the sweep's
     reminder_sweep.sweep(session)
     session.commit()

@@ -17,6 +17,7 @@ from web.indicators.forms import rows_from_tree
 from workflow.indicators import operations as indicator_ops
 from workflow.indicators import queries as indicator_queries
 from workflow.indicators.builtin import get_template
+from workflow.kernel import clock
 from workflow.scoring import operations as scoring
 from workflow.scoring import scorecard as scorecards
 from workflow.scoring.models import IndicatorScore
@@ -620,7 +621,7 @@ def test_leader_creates_tasks_for_a_member_and_for_the_pool(as_user, session, te
 
     member = team.members[0]
     res = create_task_through_the_form(
-        leader, evaluation, assignee=str(member.id), due_date="2024-03-01", kind="field_check"
+        leader, evaluation, assignee=str(member.id), due_date="2099-03-01", kind="field_check"
     )
     assert res.status_code == 302
     res = create_task_through_the_form(leader, evaluation, title="发放满意度问卷", kind="survey")
@@ -630,11 +631,28 @@ def test_leader_creates_tasks_for_a_member_and_for_the_pool(as_user, session, te
         ("field_check", "claimed", member.id),
         ("survey", "open", None),
     ]
-    assert rows[0].due_date == date(2024, 3, 1) and rows[0].required
+    assert rows[0].due_date == date(2099, 3, 1) and rows[0].required
 
     html = page(leader.get(f"/evaluations/{evaluation.id}"))
     assert "收集合同与验收资料" in html and "发放满意度问卷" in html and "任务池" in html
     assert "＋ 分派任务" in html
+
+
+def test_task_form_refuses_a_due_date_in_the_past_at_its_field(as_user, session, team):
+    evaluation = put_in_state(session, team.evaluation, "implementation")
+    yesterday = clock.today_local() - timedelta(days=1)
+    res = create_task_through_the_form(
+        as_user(team.leader), evaluation, due_date=yesterday.isoformat()
+    )
+    assert res.status_code == 400
+    html = page(res)
+    field = html[html.index('name="due_date"') :]
+    assert field.index("完成期限不能早于今天") < field.index("</div>")  # beside the input
+    assert session.query(Task).count() == 0
+    res = create_task_through_the_form(
+        as_user(team.leader), evaluation, due_date=clock.today_local().isoformat()
+    )
+    assert res.status_code == 302
 
 
 def test_task_form_keeps_the_input_when_refused(as_user, session, team):
@@ -766,12 +784,15 @@ def test_todo_shows_my_tasks_overdue_marks_and_the_pool(as_user, session, team, 
     member = team.members[0]
     evaluation = pool_task.evaluation
     yesterday = date.today() - timedelta(days=2)
-    tasks.create_task(
-        session,
-        team.leader,
-        evaluation.id,
-        tasks.TaskSpec("field_check", "核验前端点位", assignee_id=member.id, due_date=yesterday),
-    )
+    with clock.days_ago(5):  # given five days ago, due two days ago
+        tasks.create_task(
+            session,
+            team.leader,
+            evaluation.id,
+            tasks.TaskSpec(
+                "field_check", "核验前端点位", assignee_id=member.id, due_date=yesterday
+            ),
+        )
     tasks.create_task(
         session,
         team.leader,

@@ -40,7 +40,7 @@ def test_leader_assigns_a_task_and_the_member_sees_it(api, team, ev):
         kind="field_check",
         title="现场核验前端点位",
         assignee=member.id,
-        due_date="2024-03-31",
+        due_date="2099-03-31",
         description="抽查20个点位",
     )
     assert res.status_code == 201, res.json
@@ -187,8 +187,9 @@ def test_leader_reopens_with_a_reason(api, team, ev):
 
 
 def test_overdue_is_computed_from_the_local_date(api, team, ev):
-    task = create(api, team.leader, ev, assignee=team.members[0].id, due_date="2024-03-31").json
     try:
+        clock.set_now(lambda: datetime(2024, 3, 20, 9, tzinfo=UTC))  # given on 20 March
+        task = create(api, team.leader, ev, assignee=team.members[0].id, due_date="2024-03-31").json
         # 2024-03-31 16:30 UTC is already 1 April in Beijing
         clock.set_now(lambda: datetime(2024, 3, 31, 15, 30, tzinfo=UTC))
         assert api.as_(team.leader).get(f"/api/v1/tasks/{task['id']}").json["overdue"] is False
@@ -212,7 +213,7 @@ def test_my_tasks_span_evaluations(api, make, session, team, ev):
         lifecycle.GroupSpec(leader=team.leader.id, deputies=[], members=[member.id], approvers=[]),
     )
     create(api, team.leader, ev, assignee=member.id, title="甲")
-    create(api, team.leader, second, assignee=member.id, title="乙", due_date="2024-01-10")
+    create(api, team.leader, second, assignee=member.id, title="乙", due_date="2099-01-10")
     titles = [t["title"] for t in api.as_(member).get("/api/v1/tasks?mine=1").json]
     assert titles == ["乙", "甲"]  # soonest due first
 
@@ -222,3 +223,17 @@ def test_tasks_stop_with_the_working_stages(api, team, ev, session):
     put_in_state(session, ev, "group_review", submitted_by=team.leader)
     assert act(api, team.members[0], task, "claim").status_code == 403
     assert create(api, team.leader, ev).status_code == 403
+
+
+def test_a_due_date_in_the_past_is_refused_today_is_allowed(api, team, ev):
+    try:
+        clock.set_now(lambda: datetime(2024, 3, 20, 9, tzinfo=UTC))
+        late = create(api, team.leader, ev, due_date="2024-03-19")
+        assert late.status_code == 400
+        assert late.json["fields"] == [
+            {"field": "due_date", "message": "完成期限不能早于今天（2024-03-20）"}
+        ]
+        assert late.json["message"] == "完成期限不能早于今天（2024-03-20）"
+        assert create(api, team.leader, ev, due_date="2024-03-20").status_code == 201
+    finally:
+        clock.set_now(None)

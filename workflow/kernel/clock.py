@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -32,3 +33,16 @@ def to_local(ts: datetime | None) -> datetime | None:
 def today_local():
     """Today's date in Asia/Shanghai: due dates are local calendar days."""
     return _now().astimezone(LOCAL_TZ).date()
+
+
+@contextmanager
+def days_ago(days: int) -> Iterator[None]:
+    """Act as if `days` days ago (the demo and tests building a past: a task created then,
+    now overdue); the clock is put back after."""
+    global _now
+    before = _now
+    _now = lambda: before() - timedelta(days=days)  # noqa: E731
+    try:
+        yield
+    finally:
+        _now = before

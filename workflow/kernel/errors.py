@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 # The Chinese name of each input field (its API name), for the text people read: `field` in
-# the API keeps the name, the message says the label ("截止日期：应为日期", never "due_date：…").
+# the API keeps the name, the message says the label ("完成期限：应为日期", never "due_date：…").
 FIELD_LABELS = {
     "active": "启用状态",
     "actual": "完成值",
@@ -38,7 +38,7 @@ FIELD_LABELS = {
     "direction": "方向",
     "display_name": "姓名",
     "documents": "附件",
-    "due_date": "截止日期",
+    "due_date": "完成期限",
     "email": "电子邮箱",
     "enabled": "开启",
     "evidence": "佐证材料",
@@ -168,7 +168,7 @@ class FieldError:
     @property
     def text(self) -> str:
         """The problem as people read it: the field's Chinese label, unless the message names
-        it already ("截止日期：应为日期", "须写明理由"); never the field's API name."""
+        it already ("完成期限：应为日期", "须写明理由"); never the field's API name."""
         label = field_label(self.field)
         return f"{label}：{self.message}" if label and label not in self.message else self.message
 

@@ -64,6 +64,9 @@ def _check_spec(evaluation: Evaluation, spec: TaskSpec) -> None:
         problems += _section_problems(evaluation, spec.kind, spec.section)
     if not spec.title.strip():
         problems.append(FieldError("title", "任务标题不能为空"))
+    if spec.due_date is not None and spec.due_date < clock.today_local():
+        today = clock.today_local().isoformat()
+        problems.append(FieldError("due_date", f"完成期限不能早于今天（{today}）"))
     if spec.assignee_id is not None and not roles.is_group_worker(spec.assignee_id, evaluation):
         problems.append(FieldError("assignee", "任务只能分派给本评价工作组的组长、副组长或成员"))
     if problems:
