@@ -119,6 +119,19 @@ def test_weights_must_be_positive_decimals_with_two_places():
     ]
 
 
+def test_unusable_weights_are_named_in_the_total_not_counted_as_zero():
+    tree = valid_tree()
+    leaves = tree[0]["children"][0]["children"]
+    leaves[1]["weight"] = "三十"
+    tree[1]["children"][0]["children"][0]["weight"] = ""
+    problems = validate_tree(tree)
+    assert problems[-1] == (
+        "三级指标分值合计无法核对：三级指标“指标1.1.2”（1.1.2）、三级指标“指标2.1.1”（2.1.1）"
+        "的分值无效，改正后再合计"
+    )
+    assert not any("合计为" in p for p in problems)
+
+
 def test_validation_reports_every_problem_at_once():
     tree = valid_tree()
     tree[0]["children"].append(branch("1.2", "质量"))  # empty branch

@@ -67,7 +67,14 @@ def test_leader_sets_up_the_indicator_system_and_a_scoring_task(
     expect(leaf.get_by_label("问卷选项及分值")).to_be_visible()  # survey parameters shown
     expect(leaf.get_by_label("比率类型")).to_be_hidden()
     leaf.get_by_label("评分人").select_option(label="陈晓燕（成员）")
+    # the total follows the typing; an unusable 分值 is named, not counted as 0
+    leaf.get_by_label("分值", exact=True).fill("十五")
+    expect(page.locator("#weight-total")).to_have_text("85.00")
+    expect(page.locator("#weight-invalid")).to_have_text("（1 项分值无效，未计入）")
     leaf.get_by_label("分值", exact=True).fill("16")
+    expect(page.locator("#weight-total")).to_have_text("101.00")
+    expect(page.locator("#weight-total")).to_have_class("sum-bad")
+    expect(page.locator("#weight-invalid")).to_have_text("")
     page.get_by_role("button", name="保存指标体系").first.click()
     expect(page.locator(".alert-error")).to_contain_text("三级指标分值合计为101分，应为100分")
     expect(page.locator("#weight-total")).to_have_text("101.00")
@@ -75,6 +82,12 @@ def test_leader_sets_up_the_indicator_system_and_a_scoring_task(
     expect(leaf.get_by_label("评分人")).to_have_value(str(people["members"][0].id))  # kept
     shot(page, "21-indicator-editor-error")
     leaf.get_by_label("分值", exact=True).fill("15")
+    expect(page.locator("#weight-total")).to_have_text("100.00")
+    expect(page.locator("#weight-total")).to_have_class("sum-ok")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"re-weight-total-{width}.png"))
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.get_by_role("button", name="保存指标体系").first.click()
     expect(page.locator(".flash-success")).to_have_text("评价指标体系已保存")
     row = page.locator("#tree tr").filter(has_text="群众满意度")
@@ -87,7 +100,7 @@ def test_leader_sets_up_the_indicator_system_and_a_scoring_task(
     page.get_by_label("任务标题").fill("群众满意度打分")
     page.get_by_label("任务说明").fill("根据回收的 30 份问卷对“群众满意度”打分。")
     page.get_by_label("负责人").select_option(label="陈晓燕（成员）")
-    page.get_by_label("完成期限").fill("2024-03-15")
+    page.get_by_label("完成期限").fill("2099-03-15")
     shot(page, "22-new-task")
     page.get_by_role("button", name="分派任务").click()
     expect(page.locator(".flash-success")).to_contain_text("已分派任务：群众满意度打分")

@@ -260,6 +260,12 @@ def test_editor_lists_every_problem_in_chinese_and_keeps_the_input(as_user, sess
     assert "缺少指标名称" in html
     assert "指标代码“1.1.1”重复，代码须唯一" in html
     assert f'name="nodes-{first_leaf}-weight" type="text" value="6"' in html
+    res = leader.post(
+        url, tree_form_data(tree, **{f"nodes-{first_leaf}-weight": "六", "op": "save"})
+    )
+    html = page(res)
+    assert "分值无效，改正后再合计" in html and "合计为95分" not in html
+    assert "（1 项分值无效，未计入）" in html  # beside the total shown above the tree
     assert indicator_queries.tree(session, evaluation) == tree  # nothing saved
 
 

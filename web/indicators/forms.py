@@ -287,8 +287,10 @@ def outline_totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
             _weight(r) for r in rows[index + 1 : _block_end(rows, index)] if _level(r["level"]) == 3
         ]
         subtotals.append(sum((w for w in weights if w is not None), Decimal(0)))
-    total = sum((w for w in (node_weight(leaf) for leaf in leaves) if w is not None), Decimal(0))
-    return {"subtotals": subtotals, "total": total, "leaves": len(leaves)}
+    weights = [node_weight(leaf) for leaf in leaves]
+    total = sum((w for w in weights if w is not None), Decimal(0))
+    invalid = sum(1 for w in weights if w is None)  # shown as such, not counted as 0
+    return {"subtotals": subtotals, "total": total, "leaves": len(leaves), "invalid": invalid}
 
 
 def _weight(row: dict[str, Any]) -> Decimal | None:

@@ -64,3 +64,48 @@ document.addEventListener("DOMContentLoaded", () => {
   form.setAttribute("data-restored", "1");
   form.scrollIntoView({ block: "center" });
 });
+
+// 指标体系编辑 (`data-weight-sum`): the 分值 total and each branch's 小计 follow what is typed;
+// an unusable 分值 is named as such, not counted as 0. The server checks again on 保存.
+const cents = (text) => {
+  const match = /^\s*(\d+)(?:\.(\d{1,2}))?\s*$/.exec(text);
+  if (!match) return null;
+  const value = Number(match[1]) * 100 + Number((match[2] || "").padEnd(2, "0"));
+  return value > 0 ? value : null;
+};
+const points = (value) => (value / 100).toFixed(2);
+
+const sumWeights = (form) => {
+  const nodes = Array.from(form.querySelectorAll(".node"));
+  const levelOf = (node) => Number(node.className.match(/node-l(\d)/)[1]);
+  const weightOf = (node) => cents(node.querySelector('input[name$="-weight"]')?.value || "");
+  let total = 0;
+  let invalid = 0;
+  nodes.forEach((node, i) => {
+    const level = levelOf(node);
+    if (level === 3) {
+      const weight = weightOf(node);
+      if (weight === null) invalid += 1;
+      else total += weight;
+      return;
+    }
+    let subtotal = 0;
+    for (const below of nodes.slice(i + 1)) {
+      if (levelOf(below) <= level) break;
+      if (levelOf(below) === 3) subtotal += weightOf(below) || 0;
+    }
+    const shown = node.querySelector(".subtotal strong");
+    if (shown) shown.textContent = points(subtotal);
+  });
+  const shownTotal = document.getElementById("weight-total");
+  shownTotal.textContent = points(total);
+  shownTotal.className = total === 10000 && !invalid ? "sum-ok" : "sum-bad";
+  document.getElementById("weight-invalid").textContent = invalid
+    ? `（${invalid} 项分值无效，未计入）`
+    : "";
+};
+
+document.addEventListener("input", (event) => {
+  const form = event.target.closest("[data-weight-sum]");
+  if (form && event.target.name && event.target.name.endsWith("-weight")) sumWeights(form);
+});

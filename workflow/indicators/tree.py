@@ -107,10 +107,24 @@ def validate_tree(nodes: Any) -> list[str]:
         _check_node(node, 1, errors, codes)
     duplicates = [code for code, count in Counter(codes).items() if count > 1]
     errors.extend(f"指标代码“{code}”重复，代码须唯一" for code in duplicates)
-    total = _leaf_total(nodes)
-    if total is not None and total != TOTAL_WEIGHT:
-        errors.append(f"三级指标分值合计为{_num(total)}分，应为100分")
+    if problem := total_problem(nodes):
+        errors.append(problem)
     return errors
+
+
+def total_problem(nodes: Sequence[Any]) -> str | None:
+    """What is wrong with the 三级指标 total: the leaves whose 分值 is unusable (named, never
+    counted as 0), else a sum that is not 100; None when it is 100."""
+    leaves = iter_leaves(_mappings(nodes))
+    weights = [(leaf, _weight_or_none(leaf.get("weight"))) for leaf in leaves]
+    invalid = [_label(leaf, LEVELS) for leaf, weight in weights if weight is None]
+    if invalid:
+        named = "、".join(invalid[:5]) + (f"等 {len(invalid)} 项" if len(invalid) > 5 else "")
+        return f"三级指标分值合计无法核对：{named}的分值无效，改正后再合计"
+    total = sum((weight for _, weight in weights if weight is not None), Decimal(0))
+    if weights and total != TOTAL_WEIGHT:
+        return f"三级指标分值合计为{_num(total)}分，应为100分"
+    return None
 
 
 def _check_node(node: Any, level: int, errors: list[str], codes: list[str]) -> None:
@@ -162,13 +176,6 @@ def _check_leaf(node: Node, level: int, label: str, errors: list[str]) -> None:
     except InvalidInput as exc:
         errors.append(f"{label}：{exc.message}")
     errors.extend(f"{label}：{message}" for message in validate_rule(node))
-
-
-def _leaf_total(nodes: Sequence[Node]) -> Decimal | None:
-    """Sum of the usable leaf weights (bad weights are reported on their own)."""
-    weights = [_weight_or_none(leaf.get("weight")) for leaf in iter_leaves(_mappings(nodes))]
-    usable = [weight for weight in weights if weight is not None]
-    return sum(usable, Decimal(0)) if usable else None
 
 
 def _mappings(nodes: Sequence[Any]) -> list[Node]:
