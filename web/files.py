@@ -7,6 +7,11 @@ from flask import Flask, current_app, send_file
 from web.rest import session
 from workflow.documents import operations as documents
 from workflow.kernel import files as file_store
+from workflow.kernel.errors import InvalidInput
+
+# Files in one upload (each still within the size limit, the request within its own): several
+# 佐证材料 at once, not an unbounded number of rows and audit entries from one request.
+MAX_FILES = 20
 
 # The content types of the files the app sends, as uploads know them.
 PDF = file_store.ALLOWED["pdf"]
@@ -33,3 +38,12 @@ def send_document(user, evaluation_id: int, document_id: int):
     response.headers["X-Content-SHA256"] = doc.sha256
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def uploaded(field) -> list:
+    """The files actually chosen in a multiple-file field (browsers send one empty part when
+    none is); more than `MAX_FILES` is refused before any is stored."""
+    chosen = [f for f in field.data or [] if getattr(f, "filename", "")]
+    if len(chosen) > MAX_FILES:
+        raise InvalidInput(f"一次最多上传 {MAX_FILES} 个文件（本次选择了 {len(chosen)} 个）")
+    return chosen

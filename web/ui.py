@@ -52,7 +52,10 @@ AT_FIELDS = "请按下方提示补充后再保存。"
 
 def field_of(form, name: str | None):
     """The field of `form` that the service calls `name`, or None: forms name their fields as
-    the API does, or map the service's names in `service_names` ({"owner": "owner_user"})."""
+    the API does, or map the service's names in `service_names` ({"owner": "owner_user"}); a
+    problem of no one field goes to the form's `problems_at` field if it has one (an upload
+    form's file input: "“a.exe”：不支持的文件类型" beside the files chosen)."""
+    name = name or getattr(form, "problems_at", None)
     if form is None or not name:
         return None
     try:

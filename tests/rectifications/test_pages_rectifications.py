@@ -216,3 +216,23 @@ def test_the_archived_report_page_points_at_the_items(as_user, team, items):
     assert res.status_code == 200
     link = f'href="/evaluations/{team.evaluation.id}#rectifications"'
     assert link in page(res) and "查看整改事项及整改情况" in page(res)
+
+
+def test_a_refused_evidence_file_is_named_beside_the_evidence_upload(as_user, team, items):
+    url = f"/rectifications/{items[0].id}"
+    owner = as_user(team.members[0])
+    html = page(owner.get(url))
+    assert f'action="{url}/evidence#evidence"' in html  # the answer opens at the form
+    name, data = EVIDENCE
+    res = owner.post(
+        f"{url}/evidence",
+        {
+            "evidence-version": version_on(html),
+            "evidence-files": [(io.BytesIO(data), name), (io.BytesIO(b"MZ"), "台账.exe")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert res.status_code == 400
+    card = page(res).split('id="evidence"')[1].split("</section>")[0]
+    assert "“台账.exe”：不支持的文件类型" in card  # in the 佐证材料 card, at its input
+    assert re.search(r'<input[^>]*multiple[^>]*name="evidence-files"', card)

@@ -735,6 +735,21 @@ def test_member_claims_transfers_and_completes_a_task_with_evidence(
 
     holder = as_user(second)
     version = task_version(holder, pool_task.id, "complete")
+    assert f'action="{url}/complete#task-actions"' in page(holder.get(url))  # back at the form
+    res = holder.post(  # a bad file: named beside the files input, nothing completed
+        f"{url}/complete",
+        {
+            "complete-note": "已收集",
+            "complete-files": [(io.BytesIO(b"MZ"), "setup.exe")],
+            "complete-version": version,
+        },
+        content_type="multipart/form-data",
+    )
+    assert res.status_code == 400
+    html = page(res)
+    files_field = html[html.index('name="complete-files"') :]
+    assert files_field.index("“setup.exe”：不支持的文件类型") < files_field.index("</div>")
+    assert re.search(r'<input[^>]*multiple[^>]*name="complete-files"', html)  # several at once
     with open(files_dir / "work-plan.pdf", "rb") as fh:
         res = holder.post(
             f"{url}/complete",

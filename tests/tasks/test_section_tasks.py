@@ -202,11 +202,11 @@ def test_task_page_links_to_the_section_editor(api, auth, team, reporting):
     assert "主要经验及做法" in html
     assert f'href="/evaluations/{reporting.id}/report/sections/experience/edit"' in html
     assert "尚未填写，请先在报告撰写中填写该章节" in html
-    assert f'action="/tasks/{task["id"]}/complete"' not in html
+    assert f'action="/tasks/{task["id"]}/complete#task-actions"' not in html
 
     write_section(api, member, reporting, "experience", EXPERIENCE)
     html = auth.client.get(f"/tasks/{task['id']}").get_data(as_text=True)
-    assert f'action="/tasks/{task["id"]}/complete"' in html
+    assert f'action="/tasks/{task["id"]}/complete#task-actions"' in html
 
 
 def test_leader_sets_the_section_on_the_task_page(api, auth, team, reporting):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import re
 from decimal import Decimal
 
 import pytest
 from conftest import PASSWORD, put_in_state
 from page_helpers import PLAN, Browser, page, version_on
+from sqlalchemy import func, select
 
+from workflow.documents.models import Document
 from workflow.scoring.rules import percentage as rate
 
 
@@ -539,3 +542,67 @@ def test_admin_edits_a_user_and_a_blank_password_keeps_the_old_one(as_user, make
     assert "办公室主任" in page(browser.get("/admin/users"))
     auth.logout()
     assert auth.login("wangwu").headers["Location"] == "/"
+
+
+def _upload_form(html: str) -> str:
+    start = html.index('<form class="upload" id="upload"')
+    return html[start : html.index("</form>", start)]
+
+
+def test_several_files_are_uploaded_at_once_and_the_category_stays(as_user, team, files_dir):
+    browser = as_user(team.leader)
+    res = browser.post(
+        f"/evaluations/{team.evaluation.id}/documents",
+        {
+            "category": "evidence",
+            "file": [
+                (io.BytesIO((files_dir / PLAN).read_bytes()), "验收报告.pdf"),
+                (io.BytesIO("支付凭证清单".encode()), "支付凭证.txt"),
+            ],
+        },
+        content_type="multipart/form-data",
+    )
+    assert res.status_code == 302
+    assert res.headers["Location"].endswith("?category=evidence#upload")  # back at the form
+    html = page(browser.get(res.headers["Location"]))
+    assert "已上传：验收报告.pdf、支付凭证.txt" in html
+    form = _upload_form(html)
+    assert 'action="' in form and '#upload"' in form and "multiple" in form
+    assert '<option selected value="evidence">' in form  # the category of the last upload
+
+
+def test_each_refused_file_is_named_beside_the_upload_form(as_user, team, files_dir):
+    browser = as_user(team.leader)
+    res = browser.post(
+        f"/evaluations/{team.evaluation.id}/documents",
+        {
+            "category": "evidence",
+            "file": [
+                (io.BytesIO((files_dir / PLAN).read_bytes()), "合同.pdf"),
+                (io.BytesIO(b"MZ\x90\x00"), "virus.exe"),
+                (io.BytesIO(b""), "空白.txt"),
+            ],
+        },
+        content_type="multipart/form-data",
+    )
+    assert res.status_code == 400
+    html = page(res)
+    assert "已上传：合同.pdf" in html  # the good one is kept
+    assert "2 个文件未能上传" in html.split('id="documents"')[0]  # the flash at the top
+    form = _upload_form(html)
+    assert "“virus.exe”：不支持的文件类型" in form and "“空白.txt”：文件为空" in form
+    assert '<option selected value="evidence">' in form  # the category stays chosen
+
+
+def test_too_many_files_at_once_are_refused_before_any_is_stored(as_user, team, session):
+    from web.files import MAX_FILES
+
+    files = [(io.BytesIO(b"text"), f"{n}.txt") for n in range(MAX_FILES + 1)]
+    res = as_user(team.leader).post(
+        f"/evaluations/{team.evaluation.id}/documents",
+        {"category": "evidence", "file": files},
+        content_type="multipart/form-data",
+    )
+    assert res.status_code == 400
+    assert f"一次最多上传 {MAX_FILES} 个文件" in _upload_form(page(res))
+    assert session.scalar(select(func.count()).select_from(Document)) == 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import (
     DateField,
     FormField,
@@ -133,8 +133,11 @@ class GroupForm(Form):
 
 
 class DocumentForm(Form):
+    """上传文件: one category for the files chosen (several at once, each checked alone)."""
+
+    problems_at = "file"  # a file's refusal beside the files chosen
     category = SelectField("文件类别", choices=options(DOCUMENT_CATEGORIES.items()))
-    file = FileField("文件", validators=[FileRequired("请选择要上传的文件")])
+    file = MultipleFileField("文件（可多选）", validators=[FileRequired("请选择要上传的文件")])
 
 
 class ActionForm(Form):

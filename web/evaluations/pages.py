@@ -17,7 +17,7 @@ from web.evaluations.forms import (
     fund_rows_data,
 )
 from web.exports import FORMATS, send_table
-from web.files import send_document, store
+from web.files import send_document, store, uploaded
 from web.forms import options
 from web.indicators.pages import indicator_panel
 from web.input import query_int
@@ -40,9 +40,10 @@ from workflow.accounts import operations as accounts
 from workflow.accounts.models import Unit, User
 from workflow.campaigns import queries as campaign_queries
 from workflow.documents import operations as documents
+from workflow.documents.models import DOCUMENT_CATEGORIES
 from workflow.exports import tables
 from workflow.kernel import access, clock
-from workflow.kernel.errors import JixiaoError, NotAllowed, NotFound
+from workflow.kernel.errors import InvalidInput, JixiaoError, NotAllowed, NotFound
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle import queries as evaluations
 from workflow.lifecycle.approvals import parse_policy, policy_label
@@ -320,7 +321,7 @@ def render_show(
             page_request("events_page", PANEL_SIZE),
             newest_first=True,
         ),
-        "upload_form": upload_form or DocumentForm(formdata=None),
+        "upload_form": upload_form or _upload_form(),
         "can_edit_project": roles.can(user, "edit_project", evaluation),
         "can_edit_group": roles.can(user, "edit_group", evaluation),
         "can_upload": roles.can(user, "upload_document", evaluation),
@@ -332,6 +333,15 @@ def render_show(
         "today": clock.today_local(),
     }
     return render_template("evaluations/show.html", **context), status
+
+
+def _upload_form() -> DocumentForm:
+    """The empty upload form, with the category of the last upload (`?category=`) still
+    chosen: several uploads of one kind in a row."""
+    form = DocumentForm(formdata=None)
+    if request.args.get("category") in DOCUMENT_CATEGORIES:
+        form.category.data = request.args["category"]
+    return form
 
 
 def _document_changes(session, user: User, evaluation: Evaluation) -> dict:
@@ -409,30 +419,45 @@ def replace_document(evaluation_id: int, document_id: int):
 
 @bp.route("/evaluations/<int:evaluation_id>/documents", methods=["POST"])
 def upload(evaluation_id: int):
-    user = page_user()
+    """上传文件: each file chosen through the same checks, one upload each; the ones refused
+    are named beside the file input (and above), the category stays chosen either way."""
     form = DocumentForm()
-    if not form.validate_on_submit():
-        return render_show(evaluation_id, form, 400)
-    upload = form.file.data
     try:
-        document = documents.add_document(
-            db(),
-            user,
-            evaluation_id,
-            form.category.data,
-            upload.filename or "",
-            upload.stream,
-            store(),
-            client_addr(),
-        )
-    except (NotFound, NotAllowed):
-        raise  # the error page: there is no upload form to show the message on
-    except JixiaoError as exc:
-        if not attach_field_errors(form, exc):  # the category's problem at the category
-            form.file.errors = [*form.file.errors, exc.message]
-        return render_show(evaluation_id, form, status_of(exc))
-    flash(f"已上传：{document.filename}", "success")
-    return redirect(url_for(".show", evaluation_id=evaluation_id, _anchor="documents"))
+        files = uploaded(form.file) if form.validate_on_submit() else []
+    except InvalidInput as exc:
+        attach_field_errors(form, exc)
+        files = []
+    if not files:
+        flash("未能上传：请按“评价文件”中的提示修改后重试", "error")
+        return render_show(evaluation_id, form, 400)
+    stored, refused = [], []
+    for upload in files:
+        try:
+            document = documents.add_document(
+                db(),
+                page_user(),
+                evaluation_id,
+                form.category.data,
+                upload.filename or "",
+                upload.stream,
+                store(),
+                client_addr(),
+            )
+        except (NotFound, NotAllowed):
+            raise  # the error page: there is no upload form to show the message on
+        except JixiaoError as exc:
+            refused.append(exc)
+        else:
+            stored.append(document.filename)
+    if stored:
+        flash(f"已上传：{'、'.join(stored)}", "success")
+    if not refused:
+        back = url_for(".show", evaluation_id=evaluation_id, category=form.category.data)
+        return redirect(f"{back}#upload")
+    for exc in refused:  # the category's problem at the category, a file's at the files
+        attach_field_errors(form, exc)
+    flash(f"{len(refused)} 个文件未能上传，原因见“评价文件”中的提示", "error")
+    return render_show(evaluation_id, form, status_of(refused[0]))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/documents/<int:document_id>")

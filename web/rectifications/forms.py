@@ -28,6 +28,7 @@ class VersionForm(Form):
 
 class EvidenceForm(Form):
     service_names: ClassVar[dict[str, str]] = {"file": "files"}
+    problems_at = "files"  # a file's refusal beside the files chosen
     files = MultipleFileField("佐证材料（可多选）")
     version = HiddenField()
 
@@ -36,6 +37,7 @@ class FinishForm(Form):
     """整改完成: the 整改说明 and the 佐证材料 (those handed in before count too)."""
 
     service_names: ClassVar[dict[str, str]] = {"evidence": "files"}
+    problems_at = "files"
     note = TextAreaField("整改说明", validators=[DataRequired("请填写整改说明")])
     files = MultipleFileField("佐证材料（可多选）")
     version = HiddenField()

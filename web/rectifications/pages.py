@@ -13,10 +13,9 @@ import roles
 from web.auth import client_addr, page_user
 from web.database import db
 from web.exports import FORMATS, send_table
-from web.files import store
+from web.files import store, uploaded
 from web.input import query_int
 from web.rectifications.forms import EditForm, EvidenceForm, FinishForm, ReopenForm, VersionForm
-from web.tasks.forms import uploaded
 from web.ui import (
     attach_field_errors,
     filter_args,

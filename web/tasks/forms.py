@@ -44,6 +44,7 @@ class TransferForm(Form):
 
 
 class CompleteForm(Form):
+    problems_at = "files"  # a file's refusal beside the files chosen
     note = TextAreaField("结果说明", validators=[DataRequired("请填写结果说明")])
     files = MultipleFileField("佐证材料（可多选）")
     version = HiddenField()
@@ -52,8 +53,3 @@ class CompleteForm(Form):
 class ReopenForm(Form):
     reason = TextAreaField("重新打开的理由", validators=[DataRequired("请写明重新打开的理由")])
     version = HiddenField()
-
-
-def uploaded(field: MultipleFileField) -> list:
-    """The files actually chosen (browsers send one empty part when none is)."""
-    return [f for f in field.data or [] if getattr(f, "filename", "")]

@@ -13,7 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 import roles
 from web.auth import client_addr, page_user
 from web.database import db
-from web.files import store
+from web.files import store, uploaded
 from web.forms import options
 from web.indicators.pages import group_people
 from web.tasks.forms import (
@@ -23,7 +23,6 @@ from web.tasks.forms import (
     SectionForm,
     TaskForm,
     TransferForm,
-    uploaded,
 )
 from web.ui import (
     attach_field_errors,

@@ -72,14 +72,10 @@ def store_upload(
     operation to permit and audit: 上传文件 here, 整改佐证材料 in `workflow.rectifications`."""
     _check_category(category)
     name = display_name(filename)
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if not name or ext not in ALLOWED:
-        raise InvalidInput(f"不支持的文件类型，仅允许 {ALLOWED_LABEL}", code="file_type")
-    data = read_limited(stream, store.max_bytes)
-    if not data:
-        raise InvalidInput("文件为空", code="file_empty")
-    if not _content_matches(ext, data):
-        raise InvalidInput(f"文件内容与扩展名 .{ext} 不符", code="file_type")
+    try:
+        ext, data = _checked(name, stream, store.max_bytes)
+    except InvalidInput as exc:  # several files at once: say which one
+        raise InvalidInput(f"“{name}”：{exc.message}" if name else exc.message, exc.code) from None
     document = Document(
         evaluation_id=evaluation.id,
         category=category,
@@ -94,6 +90,19 @@ def store_upload(
     session.add(document)
     session.flush()
     return document
+
+
+def _checked(name: str, stream: BinaryIO, max_bytes: int) -> tuple[str, bytes]:
+    """The file's extension and bytes, once its type, size and content pass the checks."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if not name or ext not in ALLOWED:
+        raise InvalidInput(f"不支持的文件类型，仅允许 {ALLOWED_LABEL}", code="file_type")
+    data = read_limited(stream, max_bytes)
+    if not data:
+        raise InvalidInput("文件为空", code="file_empty")
+    if not _content_matches(ext, data):
+        raise InvalidInput(f"文件内容与扩展名 .{ext} 不符", code="file_type")
+    return ext, data
 
 
 def _check_category(category: str) -> None:
