@@ -8,6 +8,8 @@ from web.auth import client_addr
 from web.evaluations.schemas import (
     ActionIn,
     AuditEventOut,
+    AuditFilters,
+    AuditQuery,
     DocumentDeleteIn,
     DocumentFile,
     DocumentListQuery,
@@ -241,11 +243,15 @@ def act(data, evaluation_id, action):
 
 
 @blp.route("/evaluations/<int:evaluation_id>/audit")
-@blp.arguments(PageQuery, location="query")
+@blp.arguments(AuditQuery, location="query")
 @blp.response(200, AuditEventOut(many=True), headers=PAGED)
 def audit(query, evaluation_id):
-    """The audit timeline (审计记录), oldest first, a page at a time."""
-    return paged(evaluations.audit_log(session(), caller(), evaluation_id, query["page"]))
+    """The audit timeline (审计记录), oldest first, a page at a time; `action` (事件类型) and
+    `actor` (操作人) narrow it."""
+    filters = AuditFilters().to_filter(query)
+    return paged(
+        evaluations.audit_log(session(), caller(), evaluation_id, query["page"], filters=filters)
+    )
 
 
 @blp.route("/me/todo")
@@ -309,10 +315,13 @@ def export_list(query, fmt):
 
 
 @blp.route("/evaluations/<int:evaluation_id>/audit.<fmt>")
+@blp.arguments(AuditFilters, location="query")
 @blp.response(200, {"format": "binary", "type": "string"}, content_type=XLSX)
 @document_errors(blp, 404)
-def export_audit(evaluation_id, fmt):
-    """An evaluation's 审计记录 as Excel or CSV, oldest first."""
+def export_audit(query, evaluation_id, fmt):
+    """An evaluation's 审计记录 as Excel or CSV, oldest first; the list's filters (`action`,
+    `actor`) apply."""
     if fmt not in FORMATS:
         raise NotFound("不支持的导出格式（可选 xlsx、csv）")
-    return send_table(tables.audit_trail(session(), caller(), evaluation_id), fmt)
+    filters = AuditFilters().to_filter(query)
+    return send_table(tables.audit_trail(session(), caller(), evaluation_id, filters), fmt)

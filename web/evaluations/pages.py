@@ -43,6 +43,7 @@ from workflow.documents import operations as documents
 from workflow.documents.models import DOCUMENT_CATEGORIES
 from workflow.exports import tables
 from workflow.kernel import access, clock
+from workflow.kernel.audit import EVENTS as AUDIT_EVENTS
 from workflow.kernel.errors import InvalidInput, JixiaoError, NotAllowed, NotFound
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle import queries as evaluations
@@ -164,7 +165,15 @@ def export_audit(evaluation_id: int, fmt: str):
     """导出审计记录 (Excel or CSV)."""
     if fmt not in FORMATS:
         raise NotFound("不支持的导出格式")
-    return send_table(tables.audit_trail(db(), page_user(), evaluation_id), fmt)
+    return send_table(tables.audit_trail(db(), page_user(), evaluation_id, audit_filter()), fmt)
+
+
+def audit_filter() -> evaluations.AuditFilter:
+    """The 审计记录 filters the page asks for (`?action=&actor=`); an unknown one is none."""
+    action = request.args.get("action")
+    return evaluations.AuditFilter(
+        action if action in AUDIT_EVENTS else None, request.args.get("actor", type=int)
+    )
 
 
 def _year(year: int | None) -> int | None:
@@ -320,7 +329,10 @@ def render_show(
             evaluation_id,
             page_request("events_page", PANEL_SIZE),
             newest_first=True,
+            filters=audit_filter(),
         ),
+        "audit_filter": audit_filter(),
+        "audit_choices": evaluations.audit_choices(session, evaluation),
         "upload_form": upload_form or _upload_form(),
         "can_edit_project": roles.can(user, "edit_project", evaluation),
         "can_edit_group": roles.can(user, "edit_group", evaluation),

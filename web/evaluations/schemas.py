@@ -6,9 +6,10 @@ from marshmallow import Schema, fields, validate
 
 from web.schemas import Amount, DateTime, DecimalString, Integer, PageQuery
 from workflow.documents.models import DOCUMENT_CATEGORIES
+from workflow.kernel.audit import EVENTS
 from workflow.lifecycle.funds import FUND_SOURCES
 from workflow.lifecycle.models import EVALUATION_KINDS, YEARS
-from workflow.lifecycle.queries import SORTS
+from workflow.lifecycle.queries import SORTS, AuditFilter
 from workflow.lifecycle.states import ACTIONS, RETURN_TARGETS, STATES
 from workflow.scoring.rules import EXECUTION_BASES, EXECUTION_BASIS_ERROR
 
@@ -99,6 +100,26 @@ class EvaluationListQuery(EvaluationFilters, PageQuery):
 
 class EvaluationExportQuery(EvaluationFilters):
     """The list's filters: the export has every page."""
+
+
+class AuditFilters(Schema):
+    """审计记录's filters (the list and its exports): one 事件类型 and/or one 操作人."""
+
+    action = fields.String(  # the keys of EVENTS, as each event's `action`
+        load_default=None,
+        validate=validate.OneOf(list(EVENTS)),
+        metadata={
+            "description": "事件类型：" + "、".join(f"{k}（{v}）" for k, v in EVENTS.items())
+        },
+    )
+    actor = Integer(load_default=None, attribute="actor_id", metadata={"description": "操作人编号"})
+
+    def to_filter(self, data: dict) -> AuditFilter:
+        return AuditFilter(data["action"], data["actor_id"])
+
+
+class AuditQuery(AuditFilters, PageQuery):
+    """The 审计记录's filters, a page at a time."""
 
 
 class MemberOut(Schema):

@@ -73,12 +73,16 @@ def evaluation_list(session: Session, user: User, **filters: Any) -> Table:
     return Table("评价列表", headers, rows())
 
 
-def audit_trail(session: Session, user: User, evaluation_id: int) -> Table:
-    """An evaluation's 审计记录, oldest first."""
+def audit_trail(
+    session: Session,
+    user: User,
+    evaluation_id: int,
+    filters: evaluations.AuditFilter = evaluations.ALL_EVENTS,
+) -> Table:
+    """An evaluation's 审计记录, oldest first; `filters` as the list shown (事件类型, 操作人)."""
     evaluation = get_visible(session, user, evaluation_id)
     statement = (
-        select(AuditEvent)
-        .where(AuditEvent.evaluation_id == evaluation.id)
+        filters.apply(select(AuditEvent).where(AuditEvent.evaluation_id == evaluation.id))
         .options(selectinload(AuditEvent.actor))
         .order_by(AuditEvent.id)
         .limit(MAX_ROWS)

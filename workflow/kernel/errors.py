@@ -9,7 +9,9 @@ from dataclasses import dataclass
 # The Chinese name of each input field (its API name), for the text people read: `field` in
 # the API keeps the name, the message says the label ("完成期限：应为日期", never "due_date：…").
 FIELD_LABELS = {
+    "action": "事件类型",
     "active": "启用状态",
+    "actor": "操作人",
     "actual": "完成值",
     "answers": "问卷份数",
     "approval_policy": "审核方式",

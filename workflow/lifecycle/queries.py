@@ -175,6 +175,45 @@ def done(session: Session, user: User, page: PageRequest = FIRST_PAGE) -> Page[A
     return paginate(session, stmt, page)
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    """What a 审计记录 list is narrowed to: one 事件类型 (`action`, an `EVENTS` key), one
+    操作人 (`actor_id`); None is every one."""
+
+    action: str | None = None
+    actor_id: int | None = None
+
+    def apply(self, stmt: Select) -> Select:
+        """`stmt` (of AuditEvent) with these conditions, in SQL."""
+        if self.action is not None:
+            stmt = stmt.where(AuditEvent.action == self.action)
+        if self.actor_id is not None:
+            stmt = stmt.where(AuditEvent.actor_id == self.actor_id)
+        return stmt
+
+
+ALL_EVENTS = AuditFilter()
+
+
+@dataclass(frozen=True)
+class AuditChoices:
+    """What an evaluation's 审计记录 can be filtered by: the actions and the people in it."""
+
+    actions: list[str]
+    actors: list[User]
+
+
+def audit_choices(session: Session, evaluation: Evaluation) -> AuditChoices:
+    """The 事件类型 and 操作人 that occur in the evaluation's 审计记录 (two small SELECTs)."""
+    of_evaluation = AuditEvent.evaluation_id == evaluation.id
+    actions = session.scalars(select(AuditEvent.action).where(of_evaluation).distinct()).all()
+    actor_ids = select(AuditEvent.actor_id).where(of_evaluation).distinct()
+    actors = session.scalars(
+        select(User).where(User.id.in_(actor_ids)).order_by(User.display_name, User.id)
+    ).all()
+    return AuditChoices(sorted(actions), list(actors))
+
+
 def audit_log(
     session: Session,
     user: User,
@@ -183,11 +222,13 @@ def audit_log(
     *,
     newest_first: bool = False,
     task_id: int | None = None,
+    filters: AuditFilter = ALL_EVENTS,
 ) -> Page[AuditEvent]:
     """审计时间线: a page of the evaluation's events, oldest first (`newest_first` for the
-    evaluation page); `task_id`: only that task's (the task page's history)."""
+    evaluation page); `task_id`: only that task's (the task page's history); `filters`: one
+    事件类型 and/or one 操作人."""
     evaluation = get_visible(session, user, evaluation_id)
-    stmt = select(AuditEvent).where(AuditEvent.evaluation_id == evaluation.id)
+    stmt = filters.apply(select(AuditEvent).where(AuditEvent.evaluation_id == evaluation.id))
     if task_id is not None:
         stmt = stmt.where(AuditEvent.details["task_id"].as_integer() == task_id)
     order = AuditEvent.id.desc() if newest_first else AuditEvent.id
