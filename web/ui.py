@@ -85,7 +85,7 @@ def refusal_lines(error: JixiaoError, form=None) -> list[str]:
             return [AT_FIELDS]
         if len(rest) == len(error.errors) == 1:
             return [error.message]
-        return [p.message for p in rest]
+        return [p.text for p in rest]  # in words: a field not on the form named by its label
     details = error.details
     if isinstance(details, list | tuple) and len(details) > 1:
         return [str(d) for d in details]
