@@ -305,3 +305,43 @@ def test_a_lost_race_still_says_someone_else_acted(monkeypatch, session, team):
         lifecycle.perform(session, team.leader, evaluation.id, "approve")
     assert (refused.value.code, refused.value.message) == ("conflict", CONFLICT_MESSAGE)
     assert session.query(Approval).filter_by(evaluation_id=evaluation.id).count() == 1
+
+
+def test_every_api_input_field_has_a_chinese_label(app):
+    """A new input field of the API gets its label in FIELD_LABELS the day it is added: the
+    400's message names it in Chinese, never by its API name."""
+    from marshmallow import Schema
+    from marshmallow import fields as mfields
+
+    from workflow.kernel.errors import FIELD_LABELS
+
+    names: set[str] = set()
+    seen: set[type] = set()
+
+    def walk(schema: Schema) -> None:
+        if type(schema) in seen:  # the indicator tree nests itself
+            return
+        seen.add(type(schema))
+        for name, field in schema.fields.items():
+            if field.dump_only:
+                continue
+            names.add(field.data_key or name)
+            inner = field.inner if isinstance(field, mfields.List) else field
+            if isinstance(inner, mfields.Nested):
+                walk(inner.schema)
+
+    views = list(app.view_functions.values())
+    for view in list(views):  # a MethodView's methods carry their own documentation
+        cls = getattr(view, "view_class", None)
+        views += [
+            getattr(cls, m)
+            for m in ("get", "post", "put", "patch", "delete")
+            if cls and hasattr(cls, m)
+        ]
+    for view in views:
+        apidoc = getattr(view, "_apidoc", {})
+        for parameter in apidoc.get("arguments", {}).get("parameters", []):
+            schema = parameter["schema"]
+            walk(schema() if isinstance(schema, type) else schema)
+    assert len(names) > 80  # the API's inputs were found
+    assert sorted(names - FIELD_LABELS.keys()) == []

@@ -44,6 +44,7 @@ FIELD_LABELS = {
     "email": "电子邮箱",
     "enabled": "开启",
     "evidence": "佐证材料",
+    "execution_basis": "预算执行率口径",
     "file": "文件",
     "finance_review": "财政局审核",
     "from": "起始日期",
