@@ -139,7 +139,7 @@ def test_every_problem_in_the_sheet_is_named_by_its_row(api, school):
     assert any(m.startswith("第7行：指标代码“1.1.2”与第4行重复") for m in messages)
     assert any(m.startswith("第7行：评分规则“猜测”未知") for m in messages)
     assert "第8行：评分规则不是有效的 JSON" in messages
-    assert any(m.startswith("第9行：") and "measure" in m for m in messages)
+    assert any(m.startswith("第9行：") and "计量方式" in m for m in messages)
     before = tree(api, school.leader, school)
     assert before and before[0]["name"] == "产出指标"  # nothing replaced
 
