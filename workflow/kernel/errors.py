@@ -52,7 +52,7 @@ FIELD_LABELS = {
     "funds_received": "到位资金",
     "funds_spent": "实际支出",
     "grade": "等级",
-    "group_review": "工作组审核",
+    "group_review": "领导小组审核",
     "indicators": "指标",
     "initial_budget": "年初预算数",
     "items": "项目",

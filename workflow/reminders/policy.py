@@ -73,7 +73,7 @@ def _check_policy(policy: dict[str, Any]) -> None:
     if set(waiting) != set(REVIEW_STAGES) or not all(
         isinstance(d, int) and 1 <= d <= 60 for d in waiting.values()
     ):
-        problems.append("审核等待天数应为工作组审核与财政局审核各 1 至 60 天")
+        problems.append("审核等待天数应为领导小组审核与财政局审核各 1 至 60 天")
     if not 1 <= int(policy["review_escalation_factor"]) <= 10:
         problems.append("审核上报倍数应在 1 至 10 之间")
     try:
