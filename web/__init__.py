@@ -129,6 +129,7 @@ def register_pages(app: Flask) -> None:
     from web.reports import pages as reports
     from web.results import pages as results
     from web.results import public
+    from web.resume import posted_form_page
     from web.scoring import pages as scoring
     from web.selfeval import pages as selfeval
     from web.tasks import pages as tasks
@@ -148,3 +149,4 @@ def register_pages(app: Flask) -> None:
         lambda: redirect(url_for("static", filename="favicon.svg"), code=301),
     )
     app.add_template_global(consequence)
+    app.add_template_global(posted_form_page)

@@ -38,6 +38,14 @@ def back_to_form():
     return redirect(url_for("auth.login", next=page))
 
 
+def posted_form_page() -> str | None:
+    """For a page that answers a posted form by showing its refusal: the page the form was on,
+    with `?restore=1`. The script puts it in place of the POST in the browser's history, so
+    that Back, Forward or a refresh load that page again (the typed text put back) instead of
+    asking to resend the form ("Confirm Form Resubmission"). None for any other response."""
+    return _form_page() if is_page_form() else None
+
+
 def _form_page() -> str:
     referrer = urlsplit(request.referrer or "")
     same_site = not referrer.netloc or referrer.netloc == request.host

@@ -44,3 +44,34 @@ def test_an_expired_login_keeps_the_typed_result(page: Page, live_server, sessio
     expect(page.locator(".flash-success")).to_be_visible()
     session.expire_all()
     assert session.get(type(task), task.id).result_note == TYPED
+
+
+def test_back_to_a_refused_form_loads_it_again_with_the_text(
+    page: Page, live_server, session, team
+):
+    """The refusal of a form is not a page the browser must resend: after 保存 is refused and
+    the person goes on elsewhere, Back (and a refresh) load the form's page again, the text
+    they typed put back, and nothing is posted a second time."""
+    edit = f"{live_server}/evaluations/{team.evaluation.id}/edit"
+    posts: list[str] = []
+    page.on("request", lambda r: r.method == "POST" and posts.append(r.url))
+    log_in(page, live_server, team.leader.username)
+    page.goto(edit)
+    page.get_by_label("项目名称").fill("雪亮工程二期")
+    page.get_by_label("全年预算数 / 预算金额（万元）").fill("-5")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("预算金额不能为负数")).to_be_visible()
+    expect(page).to_have_url(f"{edit}?restore=1")  # the POST's place in the history
+    shot(page, "resume-03-refused")
+    sent = len(posts)
+
+    page.goto(f"{live_server}/notifications")
+    page.go_back()
+    expect(page).to_have_url(f"{edit}?restore=1")
+    expect(page.get_by_label("项目名称")).to_have_value("雪亮工程二期")
+    expect(page.get_by_label("全年预算数 / 预算金额（万元）")).to_have_value("-5")
+    page.reload()
+    expect(page.get_by_label("项目名称")).to_have_value("雪亮工程二期")
+    assert len(posts) == sent  # nothing sent again
+    session.expire_all()
+    assert session.get(type(team.evaluation), team.evaluation.id).project_name != "雪亮工程二期"

@@ -40,15 +40,47 @@ document.addEventListener("submit", (event) => {
   }
 });
 
+// A page that answers a posted form with its refusal (`data-form-page`, web/resume.py) takes
+// the POST's place in the history as the form's own page with ?restore=1, and parks what was
+// typed there: Back, Forward or a refresh then load that page with the text put back, instead
+// of asking to resend the form. A parked entry waits until it is put back or a form is sent.
+const formOf = (entry) =>
+  Array.from(document.forms).find((f) => (f.getAttribute("action") || "") === entry.action);
+const keepParked = (entry, form) => {
+  const save = () => {
+    if (form) entry.fields = keptFields(form);
+    try {
+      sessionStorage.setItem(KEPT, JSON.stringify(entry));
+    } catch (_full) {
+      /* storage full or off: nothing kept */
+    }
+  };
+  save();
+  window.addEventListener("pagehide", save); // what is typed after the refusal too
+};
+const park = (raw, formPage) => {
+  history.replaceState(null, "", formPage + location.hash); // the anchor it opens at stays
+  if (!raw) return;
+  const entry = { ...JSON.parse(raw), page: new URL(formPage, location.href).pathname, parked: true };
+  keepParked(entry, formOf(entry));
+};
+
 document.addEventListener("DOMContentLoaded", () => {
   const params = new URLSearchParams(location.search);
   if (document.querySelector("[data-login-form]")) return; // keep it until after the login
   const raw = sessionStorage.getItem(KEPT);
-  sessionStorage.removeItem(KEPT);
-  if (!raw || params.get("restore") !== "1") return;
+  if (document.body.dataset.formPage) {
+    park(raw, document.body.dataset.formPage);
+    return;
+  }
+  if (!raw) return;
   const entry = JSON.parse(raw);
-  if (entry.page !== location.pathname) return;
-  const form = Array.from(document.forms).find((f) => (f.getAttribute("action") || "") === entry.action);
+  if (params.get("restore") !== "1" || entry.page !== location.pathname) {
+    if (!entry.parked) sessionStorage.removeItem(KEPT);
+    return;
+  }
+  sessionStorage.removeItem(KEPT);
+  const form = formOf(entry);
   if (!form) return;
   for (const [name, value, checked] of entry.fields) {
     form.querySelectorAll(`[name="${CSS.escape(name)}"]`).forEach((el) => {
@@ -63,6 +95,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   form.setAttribute("data-restored", "1");
   form.scrollIntoView({ block: "center" });
+  if (entry.parked) keepParked(entry, form); // for the next Back or refresh to this page
 });
 
 // 指标体系编辑 (`data-weight-sum`): the 分值 total and each branch's 小计 follow what is typed;
