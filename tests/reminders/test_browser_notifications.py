@@ -19,18 +19,19 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def overdue_task(session, team):
     member = team.members[0]
-    task = tasks.create_task(
-        session,
-        team.leader,
-        team.evaluation.id,
-        tasks.TaskSpec(
-            "field_check",
-            "现场核验前端点位在线情况",
-            "抽查 9 个县区前端点位",
-            member.id,
-            clock.today_local() - timedelta(days=1),
-        ),
-    )
+    with clock.days_ago(3):  # given three days ago, due yesterday
+        task = tasks.create_task(
+            session,
+            team.leader,
+            team.evaluation.id,
+            tasks.TaskSpec(
+                "field_check",
+                "现场核验前端点位在线情况",
+                "抽查 9 个县区前端点位",
+                member.id,
+                clock.today_local() + timedelta(days=2),
+            ),
+        )
     reminder_sweep.sweep(session)
     session.commit()
     return member, task
