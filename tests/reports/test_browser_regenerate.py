@@ -45,6 +45,12 @@ def test_the_leader_regenerates_a_section_after_a_rescore(page, live_server, app
     page.screenshot(path=str(ARTIFACTS / "report-regenerate-2-changes-390.png"))
     page.set_viewport_size({"width": 1280, "height": 900})
 
+    # the edit page shows the same changes beside the text
+    page.locator("#section-analysis").get_by_role("link", name="编辑").click()
+    expect(page.get_by_test_id("edit-changes")).to_contain_text("3.3.1 群众满意度 完成值")
+    shot(page, "report-regenerate-1b-edit")
+    page.go_back()
+
     changes.get_by_role("button", name="按最新数据重新生成本章").click()
     expect(page.locator(".flash-success")).to_contain_text("已按最新数据重新生成")
     expect(page.get_by_test_id("changes-analysis")).to_have_count(0)
