@@ -1,0 +1,203 @@
+"""The main pages on a phone (390 × 844) and on a desktop (1280 px) in a real Chromium: the 组长,
+the 财政局 reviewer and the administrator open each of their pages, with data in it, and none
+scrolls sideways (a wide table may scroll inside its own `overflow-x: auto` box, the page not).
+Screenshots of each in tests/artifacts/narrow-*.png."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from conftest import ARTIFACTS, Team, log_in, log_out, shot
+from playwright.sync_api import Page, expect
+from rectification_helpers import archived_items
+from report_helpers import complete_report, to_reporting
+
+from web import files as file_store
+from workflow.campaigns import operations as campaigns
+from workflow.lifecycle import operations as lifecycle
+from workflow.lifecycle.funds import FundSource
+from workflow.tasks import operations as tasks
+
+pytestmark = pytest.mark.browser
+
+PHONE, DESKTOP = (390, 844), (1280, 900)
+LONG_TASK = "收集2023年度雪亮工程视频监控建设项目全部合同、验收报告和资金支付凭证并逐项核对"
+
+#: How wide the page is against the window, and what reaches past it: the outermost elements
+#: wider than the window and not inside a box of their own that scrolls (or clips), with
+#: their tag and class, so that a failure names what to fix.
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const found = [];
+  const clipped = e => {
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
+  for (const e of document.querySelectorAll('body *')) {
+    const r = e.getBoundingClientRect();
+    if (r.right > width + 0.5 && !found.some(f => f.contains(e)) && !clipped(e)) found.push(e);
+  }
+  return {
+    scroll: document.documentElement.scrollWidth,
+    width,
+    culprits: found.slice(0, 5).map(e => e.tagName.toLowerCase()
+      + (e.className && typeof e.className === 'string' ? '.' + e.className.trim()
+        .replace(/ +/g, '.') : '') + ' ' + Math.round(e.getBoundingClientRect().right)),
+  };
+}"""
+
+
+@dataclass
+class World:
+    team: Team
+    evaluation_id: int
+    task_id: int
+    rectification_id: int
+    campaign_id: int
+    unit_id: int
+
+
+@pytest.fixture
+def world(app, make, team) -> World:
+    """The team's evaluation in 报告撰写 (indicators, scores, a drafted report, 资金来源 rows), a
+    task with a long title, an archived evaluation's 整改事项, a 自评任务 of the unit."""
+    session = make.session
+    store = file_store.store(app)
+    evaluation = to_reporting(session, team, store)
+    complete_report(session, team, evaluation)
+    sources = [
+        FundSource("fiscal", Decimal("2500"), Decimal("2500"), Decimal("2300")),
+        FundSource("carryover", Decimal("500"), Decimal("500"), Decimal("412.60")),
+    ]
+    fields = lifecycle.ProjectFields(
+        project_name=evaluation.project_name,
+        year=evaluation.year,
+        kind=evaluation.kind,
+        initial_budget=Decimal("3000"),
+        budget=evaluation.budget,
+        funds_received=evaluation.funds_received,
+        funds_spent=evaluation.funds_spent,
+        due_date=evaluation.due_date,
+        targets=evaluation.targets,
+        fund_sources=sources,
+    )
+    lifecycle.update_project(session, team.leader, evaluation.id, fields)
+    task = tasks.create_task(
+        session,
+        team.leader,
+        evaluation.id,
+        tasks.TaskSpec(kind="collect", title=LONG_TASK, assignee_id=team.leader.id),
+    )
+    items = archived_items(session, Team(make), owner=team.leader)
+    spec = campaigns.CampaignSpec(
+        "2024年度项目支出绩效自评",
+        2024,
+        date(2025, 3, 31),
+        "unit_self",
+        [campaigns.ItemSpec(make.unit.id, "和平县公安局2024年智慧新警务项目")],
+    )
+    campaign, _ = campaigns.dispatch(session, team.reviewer, spec)
+    return World(team, evaluation.id, task.id, items[0].id, campaign.id, make.unit.id)
+
+
+def overflowing(page: Page, base: str, paths: list[str], name: str) -> list[str]:
+    """Open each page at the phone's and the desktop's width; what scrolls sideways."""
+    found = []
+    for path in paths:
+        for width, height in (PHONE, DESKTOP):
+            page.set_viewport_size({"width": width, "height": height})
+            response = page.goto(base + path)
+            assert response is not None and response.status == 200, (path, response)
+            slug = path.strip("/").replace("/", "-") or "todo"
+            shot(page, f"narrow-{name}-{slug}-{width}")
+            seen = page.evaluate(OVERFLOW)
+            if seen["scroll"] > seen["width"]:
+                found.append(f"{path} at {width}px: {seen['scroll']} > {seen['width']}, "
+                             f"{seen['culprits']}")  # fmt: skip
+    return found
+
+
+def test_the_leaders_pages_fit_a_phone(page: Page, live_server, world):
+    e, t, r = world.evaluation_id, world.task_id, world.rectification_id
+    log_in(page, live_server, world.team.leader.username)
+    paths = [
+        "/",
+        "/done",
+        "/evaluations",
+        "/evaluations/new",
+        f"/evaluations/{e}",
+        f"/evaluations/{e}/edit",
+        f"/evaluations/{e}/group",
+        f"/evaluations/{e}/deadlines",
+        f"/evaluations/{e}/indicators",
+        f"/evaluations/{e}/scores",
+        f"/evaluations/{e}/scorecard",
+        f"/evaluations/{e}/report",
+        f"/evaluations/{e}/tasks/new",
+        f"/tasks/{t}",
+        "/rectifications",
+        f"/rectifications/{r}",
+        "/campaigns",
+        "/notifications",
+        "/account/password",
+    ]
+    wide = overflowing(page, live_server, paths, "leader")
+    assert not wide, "scrolls sideways:\n" + "\n".join(wide)
+    log_out(page)
+
+
+def test_the_bureaus_pages_fit_a_phone(page: Page, live_server, world):
+    log_in(page, live_server, world.team.reviewer.username)
+    paths = [
+        "/",
+        "/portfolio",
+        "/campaigns",
+        f"/campaigns/{world.campaign_id}",
+        "/campaigns/new",
+        "/rectifications",
+        f"/rectifications/{world.rectification_id}",
+        f"/evaluations/{world.evaluation_id}",
+    ]
+    wide = overflowing(page, live_server, paths, "reviewer")
+    assert not wide, "scrolls sideways:\n" + "\n".join(wide)
+    log_out(page)
+
+
+def test_the_portfolio_prints_its_figures_and_campaigns_without_the_menu(
+    page: Page, live_server, world
+):
+    log_in(page, live_server, world.team.reviewer.username)
+    page.goto(f"{live_server}/portfolio")
+    page.emulate_media(media="print")
+    expect(page.locator(".topbar")).to_be_hidden()
+    expect(page.get_by_role("button", name="筛选")).to_be_hidden()
+    # on A4 the lists stay tables with their headings, not a phone's cards
+    expect(page.locator("#campaigns thead")).to_be_visible()
+    expect(page.locator("#campaigns")).to_contain_text("2024年度项目支出绩效自评")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.pdf(path=str(ARTIFACTS / "narrow-portfolio-print.pdf"), format="A4")
+    page.emulate_media(media="screen")
+
+
+def test_the_administrators_pages_fit_a_phone(page: Page, live_server, make, world):
+    log_in(page, live_server, make.admin.username)
+    paths = [
+        "/admin/users",
+        "/admin/users/new",
+        "/admin/units",
+        "/admin/units/new",
+        f"/admin/units/{world.unit_id}/webhook",
+        "/admin/bureaus",
+        "/admin/templates",
+        "/admin/reminder-policy",
+        "/admin/decision-rules",
+        "/portfolio",
+    ]
+    wide = overflowing(page, live_server, paths, "admin")
+    assert not wide, "scrolls sideways:\n" + "\n".join(wide)
+    log_out(page)
