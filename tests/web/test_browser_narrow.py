@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import ARTIFACTS, Team, log_in, log_out, shot
+from conftest import ARTIFACTS, Team, fill_indicators, log_in, log_out, put_in_state, shot
 from playwright.sync_api import Page, expect
 from rectification_helpers import archived_items
 from report_helpers import complete_report, to_reporting
@@ -19,6 +19,7 @@ from web import files as file_store
 from workflow.campaigns import operations as campaigns
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle.funds import FundSource
+from workflow.lifecycle.states import STATES
 from workflow.tasks import operations as tasks
 
 pytestmark = pytest.mark.browser
@@ -60,6 +61,8 @@ class World:
     rectification_id: int
     campaign_id: int
     unit_id: int
+    implementing_id: int
+    analysing_id: int
 
 
 @pytest.fixture
@@ -102,7 +105,22 @@ def world(app, make, team) -> World:
         [campaigns.ItemSpec(make.unit.id, "和平县公安局2024年智慧新警务项目")],
     )
     campaign, _ = campaigns.dispatch(session, team.reviewer, spec)
-    return World(team, evaluation.id, task.id, items[0].id, campaign.id, make.unit.id)
+    implementing, analysing = (in_stage(make, team, s) for s in ("implementation", "analysis"))
+
+    return World(team, evaluation.id, task.id, items[0].id, campaign.id, make.unit.id,
+                 implementing, analysing)  # fmt: skip
+
+
+def in_stage(make, team: Team, state: str) -> int:
+    """Another evaluation of the team's 组长 with the 雪亮工程 indicators, in `state`: its
+    indicator outline form (组织实施) or its scoring forms (分析评价) open."""
+    evaluation = make.make_evaluation(creator=team.leader, project_name=f"{STATES[state]}的项目")
+    spec = lifecycle.GroupSpec(team.leader.id, [team.deputies[0].id], [team.members[0].id], [])
+    lifecycle.set_group(make.session, team.leader, evaluation.id, spec)
+    put_in_state(make.session, evaluation, "implementation")
+    fill_indicators(make.session, evaluation, actor=team.leader)
+    put_in_state(make.session, evaluation, state)
+    return evaluation.id
 
 
 def overflowing(page: Page, base: str, paths: list[str], name: str) -> list[str]:
@@ -138,6 +156,10 @@ def test_the_leaders_pages_fit_a_phone(page: Page, live_server, world):
         f"/evaluations/{e}/scores",
         f"/evaluations/{e}/scorecard",
         f"/evaluations/{e}/report",
+        f"/evaluations/{e}/report/sections/experience/edit",
+        f"/evaluations/{e}/report/sections/experience/versions",
+        f"/evaluations/{world.implementing_id}/indicators/edit",
+        f"/evaluations/{world.analysing_id}/scores",
         f"/evaluations/{e}/tasks/new",
         f"/tasks/{t}",
         "/rectifications",
@@ -148,6 +170,16 @@ def test_the_leaders_pages_fit_a_phone(page: Page, live_server, world):
     ]
     wide = overflowing(page, live_server, paths, "leader")
     assert not wide, "scrolls sideways:\n" + "\n".join(wide)
+
+    # a document's 管理 (删除, 替换, 改类别) opened on the phone stays inside its card
+    page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    page.goto(f"{live_server}/evaluations/{e}")
+    page.locator("#documents summary", has_text="管理").click()
+    expect(page.locator("#documents .doc-manage form").first).to_be_visible()
+    page.locator("#documents").scroll_into_view_if_needed()
+    shot(page, "narrow-leader-document-manage-390")
+    seen = page.evaluate(OVERFLOW)
+    assert seen["scroll"] <= seen["width"], seen
     log_out(page)
 
 
