@@ -68,7 +68,8 @@ class World:
 @pytest.fixture
 def world(app, make, team) -> World:
     """The team's evaluation in 报告撰写 (indicators, scores, a drafted report, 资金来源 rows), a
-    task with a long title, an archived evaluation's 整改事项, a 自评任务 of the unit."""
+    task with a long title, an archived evaluation's 整改事项, a 自评任务 of the unit, and two
+    more evaluations in 组织实施 and 分析评价 (`in_stage`)."""
     session = make.session
     store = file_store.store(app)
     evaluation = to_reporting(session, team, store)
@@ -106,7 +107,6 @@ def world(app, make, team) -> World:
     )
     campaign, _ = campaigns.dispatch(session, team.reviewer, spec)
     implementing, analysing = (in_stage(make, team, s) for s in ("implementation", "analysis"))
-
     return World(team, evaluation.id, task.id, items[0].id, campaign.id, make.unit.id,
                  implementing, analysing)  # fmt: skip
 
@@ -133,11 +133,18 @@ def overflowing(page: Page, base: str, paths: list[str], name: str) -> list[str]
             assert response is not None and response.status == 200, (path, response)
             slug = path.strip("/").replace("/", "-") or "todo"
             shot(page, f"narrow-{name}-{slug}-{width}")
-            seen = page.evaluate(OVERFLOW)
-            if seen["scroll"] > seen["width"]:
-                found.append(f"{path} at {width}px: {seen['scroll']} > {seen['width']}, "
-                             f"{seen['culprits']}")  # fmt: skip
+            wide = sideways(page)
+            if wide:
+                found.append(f"{path} at {width}px: {wide}")
     return found
+
+
+def sideways(page: Page) -> str:
+    """What makes the page as shown scroll sideways ("" if nothing does)."""
+    seen = page.evaluate(OVERFLOW)
+    if seen["scroll"] <= seen["width"]:
+        return ""
+    return f"{seen['scroll']} > {seen['width']}, {seen['culprits']}"
 
 
 def test_the_leaders_pages_fit_a_phone(page: Page, live_server, world):
@@ -171,15 +178,23 @@ def test_the_leaders_pages_fit_a_phone(page: Page, live_server, world):
     wide = overflowing(page, live_server, paths, "leader")
     assert not wide, "scrolls sideways:\n" + "\n".join(wide)
 
-    # a document's 管理 (删除, 替换, 改类别) opened on the phone stays inside its card
+    # the 资金来源 rows refused (they no longer add up) keep their errors inside the form
     page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    page.goto(f"{live_server}/evaluations/{e}/edit")
+    page.get_by_label("当年财政拨款全年预算数").fill("2600")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("未能保存")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("各资金来源合计 3100.00 万元")
+    shot(page, "narrow-leader-fund-sources-error-390")
+    assert sideways(page) == ""
+
+    # a document's 管理 (删除, 替换, 改类别) opened on the phone stays inside its card
     page.goto(f"{live_server}/evaluations/{e}")
     page.locator("#documents summary", has_text="管理").click()
     expect(page.locator("#documents .doc-manage form").first).to_be_visible()
     page.locator("#documents").scroll_into_view_if_needed()
     shot(page, "narrow-leader-document-manage-390")
-    seen = page.evaluate(OVERFLOW)
-    assert seen["scroll"] <= seen["width"], seen
+    assert sideways(page) == ""
     log_out(page)
 
 
