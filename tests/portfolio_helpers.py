@@ -3,12 +3,13 @@ another, evaluations in several stages, years and grades, one of them overdue.""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from conftest import Team, put_in_state
 from sqlalchemy import update
 
+from workflow.campaigns import operations as campaigns
 from workflow.kernel import clock
 from workflow.lifecycle import operations as lifecycle
 from workflow.lifecycle.models import Evaluation
@@ -59,3 +60,25 @@ def bureau_world(make) -> tuple[Team, Team, Team, Evaluation]:
     )
     session.commit()
     return home, neighbour, elsewhere, late
+
+
+def campaign_world(make, home: Team, neighbour: Team, elsewhere: Team):
+    """自评任务 beside `bureau_world`: the home bureau's 2024 campaign (due 2025-03-31) to the
+    home unit (two projects: one archived, one still in 前期准备 and so 逾期未提交) and the
+    neighbour (one in 财政局审核, one 取消下达), and the other bureau's campaign to its unit.
+    Returns (the home bureau's campaign, the other bureau's)."""
+    session = make.session
+    home_unit, neighbour_unit = home.evaluation.unit_id, neighbour.evaluation.unit_id
+    items = [campaigns.ItemSpec(home_unit, "自评甲"), campaigns.ItemSpec(home_unit, "自评乙"),
+             campaigns.ItemSpec(neighbour_unit, "自评丙"),
+             campaigns.ItemSpec(neighbour_unit, "自评丁")]  # fmt: skip
+    spec = campaigns.CampaignSpec("2024年度项目支出绩效自评", 2024, date(2025, 3, 31),
+                                  "unit_self", items)  # fmt: skip
+    ours, opened = campaigns.dispatch(session, home.reviewer, spec)
+    put_in_state(session, opened[0], "archived")
+    put_in_state(session, opened[2], "finance_review")
+    campaigns.withdraw(session, home.reviewer, ours.id, opened[3].id, "项目已撤销")
+    far = [campaigns.ItemSpec(elsewhere.evaluation.unit_id, "别县项目")]
+    other = campaigns.CampaignSpec("别县2024年度自评", 2024, date(2025, 3, 31), "unit_self", far)
+    theirs, _ = campaigns.dispatch(session, elsewhere.reviewer, other)
+    return ours, theirs

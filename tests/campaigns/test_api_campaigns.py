@@ -296,7 +296,9 @@ def test_the_portfolio_lists_the_campaigns(api, session, bureau):
     created = dispatch(api, bureau)
     put_in_state(session, session.get(Evaluation, created["evaluations"][0]), "archived")
     data = api.as_(bureau.reviewer).get("/api/v1/portfolio").json
+    # the clinic's is past 2025-03-31 and not submitted: 逾期
     assert data["campaigns"] == [
-        {"id": created["id"], "title": "2024年度项目支出绩效自评", "submitted": 1, "total": 2,
+        {"id": created["id"], "title": "2024年度项目支出绩效自评", "year": 2024,
+         "due_date": "2025-03-31", "units": 2, "submitted": 1, "total": 2, "overdue": 1,
          "rate": "50.00"}
     ]  # fmt: skip

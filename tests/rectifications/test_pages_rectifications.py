@@ -70,7 +70,7 @@ def test_the_bureau_sees_per_unit_how_many_are_open_and_overdue(
     reviewer = as_user(team.reviewer)
     html = page(reviewer.get("/rectifications"))
     rows = {
-        unit: re.findall(r'<td class="num">(?:<a[^>]*>)?(\d+)', row)
+        unit: re.findall(r'<td class="num"[^>]*>(?:<a[^>]*>)?(\d+)', row)
         for unit, row in re.findall(r'<tr data-unit="(\d+)">(.*?)</tr>', html, re.S)
     }
     assert rows == {

@@ -45,6 +45,18 @@ class BinOut(Schema):
     count = Integer()
 
 
+class CampaignRateOut(Schema):
+    id = Integer()
+    title = fields.String()
+    year = Integer()
+    due_date = fields.Date()
+    units = Integer(metadata={"description": "单位数（不含已取消）"})
+    submitted = Integer(metadata={"description": "已提交财政局审核或已归档（不含已取消）"})
+    total = Integer(metadata={"description": "项目数（不含已取消）"})
+    overdue = Integer(metadata={"description": "逾期未提交"})
+    rate = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "提交率 %"})
+
+
 class PortfolioOut(Schema):
     total = Integer()
     by_state = fields.Dict(keys=fields.String(), values=Integer())
@@ -56,7 +68,10 @@ class PortfolioOut(Schema):
     stuck = fields.List(fields.Nested(WaitingOut), metadata={"description": "停留最久的评价"})
     overdue = fields.List(fields.Nested(WaitingOut), metadata={"description": "逾期的评价"})
     overdue_total = Integer()
-    campaigns = fields.List(fields.Dict(), metadata={"description": "自评任务及提交率"})
+    campaigns = fields.List(
+        fields.Nested(CampaignRateOut),
+        metadata={"description": "自评任务及提交率（按年度、单位、类型筛选计数）"},
+    )
 
 
 class UnitEvaluationOut(Schema):

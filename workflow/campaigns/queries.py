@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 import roles
@@ -187,16 +187,66 @@ def _tallies(session: Session, user: User, ids: list[int]) -> dict[int, dict[str
     }
 
 
+@dataclass(frozen=True)
+class CampaignRate:
+    """评价概览's row for one 自评任务: 单位数 and 项目数 (取消下达 left out), 已提交, 逾期未提交,
+    提交率 %."""
+
+    id: int
+    title: str
+    year: int
+    due_date: date
+    units: int
+    submitted: int
+    total: int
+    overdue: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percentage(Decimal(self.submitted), Decimal(self.total)) if self.total else None
+
+
 def portfolio_campaigns(
-    session: Session, user: User, year: int | None = None, limit: int = 20
-) -> list[dict[str, Any]]:
-    """评价概览's 自评任务: the newest campaigns with {id, title, submitted, total, rate}."""
-    statement = select(Campaign).where(roles.visible_campaigns(user))
-    if year:
-        statement = statement.where(Campaign.year == year)
-    found = list(session.scalars(statement.order_by(Campaign.id.desc()).limit(limit)))
-    tallies = _tallies(session, user, [c.id for c in found])
-    return [{"id": c.id, "title": c.title, **tallies.get(c.id, _EMPTY)} for c in found]
+    session: Session,
+    user: User,
+    scope: list[ColumnElement[bool]],
+    narrowing: list[ColumnElement[bool]] | None = None,
+    limit: int = 20,
+) -> list[CampaignRate]:
+    """评价概览's 自评任务, newest first, in one statement: the campaigns `user` sees with items
+    in `scope` (the page's visibility, 年度, 预算单位, 评价类型), each counted over those items.
+    With `narrowing` (the 阶段, 等级, 逾期 filters) only the campaigns that have a matching
+    item are listed; their 提交率 still counts all their items in scope."""
+    today = clock.today_local()
+    late = and_(Evaluation.due_date < today, Evaluation.state.in_(NOT_SUBMITTED))
+    live = Evaluation.state != WITHDRAWN
+    statement = (
+        select(
+            Campaign.id,
+            Campaign.title,
+            Campaign.year,
+            Campaign.due_date,
+            func.count(func.distinct(case((live, Evaluation.unit_id)))),
+            func.count(case((Evaluation.state.in_(SUBMITTED), 1))),
+            func.count(case((live, 1))),
+            func.count(case((late, 1))),
+        )
+        .join(Evaluation, Evaluation.campaign_id == Campaign.id)
+        .outerjoin(ScoreFinalization, ScoreFinalization.evaluation_id == Evaluation.id)
+        .where(Campaign.id.in_(_visible_ids(user)), *scope)
+        .group_by(Campaign.id, Campaign.title, Campaign.year, Campaign.due_date)
+        .order_by(Campaign.id.desc())
+        .limit(limit)
+    )
+    if narrowing:
+        statement = statement.having(func.count(case((and_(*narrowing), 1))) > 0)
+    return [CampaignRate(*row) for row in session.execute(statement)]
+
+
+def _visible_ids(user: User) -> Select:
+    """The campaigns `user` sees, as their own subquery (so it keeps its FROM beside a join
+    of evaluations)."""
+    return select(Campaign.id).where(roles.visible_campaigns(user))
 
 
 def submitted_ids(session: Session, user: User, campaign: Campaign) -> list[int]:

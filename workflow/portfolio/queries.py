@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 import roles
 from workflow.accounts.models import User
-from workflow.campaigns.queries import portfolio_campaigns
+from workflow.campaigns.queries import CampaignRate, portfolio_campaigns
 from workflow.kernel import clock
 from workflow.lifecycle.models import Evaluation
 from workflow.lifecycle.queries import waiting_days, waiting_since
@@ -73,10 +73,15 @@ class Portfolio:
     stuck: list[Waiting]
     overdue: list[Waiting]
     overdue_total: int
-    campaigns: list[dict] = field(default_factory=list)  # 自评任务 (the campaigns issue)
+    campaigns: list[CampaignRate] = field(default_factory=list)  # 自评任务 and 提交率
 
 
 def _conditions(user: User, filters: Filters, today: date) -> list[ColumnElement[bool]]:
+    return [*_scope(user, filters), *_narrowing(filters, today)]
+
+
+def _scope(user: User, filters: Filters) -> list[ColumnElement[bool]]:
+    """Which evaluations are counted at all: the user's, of the 年度, 预算单位, 评价类型 chosen."""
     conditions = [roles.visible_evaluations(user)]
     if filters.year:
         conditions.append(Evaluation.year == filters.year)
@@ -84,6 +89,12 @@ def _conditions(user: User, filters: Filters, today: date) -> list[ColumnElement
         conditions.append(Evaluation.unit_id == filters.unit_id)
     if filters.kind:
         conditions.append(Evaluation.kind == filters.kind)
+    return conditions
+
+
+def _narrowing(filters: Filters, today: date) -> list[ColumnElement[bool]]:
+    """The filters on where an evaluation stands: 阶段, 等级, only the overdue."""
+    conditions = []
     if filters.state:
         conditions.append(Evaluation.state == filters.state)
     if filters.grade:
@@ -188,7 +199,9 @@ def portfolio(session: Session, user: User, filters: Filters = Filters()) -> Por
         stuck=_waiting(session, stuck, today),
         overdue=_waiting(session, overdue.limit(OVERDUE), today),
         overdue_total=overdue_total,
-        campaigns=portfolio_campaigns(session, user, filters.year),
+        campaigns=portfolio_campaigns(
+            session, user, _scope(user, filters), _narrowing(filters, today)
+        ),
     )
 
 
