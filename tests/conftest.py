@@ -22,6 +22,7 @@ from workflow import migrate
 from workflow.accounts import operations as accounts
 from workflow.indicators.builtin import built_in_rows
 from workflow.indicators.models import IndicatorTemplate
+from workflow.kernel import files as file_store
 from workflow.kernel.db import make_engine, make_sessionmaker, normalize_url
 from workflow.lifecycle import operations as lifecycle
 from workflow.models import Base
@@ -317,6 +318,12 @@ class AuthActions:
 @pytest.fixture
 def auth(client) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture
+def store(app):
+    """The app's document store (uploads, the signed report files) in the test's folder."""
+    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture

@@ -12,16 +12,10 @@ from conftest import Team
 from rectification_helpers import EVIDENCE, MEASURE, archived_items, hand_in
 from sqlalchemy import select
 
-from workflow.kernel import files as file_store
 from workflow.kernel.audit import AuditEvent
 from workflow.reminders.models import Notification
 
 MISSING = 999_999
-
-
-@pytest.fixture
-def store(app):
-    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture

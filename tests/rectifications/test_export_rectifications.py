@@ -15,17 +15,11 @@ from openpyxl import load_workbook
 from page_helpers import Browser, page
 from rectification_helpers import MEASURE, PROBLEM, archived_items, hand_in
 
-from workflow.kernel import files as file_store
 from workflow.rectifications import operations as rectifications
 
 HEADERS = ["编号", "预算单位", "评价项目", "年度", "类别", "问题", "整改措施", "责任人"]
 HEADERS += ["整改期限", "状态", "是否逾期", "整改说明", "退回理由", "验收时间"]
 HEADERS += ["退回重新整改时间"]
-
-
-@pytest.fixture
-def store(app):
-    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture

@@ -12,14 +12,7 @@ from conftest import Team
 from page_helpers import Browser, page
 from rectification_helpers import EVIDENCE, PROBLEM, archived_items, hand_in
 
-from workflow.kernel import files as file_store
-
 MISSING = 999_999
-
-
-@pytest.fixture
-def store(app):
-    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture

@@ -13,14 +13,8 @@ from report_helpers import complete_report, to_reporting
 from sqlalchemy import func, select
 
 from notifications import outbox
-from workflow.kernel import files as file_store
 from workflow.reminders import webhooks
 from workflow.reminders.models import Notification, OutboxMessage
-
-
-@pytest.fixture
-def store(app):
-    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture

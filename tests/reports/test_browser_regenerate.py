@@ -4,29 +4,16 @@ and finds the old text in 历史版本. Screenshots (1280 px and 390 px) in test
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from conftest import ARTIFACTS, CHROMIUM, log_in, shot
+from conftest import ARTIFACTS, log_in, shot
 from report_helpers import rescore_after_return
-
-from workflow.kernel import files as file_store
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"CI: {CHROMIUM} is missing (apt-get install chromium)", pytrace=False)
-    pytest.skip(
-        f"{CHROMIUM} not installed (Debian package `chromium`); browser tests skipped",
-        allow_module_level=True,
-    )
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_leader_regenerates_a_section_after_a_rescore(page, live_server, app, session, team):
+def test_the_leader_regenerates_a_section_after_a_rescore(page, live_server, session, team, store):
     from playwright.sync_api import expect
 
-    store = file_store.DocumentStore(app.config["UPLOAD_DIR"])
     evaluation = rescore_after_return(session, team, store)
     log_in(page, live_server, team.leader.username)
     page.goto(f"{live_server}/evaluations/{evaluation.id}/report#section-analysis")

@@ -12,7 +12,6 @@ import pytest
 from conftest import AuthActions
 from report_helpers import complete_report, to_reporting
 
-from workflow.kernel import files as file_store
 from workflow.lifecycle import operations as lifecycle
 from workflow.reports import operations as reports
 from workflow.reports import page as report_page
@@ -45,11 +44,6 @@ class Person:
 @pytest.fixture
 def as_user(app):
     return lambda user: Person(app, user)
-
-
-@pytest.fixture
-def store(app):
-    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture

@@ -9,16 +9,10 @@ from decimal import Decimal
 import pytest
 from report_helpers import rescore_after_return, to_reporting
 
-from workflow.kernel import files as file_store
 from workflow.kernel.audit import AuditEvent
 from workflow.lifecycle.models import Evaluation
 from workflow.reports import checks as report_checks
 from workflow.reports import page as report_page
-
-
-@pytest.fixture
-def store(app):
-    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture

@@ -14,13 +14,6 @@ from docx.oxml.ns import qn
 from office_helpers import soffice_pdf
 from report_helpers import complete_report, to_reporting
 
-from workflow.kernel import files as file_store
-
-
-@pytest.fixture
-def store(app):
-    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
-
 
 @pytest.fixture
 def docx_bytes(api, session, team, store) -> bytes:

@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from web.scheduler import render_reports
 from workflow.kernel import clock
-from workflow.kernel import files as file_store
 from workflow.kernel.audit import AuditEvent
 from workflow.reports import limits
 from workflow.reports import operations as reports
@@ -24,11 +23,6 @@ from workflow.reports import page as report_page
 from workflow.reports import queries as report_queries
 from workflow.reports.models import ReportRender, ReportSection
 from workflow.reports.render import docx as docx_render
-
-
-@pytest.fixture
-def store(app):
-    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from docx import Document
 from pypdf import PdfReader
 from report_helpers import RETURN_REASON, complete_report, return_then_archive, to_reporting
 
-from workflow.kernel import files as file_store
 from workflow.kernel.audit import AuditEvent
 from workflow.rectifications.models import Rectification
 from workflow.reports import operations as reports
@@ -29,11 +28,6 @@ pytestmark = pytest.mark.skipif(
     reason="poppler-utils (pdftotext, pdffonts) is not installed",
 )
 LEVEL1 = ("项目过程", "项目产出", "项目效果")
-
-
-@pytest.fixture
-def store(app):
-    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from report_helpers import EXPERIENCE, complete_report, to_reporting
 
-from workflow.kernel import files as file_store
 from workflow.kernel.audit import AuditEvent
 from workflow.kernel.errors import GuardFailed
 from workflow.lifecycle import operations as lifecycle
@@ -22,11 +21,6 @@ from workflow.reports.render.pdf import render_report_html
 from workflow.reports.render.text import diff_rows, parse_body
 from workflow.scoring import operations as scoring
 from workflow.scoring.rules import Deduction, ScorecardNode
-
-
-@pytest.fixture
-def store(app):
-    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture

@@ -6,15 +6,9 @@ import pytest
 from report_helpers import to_reporting
 from test_results_api import archive_with
 
-from workflow.kernel import files as file_store
 from workflow.rectifications.models import Rectification
 from workflow.reports import checks as report_checks
 from workflow.reports import page as report_page
-
-
-@pytest.fixture
-def store(app):
-    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 def basic_section(session, team, evaluation) -> str:

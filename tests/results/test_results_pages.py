@@ -13,16 +13,10 @@ from report_helpers import complete_report, return_then_archive, to_reporting
 from test_results_api import archive_with
 
 from workflow.indicators import operations as indicator_ops
-from workflow.kernel import files as file_store
 from workflow.rectifications.models import Rectification
 from workflow.reports import page as report_page
 from workflow.results import operations as results
 from workflow.results.models import Publication
-
-
-@pytest.fixture
-def store(app):
-    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 @pytest.fixture

@@ -8,13 +8,6 @@ import pytest
 from conftest import put_in_state
 from report_helpers import EXPERIENCE, to_reporting
 
-from workflow.kernel import files as file_store
-
-
-@pytest.fixture
-def store(app):
-    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
-
 
 @pytest.fixture
 def reporting(session, team, store):

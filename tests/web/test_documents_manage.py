@@ -11,7 +11,6 @@ from conftest import put_in_state
 from page_helpers import Browser, page
 from report_helpers import complete_report, to_reporting
 
-from workflow.kernel import files as file_store
 from workflow.lifecycle import operations as lifecycle
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -167,11 +166,6 @@ def test_who_may_change_a_document(api, make, team, uploader, actor, status, cha
 
 
 # --- 归档 ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def store(app):
-    return file_store.DocumentStore(app.config["UPLOAD_DIR"])
 
 
 def test_archiving_removes_the_bytes_of_deleted_documents_only(api, team, session, store):
