@@ -62,7 +62,7 @@ FIELD_LABELS = {
     "kinds": "类型",
     "leader": "组长",
     "limit": "条数",
-    "measure": "计量方式",
+    "measure": "措施",  # 整改措施 of a problem, 具体措施 of a suggestion
     "members": "成员",
     "mine": "仅看我的",
     "name": "名称",
