@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,30 @@ def test_a_file_missing_from_the_upload_directory_fails_the_check(stored, db_url
     res = check(db_url, stored.root)
     assert res.returncode == 1
     assert "恢复演练失败" in res.stdout and "缺失" in res.stdout
+
+
+def drill(url: str, tmp_path: Path, path: str) -> subprocess.CompletedProcess:
+    """The script run without a database fixture, against `url`, with PATH set to `path`."""
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), "--database-url", url, "--upload-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PATH": path, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def test_a_failing_command_is_named_with_what_to_check_not_a_traceback(tmp_path):
+    if not shutil.which("pg_dump"):
+        pytest.skip("needs pg_dump (postgresql-client)")
+    res = drill("postgresql://nobody@127.0.0.1:1/jixiao", tmp_path, os.environ["PATH"])
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "恢复演练未能完成：pg_dump 失败（退出码 1）：检查 DATABASE_URL 能否连上" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_without_the_postgresql_client_the_drill_says_what_to_install(tmp_path):
+    res = drill("postgresql://nobody@127.0.0.1:1/jixiao", tmp_path, str(tmp_path / "empty"))
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "找不到命令 pg_dump：安装 postgresql-client（Debian）" in res.stderr
+    assert "Traceback" not in res.stderr
