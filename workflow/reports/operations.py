@@ -170,12 +170,19 @@ def _new_version(session: Session, section: ReportSection, body: str, actor: Use
     session.flush()
 
 
-def _section_out(session: Session, evaluation: Evaluation, section: ReportSection) -> dict:
-    """The section as the API gives it, with what changed in the data since its draft."""
+def _section_out(
+    session: Session,
+    evaluation: Evaluation,
+    section: ReportSection,
+    changes: list[dict[str, Any]] | None = None,
+) -> dict:
+    """The section as the API gives it, with what changed in the data since its draft (read
+    again unless the caller knows it)."""
     session.refresh(section, ["updated_by"])
     comments = comments_of(session, evaluation)
     tasks = section_tasks(session, evaluation)
-    changes = review(session, evaluation).changes.get(section.key)
+    if changes is None:
+        changes = review(session, evaluation).changes.get(section.key)
     number = _number(session, evaluation, section)
     return section_dict(section, number, comments, tasks, changes)
 
@@ -205,7 +212,7 @@ def regenerate_section(
     data = report_draft.gather(session, evaluation, problems_of(session, evaluation))
     part = next(p for p in report_draft.draft(data) if p.key == key)
     if part.body == section.body and part.figures == (section.figures or {}):
-        return _section_out(session, evaluation, section)  # already says what the data says
+        return _section_out(session, evaluation, section, [])  # already says what the data says
     replaced = section.version
     section.figures = part.figures  # any change moves the version: it is saved as one
     _new_version(session, section, part.body, actor)
@@ -219,7 +226,8 @@ def regenerate_section(
         client_addr=client_addr,
         details={"section": key, "version": section.version, "replaced": replaced},
     )
-    return _section_out(session, evaluation, section)
+    # just drafted from the data: nothing has changed since, no second read of it
+    return _section_out(session, evaluation, section, [])
 
 
 @dataclass
